@@ -1,0 +1,107 @@
+package dev.ordo.acquiring;
+
+import dev.ordo.jobs.JobQueue;
+import dev.ordo.notify.Notifications.NotificationRef;
+import java.time.Duration;
+
+/**
+ * The durable queues of the acquiring flow, named as in seed 000. Concurrency and retries are
+ * defaults; each can be set per deployment ({@code ordo.jobs.queue.oms-order-pay.concurrency}, ...).
+ */
+public final class AcquiringQueues {
+
+    private AcquiringQueues() {}
+
+    public record OrderRef(long orderId) {}
+
+    public record UnitRef(long unitId) {}
+
+    /** A query of an unknown delivery; {@code attempt} counts the queries so far. */
+    public record UnitQuery(long unitId, int attempt) {}
+
+    public record RefundRef(long refundId) {}
+
+    public record ReturnQuery(long refundId, long unitId, int attempt) {}
+
+    private static final Duration SECOND = Duration.ofSeconds(1);
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    /** Choose the suppliers and plan the delivery units. */
+    public static final JobQueue<OrderRef> BIND = JobQueue.of("oms:order:bind", OrderRef.class)
+            .concurrency(8)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** Charge the channel for every unit. */
+    public static final JobQueue<OrderRef> PAY = JobQueue.of("oms:order:pay", OrderRef.class)
+            .concurrency(32)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** Submit one unit to its supplier (at most once). */
+    public static final JobQueue<UnitRef> DELIVERY = JobQueue.of("oms:order:delivery", UnitRef.class)
+            .concurrency(48)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** Book the supplier cost and the fees of the delivered units, finish the order. */
+    public static final JobQueue<OrderRef> UP_PAY = JobQueue.of("oms:order:up_pay", OrderRef.class)
+            .concurrency(32)
+            .maxAttempts(20)
+            .backoff(SECOND, Duration.ofMinutes(10));
+    /** Tell the channel how its order ended; retried for more than 24 hours. */
+    public static final JobQueue<NotificationRef> ORDER_NOTIFY = JobQueue.of("oms:order:notify", NotificationRef.class)
+            .concurrency(16)
+            .maxAttempts(60)
+            .backoff(Duration.ofSeconds(10), Duration.ofHours(1));
+    /** Ask the supplier to take a delivery back. */
+    public static final JobQueue<RefundRef> RETURN = JobQueue.of("oms:refund:return", RefundRef.class)
+            .concurrency(8)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** All returns of a refund are settled: decide what to refund. */
+    public static final JobQueue<RefundRef> RETURN_COMPLETE = JobQueue.of("oms:refund:return_complete", RefundRef.class)
+            .concurrency(4)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** Refund the channel. */
+    public static final JobQueue<RefundRef> REFUND_PAY = JobQueue.of("oms:refund:pay", RefundRef.class)
+            .concurrency(8)
+            .maxAttempts(20)
+            .backoff(SECOND, MINUTE);
+    /** Take back the supplier cost of returned units, finish the refund. */
+    public static final JobQueue<RefundRef> REFUND_UP_PAY = JobQueue.of("oms:refund:up_pay", RefundRef.class)
+            .concurrency(8)
+            .maxAttempts(20)
+            .backoff(SECOND, Duration.ofMinutes(10));
+    /** Tell the channel how its refund ended; retried for more than 24 hours. */
+    public static final JobQueue<NotificationRef> REFUND_NOTIFY = JobQueue.of(
+                    "oms:refund:notify", NotificationRef.class)
+            .concurrency(8)
+            .maxAttempts(60)
+            .backoff(Duration.ofSeconds(10), Duration.ofHours(1));
+    /** Refund the channel for a unit that failed or was stopped. */
+    public static final JobQueue<UnitRef> UNIT_REFUND = JobQueue.of("oms:overtime:refund", UnitRef.class)
+            .concurrency(16)
+            .maxAttempts(20)
+            .backoff(SECOND, MINUTE);
+    /** An order whose overtime has come: stop what was not submitted. */
+    public static final JobQueue<OrderRef> ORDER_OVERTIME = JobQueue.of("oms:overtime:order_deal", OrderRef.class)
+            .concurrency(4)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** Query a delivery whose result is unknown. */
+    public static final JobQueue<UnitQuery> DELIVERY_UNKNOWN = JobQueue.of(
+                    "oms:overtime:delivery_unknown", UnitQuery.class)
+            .concurrency(8)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** A refund whose overtime has come: settle what is still pending. */
+    public static final JobQueue<RefundRef> REFUND_OVERTIME = JobQueue.of("oms:overtime:refund_deal", RefundRef.class)
+            .concurrency(4)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+    /** Query a return whose result is unknown. */
+    public static final JobQueue<ReturnQuery> RETURN_UNKNOWN = JobQueue.of(
+                    "oms:overtime:return_unknown", ReturnQuery.class)
+            .concurrency(4)
+            .maxAttempts(10)
+            .backoff(SECOND, MINUTE);
+}

@@ -1,0 +1,142 @@
+package dev.ordo.acquiring.internal;
+
+import static dev.ordo.acquiring.AcquiringQueues.BIND;
+import static dev.ordo.acquiring.AcquiringQueues.DELIVERY;
+import static dev.ordo.acquiring.AcquiringQueues.DELIVERY_UNKNOWN;
+import static dev.ordo.acquiring.AcquiringQueues.ORDER_NOTIFY;
+import static dev.ordo.acquiring.AcquiringQueues.ORDER_OVERTIME;
+import static dev.ordo.acquiring.AcquiringQueues.PAY;
+import static dev.ordo.acquiring.AcquiringQueues.REFUND_NOTIFY;
+import static dev.ordo.acquiring.AcquiringQueues.REFUND_OVERTIME;
+import static dev.ordo.acquiring.AcquiringQueues.REFUND_PAY;
+import static dev.ordo.acquiring.AcquiringQueues.REFUND_UP_PAY;
+import static dev.ordo.acquiring.AcquiringQueues.RETURN;
+import static dev.ordo.acquiring.AcquiringQueues.RETURN_COMPLETE;
+import static dev.ordo.acquiring.AcquiringQueues.RETURN_UNKNOWN;
+import static dev.ordo.acquiring.AcquiringQueues.UNIT_REFUND;
+import static dev.ordo.acquiring.AcquiringQueues.UP_PAY;
+
+import dev.ordo.acquiring.AcquiringQueues.OrderRef;
+import dev.ordo.acquiring.AcquiringQueues.RefundRef;
+import dev.ordo.acquiring.AcquiringQueues.ReturnQuery;
+import dev.ordo.acquiring.AcquiringQueues.UnitQuery;
+import dev.ordo.acquiring.AcquiringQueues.UnitRef;
+import dev.ordo.jobs.JobHandler;
+import dev.ordo.jobs.RecurringJob;
+import dev.ordo.notify.Notifications;
+import dev.ordo.notify.Notifications.NotificationRef;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Each queue of the flow and the step that runs its jobs; the overtime timers. */
+@Configuration(proxyBeanMethods = false)
+class AcquiringConfiguration {
+
+    @Bean
+    JobHandler<OrderRef> bindHandler(OrderSteps steps) {
+        return JobHandler.of(BIND, job -> steps.bind(job.payload().orderId()));
+    }
+
+    @Bean
+    JobHandler<OrderRef> payHandler(OrderSteps steps) {
+        return JobHandler.of(PAY, job -> steps.pay(job.payload().orderId()));
+    }
+
+    @Bean
+    JobHandler<UnitRef> deliveryHandler(OrderSteps steps) {
+        return JobHandler.of(DELIVERY, job -> steps.deliver(job.payload().unitId()));
+    }
+
+    @Bean
+    JobHandler<UnitQuery> deliveryUnknownHandler(OrderSteps steps) {
+        return JobHandler.of(
+                DELIVERY_UNKNOWN,
+                job -> steps.query(job.payload().unitId(), job.payload().attempt()));
+    }
+
+    @Bean
+    JobHandler<UnitRef> unitRefundHandler(OrderSteps steps) {
+        return JobHandler.of(UNIT_REFUND, job -> steps.refundUnit(job.payload().unitId()));
+    }
+
+    @Bean
+    JobHandler<OrderRef> upPayHandler(OrderSteps steps) {
+        return JobHandler.of(UP_PAY, job -> steps.upPay(job.payload().orderId()));
+    }
+
+    @Bean
+    JobHandler<OrderRef> orderOvertimeHandler(OrderSteps steps) {
+        return JobHandler.of(ORDER_OVERTIME, job -> steps.overtime(job.payload().orderId()));
+    }
+
+    @Bean
+    JobHandler<NotificationRef> orderNotifyHandler(Notifications notifications) {
+        return JobHandler.of(
+                ORDER_NOTIFY, job -> notifications.deliver(job.payload().notificationId()));
+    }
+
+    @Bean
+    JobHandler<RefundRef> returnHandler(RefundSteps steps) {
+        return JobHandler.of(RETURN, job -> steps.returnUnits(job.payload().refundId()));
+    }
+
+    @Bean
+    JobHandler<ReturnQuery> returnUnknownHandler(RefundSteps steps) {
+        return JobHandler.of(RETURN_UNKNOWN, job -> steps.queryReturn(job.payload()));
+    }
+
+    @Bean
+    JobHandler<RefundRef> returnCompleteHandler(RefundSteps steps) {
+        return JobHandler.of(
+                RETURN_COMPLETE, job -> steps.returnsComplete(job.payload().refundId()));
+    }
+
+    @Bean
+    JobHandler<RefundRef> refundPayHandler(RefundSteps steps) {
+        return JobHandler.of(
+                REFUND_PAY, job -> steps.refundChannel(job.payload().refundId()));
+    }
+
+    @Bean
+    JobHandler<RefundRef> refundUpPayHandler(RefundSteps steps) {
+        return JobHandler.of(
+                REFUND_UP_PAY, job -> steps.reverseSupplier(job.payload().refundId()));
+    }
+
+    @Bean
+    JobHandler<RefundRef> refundOvertimeHandler(RefundSteps steps) {
+        return JobHandler.of(
+                REFUND_OVERTIME, job -> steps.overtime(job.payload().refundId()));
+    }
+
+    @Bean
+    JobHandler<NotificationRef> refundNotifyHandler(Notifications notifications) {
+        return JobHandler.of(
+                REFUND_NOTIFY, job -> notifications.deliver(job.payload().notificationId()));
+    }
+
+    /** Orders and refunds whose overtime has come get their overtime job. */
+    @Bean
+    RecurringJob overtimeScan(
+            OrderSteps orders, RefundSteps refunds, @Value("${ordo.acquiring.overtime-scan:5s}") Duration interval) {
+        return new RecurringJob() {
+            @Override
+            public String name() {
+                return "oms:overtime:scan";
+            }
+
+            @Override
+            public Duration interval() {
+                return interval;
+            }
+
+            @Override
+            public void run() {
+                orders.scanOvertime();
+                refunds.scanOvertime();
+            }
+        };
+    }
+}

@@ -1,0 +1,630 @@
+package dev.ordo.acquiring.internal;
+
+import static dev.ordo.acquiring.AcquiringAccounts.unitTrade;
+
+import dev.ordo.acquiring.AcquiringAccounts;
+import dev.ordo.acquiring.AcquiringQueues;
+import dev.ordo.acquiring.AcquiringQueues.OrderRef;
+import dev.ordo.acquiring.AcquiringQueues.UnitQuery;
+import dev.ordo.acquiring.AcquiringQueues.UnitRef;
+import dev.ordo.catalog.Catalog;
+import dev.ordo.catalog.Catalog.SupplyOption;
+import dev.ordo.catalog.Catalog.SupplyQuery;
+import dev.ordo.catalog.CatalogEntries.DownProduct;
+import dev.ordo.catalog.CatalogEntries.UpChannel;
+import dev.ordo.catalog.CatalogEntries.UpProduct;
+import dev.ordo.catalog.Flag;
+import dev.ordo.jobs.Jobs;
+import dev.ordo.notify.Notifications;
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderMoney;
+import dev.ordo.order.OrderStatus;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Orders.PlannedUnit;
+import dev.ordo.order.Orders.UnitResult;
+import dev.ordo.order.Orders.UnitTransition;
+import dev.ordo.order.Unit;
+import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Cents;
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.Money;
+import dev.ordo.shared.OrdoException;
+import dev.ordo.shared.PublicUrl;
+import dev.ordo.supplier.Delivery;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.SupplierEndpoint;
+import dev.ordo.supplier.Suppliers;
+import dev.ordo.wallet.AccountKey;
+import dev.ordo.wallet.BalanceChange;
+import dev.ordo.wallet.ChangeType;
+import dev.ordo.wallet.TradeNo;
+import dev.ordo.wallet.WalletBatches;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The steps of an order after acceptance (SPEC A3), each run by its queue. Every step reads the
+ * state, acts only when the state is the one it expects (so a repeated job does nothing), and
+ * commits its state change together with the money it moves and the next job it enqueues.
+ */
+@Service
+public class OrderSteps {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderSteps.class);
+
+    private final Orders orders;
+    private final Catalog catalog;
+    private final Suppliers suppliers;
+    private final WalletBatches walletBatches;
+    private final Jobs jobs;
+    private final Notifications notifications;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final PublicUrl publicUrl;
+
+    OrderSteps(
+            Orders orders,
+            Catalog catalog,
+            Suppliers suppliers,
+            WalletBatches walletBatches,
+            Jobs jobs,
+            Notifications notifications,
+            TransactionTemplate tx,
+            Clock clock,
+            PublicUrl publicUrl) {
+        this.orders = orders;
+        this.catalog = catalog;
+        this.suppliers = suppliers;
+        this.walletBatches = walletBatches;
+        this.jobs = jobs;
+        this.notifications = notifications;
+        this.tx = tx;
+        this.clock = clock;
+        this.publicUrl = publicUrl;
+    }
+
+    // ---------------------------------------------------------------- bind
+
+    /** {@code oms:order:bind}: choose the supplier (cheapest usable first) and plan the delivery units. */
+    public void bind(long orderId) {
+        Order order = orders.find(orderId).orElse(null);
+        if (order == null || order.status() != OrderStatus.ACCEPTED) {
+            return;
+        }
+        if (!clock.instant().isBefore(order.overtimeAt())) {
+            tx.executeWithoutResult(
+                    s -> fail(order, OrderStatus.ACCEPTED, "order overtime before a supplier was chosen"));
+            return;
+        }
+        DownProduct product = catalog.downProduct(order.downProductId()).orElse(null);
+        if (product == null) {
+            tx.executeWithoutResult(s -> fail(order, OrderStatus.ACCEPTED, "the downstream product no longer exists"));
+            return;
+        }
+        long pieceFace = product.pieceFace();
+        int pieces = order.num() * product.piecesPerProduct();
+        List<SupplyOption> options = catalog.supply(new SupplyQuery(
+                order.lineId(), order.carrierNo(), order.provinceNo(), order.cityNo(), order.invoiceType(), pieceFace));
+        String considered = options.stream()
+                .map(o -> o.supplier() == null
+                        ? "?"
+                        : o.supplier().channelNo() + " product " + o.product().productId() + ": " + o.reason())
+                .collect(Collectors.joining("; ", "[", "]"));
+        Optional<SupplyOption> chosen =
+                options.stream().filter(SupplyOption::usable).findFirst();
+        if (chosen.isEmpty()) {
+            tx.executeWithoutResult(s -> fail(
+                    order,
+                    OrderStatus.ACCEPTED,
+                    "no usable supplier for " + pieces + " pieces of " + pieceFace + "; considered " + considered));
+            return;
+        }
+        UpProduct up = chosen.get().product();
+        String supplierNo = chosen.get().supplier().channelNo();
+        List<PlannedUnit> units = plan(order, product, up, supplierNo, pieces, pieceFace);
+        String decision = "chose " + supplierNo + " product " + up.productId() + " (cheapest usable, cost_discount "
+                + up.costDiscount().toPlainString() + ", limit_count " + up.limitCount() + "): " + units.size()
+                + " units for " + pieces + " pieces of " + pieceFace + "; considered " + considered;
+        tx.executeWithoutResult(s -> {
+            if (orders.bind(orderId, units, decision)) {
+                jobs.enqueue(AcquiringQueues.PAY, "o" + orderId, new OrderRef(orderId));
+            }
+        });
+    }
+
+    /**
+     * Pieces grouped into units of at most the supplier's {@code limit_count}; the order's sale,
+     * commission and fees allocated to the units by face ({@link Money#allocate}); the supplier's
+     * cost and commission computed per unit.
+     */
+    static List<PlannedUnit> plan(
+            Order order, DownProduct product, UpProduct up, String supplierNo, int pieces, long pieceFace) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int left = pieces; left > 0; left -= up.limitCount()) {
+            sizes.add(Math.min(left, up.limitCount()));
+        }
+        List<Long> faces = sizes.stream().map(n -> n * pieceFace).toList();
+        long orderFace = order.face() * order.num();
+        List<Long> sale = Money.allocate(order.amount(), faces);
+        List<Long> commission = Money.allocate(Money.times(orderFace, product.commissionDiscount()), faces);
+        List<Long> service = Money.allocate(Money.times(orderFace, product.serviceDiscount()), faces);
+        List<Long> paymentFee = Money.allocate(Money.times(order.amount(), product.paymentFeeDiscount()), faces);
+        List<PlannedUnit> units = new ArrayList<>();
+        for (int i = 0; i < sizes.size(); i++) {
+            long face = faces.get(i);
+            OrderMoney money = new OrderMoney(
+                    sale.get(i),
+                    commission.get(i),
+                    service.get(i),
+                    paymentFee.get(i),
+                    Money.times(face, up.costDiscount()),
+                    Money.times(face, up.commissionDiscount()),
+                    Money.times(face, up.serviceDiscount()));
+            units.add(new PlannedUnit(sizes.get(i), face, supplierNo, up.productId(), money, null));
+        }
+        return units;
+    }
+
+    // ---------------------------------------------------------------- pay
+
+    /**
+     * {@code oms:order:pay}: charge the channel for every unit, all or nothing, in a batch with the
+     * other orders paying from the same account, and in the same transaction move the order to PAID
+     * and enqueue the deliveries.
+     */
+    public void pay(long orderId) {
+        Order order = orders.find(orderId).orElse(null);
+        if (order == null || order.status() != OrderStatus.BOUND) {
+            return;
+        }
+        List<Unit> units = orders.units(orderId);
+        if (!clock.instant().isBefore(order.overtimeAt())) {
+            tx.executeWithoutResult(s -> cancel(order, units, "order overtime before payment"));
+            return;
+        }
+        AccountKey payer = AcquiringAccounts.channel(order.channelNo());
+        List<BalanceChange> charges = units.stream()
+                .filter(u -> u.money().sale() > 0)
+                .map(u -> new BalanceChange(
+                        payer,
+                        new TradeNo(unitTrade(u.unitId())),
+                        ChangeType.DEDUCT,
+                        Cents.of(u.money().sale())))
+                .toList();
+        if (charges.isEmpty()) {
+            tx.executeWithoutResult(s -> paid(order, units));
+            return;
+        }
+        walletBatches
+                .commitWith(charges, () -> paid(order, units))
+                .ifPresent(refused -> tx.executeWithoutResult(
+                        s -> cancel(order, units, "the channel could not pay: " + refused.message())));
+    }
+
+    private void paid(Order order, List<Unit> units) {
+        if (!orders.transition(
+                order.orderId(),
+                OrderStatus.BOUND,
+                OrderStatus.PAID,
+                "charged " + order.amount() + " for " + units.size() + " units")) {
+            // The order moved on meanwhile (overtime): charge nothing; the job's retry finds it settled.
+            throw new IllegalStateException("order " + order.orderId() + " changed before it was charged");
+        }
+        for (Unit unit : units) {
+            orders.transition(unit.unitId(), UnitStatus.PLANNED, UnitStatus.PAID, UnitResult.NONE, null);
+            jobs.enqueue(AcquiringQueues.DELIVERY, "u" + unit.unitId(), new UnitRef(unit.unitId()));
+        }
+    }
+
+    /** Before payment: nothing moved, nothing to give back; every unit is cancelled and the order failed. */
+    private void cancel(Order order, List<Unit> units, String reason) {
+        Order current = orders.find(order.orderId()).orElseThrow();
+        if (current.status() != OrderStatus.ACCEPTED && current.status() != OrderStatus.BOUND) {
+            return;
+        }
+        for (Unit unit : units) {
+            orders.transition(unit.unitId(), UnitStatus.PLANNED, UnitStatus.CANCELLED, UnitResult.NONE, reason);
+        }
+        fail(current, current.status(), reason);
+    }
+
+    private void fail(Order order, OrderStatus from, String reason) {
+        if (orders.finish(order.orderId(), from, OrderStatus.FAILED, OrderMoney.ZERO, reason)) {
+            notifyChannel(order, OrderStatus.FAILED);
+        }
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    /**
+     * {@code oms:order:delivery}: submit one unit, at most once. SUBMITTING is committed before the
+     * call; a unit found SUBMITTING (the node died during the call, or the job is repeated) is
+     * never sent again but queried.
+     */
+    public void deliver(long unitId) {
+        Unit unit = orders.unit(unitId).orElse(null);
+        if (unit == null) {
+            return;
+        }
+        Order order = orders.find(unit.orderId()).orElseThrow();
+        UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+        switch (unit.status()) {
+            case PAID -> {
+                if (!clock.instant().isBefore(order.overtimeAt())) {
+                    tx.executeWithoutResult(s -> stop(unit, "not submitted before the order's overtime"));
+                    return;
+                }
+                Boolean claimed = tx.execute(
+                        s -> orders.transition(unitId, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
+                                .applied());
+                if (!Boolean.TRUE.equals(claimed)) {
+                    return;
+                }
+            }
+            case SUBMITTING -> {
+                tx.executeWithoutResult(
+                        s -> unknown(
+                                unit,
+                                supplier,
+                                UnitStatus.SUBMITTING,
+                                null,
+                                "found SUBMITTING: the submission may or may not have reached the supplier; querying, never resending"));
+                return;
+            }
+            default -> {
+                return;
+            }
+        }
+        SupplierAnswer answer = suppliers
+                .adapter(supplier.protocol())
+                .submit(
+                        endpoint(supplier),
+                        new Delivery(
+                                Long.toString(unitId),
+                                order.orderId(),
+                                unit.pieces(),
+                                unit.face() / unit.pieces(),
+                                order.rechargeAccount() == null ? "" : order.rechargeAccount(),
+                                order.carrierNo(),
+                                order.provinceNo(),
+                                order.cityNo()));
+        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer));
+    }
+
+    private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer) {
+        switch (answer.transport()) {
+            case NOT_SENT -> {
+                // Nothing reached the supplier: safe to send again after request_replenish_time.
+                if (orders.transition(unit.unitId(), UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, null)
+                        .applied()) {
+                    orders.note(unit.orderId(), unit.unitId(), null, "unit.not_sent", answer.message());
+                    jobs.enqueue(
+                            AcquiringQueues.DELIVERY,
+                            "u" + unit.unitId() + ":" + clock.millis(),
+                            new UnitRef(unit.unitId()),
+                            clock.instant().plusSeconds(Math.max(1, supplier.requestReplenishTime())));
+                }
+            }
+            case NO_ANSWER -> unknown(unit, supplier, UnitStatus.SUBMITTING, null, answer.message());
+            case ANSWERED -> resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted");
+        }
+    }
+
+    /** Applies a supplier's code: success, failure, or unknown (then queried). */
+    private void resolve(Unit unit, UpChannel supplier, UnitStatus from, SupplierAnswer answer, String how) {
+        int deal = catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code());
+        UnitResult result = new UnitResult(answer.code(), answer.message());
+        switch (deal) {
+            case Catalog.SUCCESS -> delivered(unit, from, result, how + ": " + answer.code());
+            case Catalog.FAILURE -> failed(unit, from, result, how + ": " + answer.code() + " " + answer.message());
+            default -> unknown(unit, supplier, from, result, how + ": " + answer.code() + " means unknown");
+        }
+    }
+
+    private void delivered(Unit unit, UnitStatus from, UnitResult result, String reason) {
+        UnitTransition t = orders.transition(unit.unitId(), from, UnitStatus.DELIVERED, result, reason);
+        if (t.applied() && t.openUnits() == 0) {
+            jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
+        }
+    }
+
+    private void failed(Unit unit, UnitStatus from, UnitResult result, String reason) {
+        if (orders.transition(unit.unitId(), from, UnitStatus.FAILED, result, reason)
+                .applied()) {
+            jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
+        }
+    }
+
+    private void unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
+        if (orders.transition(
+                        unit.unitId(), from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
+                .applied()) {
+            jobs.enqueue(
+                    AcquiringQueues.DELIVERY_UNKNOWN,
+                    "u" + unit.unitId() + "#q1",
+                    new UnitQuery(unit.unitId(), 1),
+                    clock.instant().plusSeconds(supplier.firstQueryTime()));
+        }
+    }
+
+    private void stop(Unit unit, String reason) {
+        if (orders.transition(unit.unitId(), UnitStatus.PAID, UnitStatus.STOPPED, UnitResult.NONE, reason)
+                .applied()) {
+            jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
+        }
+    }
+
+    // ---------------------------------------------------------------- unknown results
+
+    /**
+     * {@code oms:overtime:delivery_unknown}: query an unknown unit until its result is known; past
+     * the supplier's delivery overtime it waits for an operator or a callback (manual review).
+     */
+    public void query(long unitId, int attempt) {
+        Unit unit = orders.unit(unitId).orElse(null);
+        if (unit == null || unit.status() != UnitStatus.UNKNOWN) {
+            return;
+        }
+        UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+        int overtime = catalog.upProduct(unit.upProductId())
+                .flatMap(p -> catalog.upShelf(p.shelfId()))
+                .map(s -> s.deliveryOvertime())
+                .orElse(0);
+        Instant submitted = unit.submittedAt() == null ? clock.instant() : unit.submittedAt();
+        if (!clock.instant().isBefore(submitted.plusSeconds(overtime))) {
+            tx.executeWithoutResult(s -> orders.transition(
+                    unitId,
+                    UnitStatus.UNKNOWN,
+                    UnitStatus.MANUAL_REVIEW,
+                    UnitResult.NONE,
+                    "still unknown after the delivery overtime (" + overtime
+                            + " s): waiting for an operator or a callback"));
+            return;
+        }
+        if (Flag.yes(supplier.canQuery())) {
+            SupplierAnswer answer =
+                    suppliers.adapter(supplier.protocol()).query(endpoint(supplier), Long.toString(unitId));
+            if (answer.transport() == SupplierAnswer.Transport.ANSWERED
+                    && catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())
+                            != Catalog.UNKNOWN) {
+                tx.executeWithoutResult(s -> resolve(unit, supplier, UnitStatus.UNKNOWN, answer, "queried"));
+                return;
+            }
+        }
+        Instant next = clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime()));
+        jobs.enqueue(
+                AcquiringQueues.DELIVERY_UNKNOWN,
+                "u" + unitId + "#q" + (attempt + 1),
+                new UnitQuery(unitId, attempt + 1),
+                next);
+    }
+
+    /** A supplier's callback for a delivery (or an operator's decision after manual review). */
+    public boolean settleByCallback(long unitId, String supplierNo, SupplierAnswer answer, String how) {
+        Unit unit = orders.unit(unitId).orElse(null);
+        if (unit == null || !unit.upChannelNo().equals(supplierNo)) {
+            return false;
+        }
+        UpChannel supplier = catalog.supplier(supplierNo).orElseThrow();
+        if (unit.status() == UnitStatus.SUBMITTING
+                || unit.status() == UnitStatus.UNKNOWN
+                || unit.status() == UnitStatus.MANUAL_REVIEW) {
+            int deal = catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code());
+            if (deal != Catalog.UNKNOWN) {
+                tx.executeWithoutResult(s -> resolve(unit, supplier, unit.status(), answer, how));
+            }
+        }
+        return true;
+    }
+
+    /** An operator's decision for a unit in manual review (or still unknown). */
+    public void settleManually(Unit unit, boolean delivered) {
+        if (unit.status() != UnitStatus.MANUAL_REVIEW && unit.status() != UnitStatus.UNKNOWN) {
+            throw new OrdoException(ErrorCode.OPERATION_FAILED, "unit " + unit.unitId() + " is " + unit.status());
+        }
+        UnitResult result = new UnitResult(delivered ? "MANUAL_SUCCESS" : "MANUAL_FAILURE", "decided by an operator");
+        tx.executeWithoutResult(s -> {
+            if (delivered) {
+                delivered(unit, unit.status(), result, "operator: delivered");
+            } else {
+                failed(unit, unit.status(), result, "operator: not delivered");
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- failed units
+
+    /** {@code oms:overtime:refund}: give the channel back what it paid for a unit that failed or was stopped. */
+    public void refundUnit(long unitId) {
+        Unit unit = orders.unit(unitId).orElse(null);
+        if (unit == null || (unit.status() != UnitStatus.FAILED && unit.status() != UnitStatus.STOPPED)) {
+            return;
+        }
+        Order order = orders.find(unit.orderId()).orElseThrow();
+        UnitStatus to = unit.status() == UnitStatus.FAILED ? UnitStatus.FAILED_REFUNDED : UnitStatus.STOPPED_REFUNDED;
+        if (unit.money().sale() == 0) {
+            tx.executeWithoutResult(s -> refunded(unit, to, "nothing was charged"));
+            return;
+        }
+        BalanceChange refund = new BalanceChange(
+                AcquiringAccounts.channel(order.channelNo()),
+                new TradeNo(unitTrade(unitId)),
+                ChangeType.REFUND,
+                Cents.of(unit.money().sale()));
+        walletBatches
+                .commitWith(
+                        List.of(refund),
+                        () -> refunded(unit, to, "refunded " + unit.money().sale() + " to the channel"))
+                .ifPresent(refused -> {
+                    throw new IllegalStateException("refund of unit " + unitId + " refused: " + refused.message());
+                });
+    }
+
+    private void refunded(Unit unit, UnitStatus to, String reason) {
+        UnitTransition t = orders.transition(unit.unitId(), unit.status(), to, UnitResult.NONE, reason);
+        if (t.applied() && t.openUnits() == 0) {
+            jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
+        }
+    }
+
+    // ---------------------------------------------------------------- upstream pay and finish
+
+    /**
+     * {@code oms:order:up_pay}: when every unit is settled, book for the delivered ones the supplier's
+     * cost, its commission and service fee, the channel's commission and the fees; then finish the
+     * order (0, 90 or 91) with its margin, and notify the channel.
+     */
+    public void upPay(long orderId) {
+        Order order = orders.find(orderId).orElse(null);
+        if (order == null || order.status() != OrderStatus.PAID) {
+            return;
+        }
+        List<Unit> units = orders.units(orderId);
+        if (units.stream().anyMatch(u -> !u.status().isFinal())) {
+            return;
+        }
+        List<Unit> delivered =
+                units.stream().filter(u -> u.status() == UnitStatus.DELIVERED).toList();
+        OrderMoney money = delivered.stream().map(Unit::money).reduce(OrderMoney.ZERO, OrderMoney::plus);
+        OrderStatus outcome = delivered.isEmpty()
+                ? OrderStatus.FAILED
+                : (delivered.size() == units.size() ? OrderStatus.SUCCEEDED : OrderStatus.PARTLY_SUCCEEDED);
+        String reason = delivered.size() + " of " + units.size() + " units delivered; margin " + money.margin();
+        List<BalanceChange> bookings = new ArrayList<>();
+        for (Unit u : delivered) {
+            TradeNo trade = new TradeNo(unitTrade(u.unitId()));
+            OrderMoney m = u.money();
+            book(bookings, AcquiringAccounts.supplier(u.upChannelNo()), trade, ChangeType.DEDUCT, m.cost());
+            book(
+                    bookings,
+                    AcquiringAccounts.supplierCommission(u.upChannelNo()),
+                    trade,
+                    ChangeType.ADD,
+                    m.upCommission());
+            book(bookings, AcquiringAccounts.supplierService(u.upChannelNo()), trade, ChangeType.ADD, m.upServiceFee());
+            book(
+                    bookings,
+                    AcquiringAccounts.channelCommission(order.channelNo()),
+                    trade,
+                    ChangeType.ADD,
+                    m.commission());
+            book(bookings, AcquiringAccounts.channelService(order.channelNo()), trade, ChangeType.ADD, m.serviceFee());
+            book(
+                    bookings,
+                    AcquiringAccounts.channelPaymentFee(order.channelNo()),
+                    trade,
+                    ChangeType.ADD,
+                    m.paymentFee());
+        }
+        if (bookings.isEmpty()) {
+            tx.executeWithoutResult(s -> finish(order, outcome, money, reason));
+            return;
+        }
+        walletBatches
+                .commitWith(bookings, () -> finish(order, outcome, money, reason))
+                .ifPresent(refused -> {
+                    // The supplier has delivered and must be paid: retry until an operator tops the account up.
+                    throw new IllegalStateException(
+                            "upstream booking of order " + orderId + " refused: " + refused.message());
+                });
+    }
+
+    private static void book(
+            List<BalanceChange> bookings, AccountKey account, TradeNo trade, ChangeType type, long cents) {
+        if (cents > 0) {
+            bookings.add(new BalanceChange(account, trade, type, Cents.of(cents)));
+        }
+    }
+
+    private void finish(Order order, OrderStatus outcome, OrderMoney money, String reason) {
+        if (orders.finish(order.orderId(), OrderStatus.PAID, outcome, money, reason)) {
+            notifyChannel(order, outcome);
+        }
+    }
+
+    /** The order notification of seed 000: channel_no, request_no, order_id, status (0, 90, 91). */
+    private void notifyChannel(Order order, OrderStatus outcome) {
+        if (order.notifyUrl() == null) {
+            return;
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("channel_no", order.channelNo());
+        form.put("request_no", order.requestNo());
+        form.put("order_id", Long.toString(order.orderId()));
+        form.put("status", Integer.toString(outcome.channelCode()));
+        String secret =
+                catalog.downChannel(order.channelNo()).map(c -> c.secret()).orElse(null);
+        try {
+            notifications.send(
+                    AcquiringQueues.ORDER_NOTIFY,
+                    "order-" + order.orderId(),
+                    order.channelNo(),
+                    order.notifyUrl(),
+                    form,
+                    secret);
+        } catch (RuntimeException e) {
+            // A URL that became unacceptable must not hold the order back.
+            log.warn("order {} not notified: {}", order.orderId(), e.getMessage());
+            orders.note(order.orderId(), null, null, "order.not_notified", e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- overtime
+
+    /**
+     * {@code oms:overtime:order_deal}: the order's overtime has come. Before payment it fails; after
+     * payment the units not yet submitted are stopped (and refunded); submitted units run their course.
+     */
+    public void overtime(long orderId) {
+        Order order = orders.find(orderId).orElse(null);
+        if (order == null) {
+            return;
+        }
+        tx.executeWithoutResult(s -> {
+            switch (order.status()) {
+                case ACCEPTED, BOUND -> cancel(order, orders.units(orderId), "order overtime before payment");
+                case PAID -> {
+                    for (Unit unit : orders.units(orderId)) {
+                        if (unit.status() == UnitStatus.PAID) {
+                            stop(unit, "not submitted before the order's overtime");
+                        }
+                    }
+                    orders.endOvertimeWatch(orderId);
+                }
+                default -> orders.endOvertimeWatch(orderId);
+            }
+        });
+    }
+
+    /** Finds orders past their overtime; run by the timer {@code oms:overtime:scan}. */
+    public int scanOvertime() {
+        List<Long> due = orders.dueForOvertime(clock.instant(), 500);
+        due.forEach(id -> jobs.enqueue(AcquiringQueues.ORDER_OVERTIME, "o" + id, new OrderRef(id)));
+        return due.size();
+    }
+
+    SupplierEndpoint endpoint(UpChannel s) {
+        String notifyUrl =
+                s.notifyUrl() != null ? s.notifyUrl() : publicUrl.get() + "/supplier/notify/" + s.channelNo();
+        return new SupplierEndpoint(
+                s.channelNo(),
+                s.protocol(),
+                s.serviceClass(),
+                s.requestUrl(),
+                s.queryUrl(),
+                s.returnUrl(),
+                notifyUrl,
+                s.secret(),
+                s.timeoutMs());
+    }
+}

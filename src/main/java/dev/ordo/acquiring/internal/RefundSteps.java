@@ -1,0 +1,447 @@
+package dev.ordo.acquiring.internal;
+
+import static dev.ordo.acquiring.AcquiringAccounts.reversalTrade;
+import static dev.ordo.acquiring.AcquiringAccounts.unitTrade;
+
+import dev.ordo.acquiring.AcquiringAccounts;
+import dev.ordo.acquiring.AcquiringQueues;
+import dev.ordo.acquiring.AcquiringQueues.RefundRef;
+import dev.ordo.acquiring.AcquiringQueues.ReturnQuery;
+import dev.ordo.acquiring.RefundStatus;
+import dev.ordo.acquiring.ReturnStatus;
+import dev.ordo.acquiring.internal.JdbcRefunds.Refund;
+import dev.ordo.acquiring.internal.JdbcRefunds.RefundUnit;
+import dev.ordo.catalog.Catalog;
+import dev.ordo.catalog.CatalogEntries.UpChannel;
+import dev.ordo.catalog.Flag;
+import dev.ordo.jobs.Jobs;
+import dev.ordo.notify.Notifications;
+import dev.ordo.order.OrderMoney;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.shared.Cents;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.Suppliers;
+import dev.ordo.wallet.AccountKey;
+import dev.ordo.wallet.BalanceChange;
+import dev.ordo.wallet.ChangeType;
+import dev.ordo.wallet.TradeNo;
+import dev.ordo.wallet.WalletBatches;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The steps of a refund (SPEC A6): return to the supplier where its product takes returns
+ * ({@code oms:refund:return}, unknown results queried), decide ({@code oms:refund:return_complete}),
+ * refund the channel and take back the fees ({@code oms:refund:pay}), take back the supplier cost
+ * ({@code oms:refund:up_pay}), notify ({@code oms:refund:notify}). A general refund refunds only
+ * what the supplier took back; a mandatory refund refunds every unit and records Ordo's loss for
+ * those the supplier kept. A unit's charge is refunded at most once: the wallet's refund names the
+ * charge's trade number, and a charge is refunded once.
+ */
+@Service
+public class RefundSteps {
+
+    private static final Logger log = LoggerFactory.getLogger(RefundSteps.class);
+
+    private final JdbcRefunds refunds;
+    private final Orders orders;
+    private final Catalog catalog;
+    private final Suppliers suppliers;
+    private final OrderSteps orderSteps;
+    private final WalletBatches walletBatches;
+    private final Jobs jobs;
+    private final Notifications notifications;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    RefundSteps(
+            JdbcRefunds refunds,
+            Orders orders,
+            Catalog catalog,
+            Suppliers suppliers,
+            OrderSteps orderSteps,
+            WalletBatches walletBatches,
+            Jobs jobs,
+            Notifications notifications,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.refunds = refunds;
+        this.orders = orders;
+        this.catalog = catalog;
+        this.suppliers = suppliers;
+        this.orderSteps = orderSteps;
+        this.walletBatches = walletBatches;
+        this.jobs = jobs;
+        this.notifications = notifications;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    private static String returnNo(long refundId, long unitId) {
+        return "r" + refundId + "u" + unitId;
+    }
+
+    /** {@code oms:refund:return}: send each pending unit back to its supplier, at most once. */
+    public void returnUnits(long refundId) {
+        Refund refund = refunds.find(refundId).orElse(null);
+        if (refund == null || refund.status() != RefundStatus.RETURNING) {
+            return;
+        }
+        for (RefundUnit ru : refunds.units(refundId)) {
+            Unit unit = orders.unit(ru.unitId()).orElseThrow();
+            UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            switch (ru.status()) {
+                case RETURNING ->
+                    tx.executeWithoutResult(s -> unknown(
+                            refund,
+                            unit,
+                            ReturnStatus.RETURNING,
+                            "found RETURNING: the return may have reached the supplier; querying, never resending"));
+                case PENDING -> sendBack(refund, unit, supplier);
+                default -> {}
+            }
+        }
+        completeIfSettled(refund);
+    }
+
+    private void sendBack(Refund refund, Unit unit, UpChannel supplier) {
+        boolean takesReturns = catalog.upProduct(unit.upProductId())
+                        .map(p -> Flag.yes(p.canRefund()))
+                        .orElse(false)
+                && supplier.returnUrl() != null;
+        if (!takesReturns) {
+            tx.executeWithoutResult(s -> refunds.transition(
+                    refund,
+                    unit.unitId(),
+                    ReturnStatus.PENDING,
+                    ReturnStatus.NOT_RETURNED,
+                    null,
+                    "the supplier does not take this product back"));
+            return;
+        }
+        Boolean claimed = tx.execute(s ->
+                refunds.transition(refund, unit.unitId(), ReturnStatus.PENDING, ReturnStatus.RETURNING, null, null));
+        if (!Boolean.TRUE.equals(claimed)) {
+            return;
+        }
+        SupplierAnswer answer = suppliers
+                .adapter(supplier.protocol())
+                .returnDelivery(
+                        orderSteps.endpoint(supplier),
+                        Long.toString(unit.unitId()),
+                        returnNo(refund.refundId(), unit.unitId()));
+        tx.executeWithoutResult(s -> {
+            switch (answer.transport()) {
+                case NOT_SENT -> {
+                    refunds.transition(
+                            refund,
+                            unit.unitId(),
+                            ReturnStatus.RETURNING,
+                            ReturnStatus.PENDING,
+                            null,
+                            answer.message());
+                    jobs.enqueue(
+                            AcquiringQueues.RETURN,
+                            "r" + refund.refundId() + ":" + clock.millis(),
+                            new RefundRef(refund.refundId()),
+                            clock.instant().plusSeconds(Math.max(1, supplier.requestReplenishTime())));
+                }
+                case NO_ANSWER -> unknown(refund, unit, ReturnStatus.RETURNING, answer.message());
+                case ANSWERED -> settle(refund, unit, supplier, ReturnStatus.RETURNING, answer);
+            }
+        });
+    }
+
+    private void settle(Refund refund, Unit unit, UpChannel supplier, ReturnStatus from, SupplierAnswer answer) {
+        switch (catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())) {
+            case Catalog.SUCCESS ->
+                refunds.transition(
+                        refund, unit.unitId(), from, ReturnStatus.RETURNED, answer.code(), "the supplier took it back");
+            case Catalog.FAILURE ->
+                refunds.transition(
+                        refund,
+                        unit.unitId(),
+                        from,
+                        ReturnStatus.NOT_RETURNED,
+                        answer.code(),
+                        "the supplier refused: " + answer.message());
+            default -> unknown(refund, unit, from, "return answer " + answer.code() + " means unknown");
+        }
+    }
+
+    private void unknown(Refund refund, Unit unit, ReturnStatus from, String reason) {
+        if (refunds.transition(refund, unit.unitId(), from, ReturnStatus.UNKNOWN, null, reason)) {
+            UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            jobs.enqueue(
+                    AcquiringQueues.RETURN_UNKNOWN,
+                    returnNo(refund.refundId(), unit.unitId()) + "#q1",
+                    new ReturnQuery(refund.refundId(), unit.unitId(), 1),
+                    clock.instant().plusSeconds(supplier.firstQueryTime()));
+        }
+    }
+
+    /** {@code oms:overtime:return_unknown}: query an unknown return until known or the refund's overtime. */
+    public void queryReturn(ReturnQuery q) {
+        Refund refund = refunds.find(q.refundId()).orElse(null);
+        if (refund == null || refund.status() != RefundStatus.RETURNING) {
+            return;
+        }
+        RefundUnit ru = refunds.units(q.refundId()).stream()
+                .filter(u -> u.unitId() == q.unitId())
+                .findFirst()
+                .orElse(null);
+        if (ru == null || ru.status() != ReturnStatus.UNKNOWN) {
+            return;
+        }
+        Unit unit = orders.unit(q.unitId()).orElseThrow();
+        UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+        SupplierAnswer answer = Flag.yes(supplier.canQuery())
+                ? suppliers
+                        .adapter(supplier.protocol())
+                        .queryReturn(orderSteps.endpoint(supplier), returnNo(q.refundId(), q.unitId()))
+                : SupplierAnswer.noAnswer("the supplier answers no queries");
+        if (answer.transport() == SupplierAnswer.Transport.ANSWERED
+                && catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code()) != Catalog.UNKNOWN) {
+            tx.executeWithoutResult(s -> settle(refund, unit, supplier, ReturnStatus.UNKNOWN, answer));
+            completeIfSettled(refund);
+            return;
+        }
+        if (clock.instant().isBefore(refund.overtimeAt())) {
+            jobs.enqueue(
+                    AcquiringQueues.RETURN_UNKNOWN,
+                    returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1),
+                    new ReturnQuery(q.refundId(), q.unitId(), q.attempt() + 1),
+                    clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime())));
+        }
+    }
+
+    private void completeIfSettled(Refund refund) {
+        if (refunds.units(refund.refundId()).stream().allMatch(u -> u.status().settled())) {
+            jobs.enqueue(AcquiringQueues.RETURN_COMPLETE, "r" + refund.refundId(), new RefundRef(refund.refundId()));
+        }
+    }
+
+    /**
+     * {@code oms:refund:return_complete}: every return is settled. A general refund keeps what the
+     * supplier did not take back; a mandatory one refunds everything. Nothing to refund: it failed.
+     */
+    public void returnsComplete(long refundId) {
+        Refund refund = refunds.find(refundId).orElse(null);
+        if (refund == null || refund.status() != RefundStatus.RETURNING) {
+            return;
+        }
+        List<RefundUnit> units = refunds.units(refundId);
+        if (!units.stream().allMatch(u -> u.status().settled())) {
+            return;
+        }
+        tx.executeWithoutResult(s -> {
+            boolean anything = refund.mandatory() || units.stream().anyMatch(u -> u.status() == ReturnStatus.RETURNED);
+            if (!refund.mandatory()) {
+                for (RefundUnit u : units) {
+                    if (u.status() == ReturnStatus.NOT_RETURNED
+                            && refunds.transition(
+                                    refund,
+                                    u.unitId(),
+                                    ReturnStatus.NOT_RETURNED,
+                                    ReturnStatus.KEPT,
+                                    null,
+                                    "a general refund refunds only what the supplier took back")) {
+                        orders.releaseFromRefund(u.unitId(), refundId);
+                    }
+                }
+            }
+            if (!anything) {
+                if (refunds.finish(
+                        refund, RefundStatus.RETURNING, RefundStatus.FAILED, 0, 0, "the supplier took nothing back")) {
+                    notifyChannel(refund, RefundStatus.FAILED);
+                }
+                return;
+            }
+            if (refunds.transition(refund, RefundStatus.RETURNING, RefundStatus.REFUNDING, "returns settled")) {
+                jobs.enqueue(AcquiringQueues.REFUND_PAY, "r" + refundId, new RefundRef(refundId));
+            }
+        });
+    }
+
+    /**
+     * {@code oms:refund:pay}: refund the channel what it paid for the units, and take back their
+     * commission and fees, in one batch with the other movements of the channel's account.
+     */
+    public void refundChannel(long refundId) {
+        Refund refund = refunds.find(refundId).orElse(null);
+        if (refund == null || refund.status() != RefundStatus.REFUNDING) {
+            return;
+        }
+        List<RefundUnit> toRefund = refunds.units(refundId).stream()
+                .filter(u -> u.status() == ReturnStatus.RETURNED || u.status() == ReturnStatus.NOT_RETURNED)
+                .toList();
+        String ch = refund.channelNo();
+        List<BalanceChange> changes = new ArrayList<>();
+        long refunded = 0;
+        for (RefundUnit ru : toRefund) {
+            OrderMoney m = orders.unit(ru.unitId()).orElseThrow().money();
+            refunded += m.sale();
+            change(changes, AcquiringAccounts.channel(ch), unitTrade(ru.unitId()), ChangeType.REFUND, m.sale());
+            String reversal = reversalTrade(refundId, ru.unitId());
+            change(changes, AcquiringAccounts.channelCommission(ch), reversal, ChangeType.DEDUCT, m.commission());
+            change(changes, AcquiringAccounts.channelService(ch), reversal, ChangeType.DEDUCT, m.serviceFee());
+            change(changes, AcquiringAccounts.channelPaymentFee(ch), reversal, ChangeType.DEDUCT, m.paymentFee());
+        }
+        long refundedSale = refunded;
+        Runnable moveOn = () -> {
+            for (RefundUnit ru : toRefund) {
+                ReturnStatus to =
+                        ru.status() == ReturnStatus.RETURNED ? ReturnStatus.REFUNDED : ReturnStatus.REFUNDED_AT_LOSS;
+                refunds.transition(refund, ru.unitId(), ru.status(), to, null, "refunded to the channel");
+            }
+            if (refunds.transition(
+                    refund,
+                    RefundStatus.REFUNDING,
+                    RefundStatus.REVERSING,
+                    "refunded " + refundedSale + " to the channel")) {
+                jobs.enqueue(AcquiringQueues.REFUND_UP_PAY, "r" + refundId, new RefundRef(refundId));
+            }
+        };
+        if (changes.isEmpty()) {
+            tx.executeWithoutResult(s -> moveOn.run());
+            return;
+        }
+        walletBatches.commitWith(changes, moveOn).ifPresent(r -> {
+            throw new IllegalStateException("refund " + refundId + " refused by the wallet: " + r.message());
+        });
+    }
+
+    /**
+     * {@code oms:refund:up_pay}: take back from the supplier the cost of the units it took back, and
+     * its commission and service fee; record the loss of units refunded although the supplier kept
+     * them; finish the refund and notify the channel.
+     */
+    public void reverseSupplier(long refundId) {
+        Refund refund = refunds.find(refundId).orElse(null);
+        if (refund == null || refund.status() != RefundStatus.REVERSING) {
+            return;
+        }
+        List<RefundUnit> units = refunds.units(refundId);
+        List<BalanceChange> changes = new ArrayList<>();
+        long refundedSale = 0;
+        long loss = 0;
+        int refundedUnits = 0;
+        for (RefundUnit ru : units) {
+            Unit unit = orders.unit(ru.unitId()).orElseThrow();
+            OrderMoney m = unit.money();
+            if (ru.status() == ReturnStatus.REFUNDED) {
+                String sup = unit.upChannelNo();
+                String reversal = reversalTrade(refundId, ru.unitId());
+                change(changes, AcquiringAccounts.supplier(sup), unitTrade(ru.unitId()), ChangeType.REFUND, m.cost());
+                change(
+                        changes,
+                        AcquiringAccounts.supplierCommission(sup),
+                        reversal,
+                        ChangeType.DEDUCT,
+                        m.upCommission());
+                change(changes, AcquiringAccounts.supplierService(sup), reversal, ChangeType.DEDUCT, m.upServiceFee());
+            }
+            if (ru.status() == ReturnStatus.REFUNDED_AT_LOSS) {
+                loss += m.cost() - m.upCommission() + m.upServiceFee();
+            }
+            if (ru.status() == ReturnStatus.REFUNDED || ru.status() == ReturnStatus.REFUNDED_AT_LOSS) {
+                refundedSale += m.sale();
+                refundedUnits++;
+            }
+        }
+        RefundStatus outcome = refundedUnits == units.size() ? RefundStatus.SUCCEEDED : RefundStatus.PARTLY_SUCCEEDED;
+        long sale = refundedSale;
+        long lost = loss;
+        Runnable finish = () -> {
+            if (refunds.finish(
+                    refund,
+                    RefundStatus.REVERSING,
+                    outcome,
+                    sale,
+                    lost,
+                    "refunded " + sale + (lost > 0 ? ", loss " + lost : ""))) {
+                notifyChannel(refund, outcome);
+            }
+        };
+        if (changes.isEmpty()) {
+            tx.executeWithoutResult(s -> finish.run());
+            return;
+        }
+        walletBatches.commitWith(changes, finish).ifPresent(r -> {
+            throw new IllegalStateException("supplier reversal of refund " + refundId + " refused: " + r.message());
+        });
+    }
+
+    /** {@code oms:overtime:refund_deal}: the refund's overtime has come; what is not back yet stays with the supplier. */
+    public void overtime(long refundId) {
+        Refund refund = refunds.find(refundId).orElse(null);
+        if (refund == null) {
+            return;
+        }
+        if (refund.status() != RefundStatus.RETURNING) {
+            refunds.endOvertimeWatch(refundId);
+            return;
+        }
+        tx.executeWithoutResult(s -> {
+            for (RefundUnit u : refunds.units(refundId)) {
+                if (u.status() == ReturnStatus.PENDING || u.status() == ReturnStatus.UNKNOWN) {
+                    refunds.transition(
+                            refund,
+                            u.unitId(),
+                            u.status(),
+                            ReturnStatus.NOT_RETURNED,
+                            null,
+                            "not back before the refund's overtime");
+                }
+            }
+            refunds.endOvertimeWatch(refundId);
+        });
+        completeIfSettled(refund);
+    }
+
+    public int scanOvertime() {
+        List<Long> due = refunds.dueForOvertime(clock.instant(), 500);
+        due.forEach(id -> jobs.enqueue(AcquiringQueues.REFUND_OVERTIME, "r" + id, new RefundRef(id)));
+        return due.size();
+    }
+
+    /** The refund notification of seed 000 §6: channel_no, request_no, refund_no, refund_num, status. */
+    private void notifyChannel(Refund refund, RefundStatus outcome) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("channel_no", refund.channelNo());
+        form.put("request_no", refund.requestNo());
+        form.put("refund_no", refund.refundNo());
+        form.put("refund_id", Long.toString(refund.refundId()));
+        form.put("refund_num", Integer.toString(refund.refundNum()));
+        form.put("status", Integer.toString(outcome.channelCode()));
+        String secret =
+                catalog.downChannel(refund.channelNo()).map(c -> c.secret()).orElse(null);
+        try {
+            notifications.send(
+                    AcquiringQueues.REFUND_NOTIFY,
+                    "refund-" + refund.refundId(),
+                    refund.channelNo(),
+                    refund.notifyUrl(),
+                    form,
+                    secret);
+        } catch (RuntimeException e) {
+            log.warn("refund {} not notified: {}", refund.refundId(), e.getMessage());
+            orders.note(refund.orderId(), null, refund.refundId(), "refund.not_notified", e.getMessage());
+        }
+    }
+
+    private static void change(
+            List<BalanceChange> changes, AccountKey account, String trade, ChangeType type, long cents) {
+        if (cents > 0) {
+            changes.add(new BalanceChange(account, new TradeNo(trade), type, Cents.of(cents)));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ordo.acquiring.web;
+
+import dev.ordo.acquiring.internal.OrderSteps;
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderEvent;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.shared.OrdoException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Orders for operators (admin token): an order with its units and history; a manual review decided. */
+@RestController
+@Tag(name = "Acquiring admin")
+@RequestMapping("/admin/acquiring")
+class AcquiringAdminController {
+
+    private final Orders orders;
+    private final OrderSteps steps;
+
+    AcquiringAdminController(Orders orders, OrderSteps steps) {
+        this.orders = orders;
+        this.steps = steps;
+    }
+
+    record OrderDetail(Order order, List<Unit> units, List<OrderEvent> events) {}
+
+    @Operation(summary = "An order with its units and its full history (status changes, decisions, refunds)")
+    @GetMapping("/orders/{orderId}")
+    OrderDetail order(@PathVariable long orderId) {
+        Order order = orders.find(orderId).orElseThrow(() -> OrdoException.notFound("no order " + orderId));
+        return new OrderDetail(order, orders.units(orderId), orders.events(orderId));
+    }
+
+    @Operation(summary = "An order by the channel's numbers")
+    @GetMapping("/orders")
+    OrderDetail byRequest(@RequestParam("channel_no") String channelNo, @RequestParam("request_no") String requestNo) {
+        Order order = orders.findByRequest(channelNo, requestNo)
+                .orElseThrow(() -> OrdoException.notFound("no order " + channelNo + "/" + requestNo));
+        return order(order.orderId());
+    }
+
+    @Operation(summary = "Decide a unit waiting for manual review (result=success or failure)")
+    @PostMapping("/units/{unitId}/resolve")
+    Unit resolve(@PathVariable long unitId, @RequestParam String result) {
+        Unit unit = orders.unit(unitId).orElseThrow(() -> OrdoException.notFound("no unit " + unitId));
+        String code = switch (result) {
+            case "success" -> "MANUAL_SUCCESS";
+            case "failure" -> "MANUAL_FAILURE";
+            default -> throw OrdoException.badParameter("result must be success or failure");
+        };
+        steps.settleManually(unit, code.equals("MANUAL_SUCCESS"));
+        return orders.unit(unitId).orElseThrow();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ordo.acquiring.web;
+
+import dev.ordo.acquiring.internal.OrderSteps;
+import dev.ordo.catalog.Catalog;
+import dev.ordo.catalog.CatalogEntries.UpChannel;
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.OrdoException;
+import dev.ordo.shared.Params;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.SupplierEndpoint;
+import dev.ordo.supplier.Suppliers;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A supplier reports a delivery's result (SPEC A4): {@code POST /supplier/notify/{supplier}} with
+ * {@code order_no} (Ordo's unit id), {@code code}, {@code msg}, {@code timestamp}, {@code sign} (the
+ * supplier's secret). Idempotent: a result already known is acknowledged and changes nothing.
+ */
+@RestController
+class SupplierCallbackController {
+
+    private final Catalog catalog;
+    private final OrderSteps steps;
+
+    SupplierCallbackController(Catalog catalog, OrderSteps steps) {
+        this.catalog = catalog;
+        this.steps = steps;
+    }
+
+    @PostMapping("/supplier/notify/{supplierNo}")
+    Map<String, String> notify(@PathVariable String supplierNo, HttpServletRequest request) {
+        UpChannel supplier =
+                catalog.supplier(supplierNo).orElseThrow(() -> OrdoException.notFound("no supplier " + supplierNo));
+        Map<String, String> params = new LinkedHashMap<>();
+        request.getParameterMap().forEach((name, values) -> params.put(name, values[0]));
+        SupplierEndpoint endpoint = new SupplierEndpoint(
+                supplier.channelNo(),
+                supplier.protocol(),
+                supplier.serviceClass(),
+                null,
+                null,
+                null,
+                null,
+                supplier.secret(),
+                supplier.timeoutMs());
+        if (!Suppliers.verified(endpoint, params)) {
+            throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "the callback's sign does not match");
+        }
+        long unitId = Params.requiredNumber("order_no", params.get("order_no"), 1, Long.MAX_VALUE);
+        String code = Params.required("code", params.get("code"));
+        boolean known = steps.settleByCallback(
+                unitId,
+                supplierNo,
+                SupplierAnswer.answered(code, params.get("msg"), params.get("supplier_order_no")),
+                "callback");
+        if (!known) {
+            throw OrdoException.notFound("no delivery " + unitId + " of " + supplierNo);
+        }
+        return Map.of("code", "SUCCESS");
+    }
+}

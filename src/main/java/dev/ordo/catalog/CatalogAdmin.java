@@ -1,0 +1,54 @@
+package dev.ordo.catalog;
+
+import dev.ordo.catalog.CatalogEntries.DownChannel;
+import dev.ordo.catalog.CatalogEntries.DownProduct;
+import dev.ordo.catalog.CatalogEntries.DownShelf;
+import dev.ordo.catalog.CatalogEntries.ErrorCodeEntry;
+import dev.ordo.catalog.CatalogEntries.ProductLine;
+import dev.ordo.catalog.CatalogEntries.UpChannel;
+import dev.ordo.catalog.CatalogEntries.UpProduct;
+import dev.ordo.catalog.CatalogEntries.UpShelf;
+import java.util.List;
+
+/**
+ * Changes to the catalog. Every save validates the entry and its references and refuses with a 4xx
+ * listing every problem; an id left out is assigned. A downstream product can only be active when
+ * an active upstream product can deliver it (its line, carrier, region and piece face).
+ */
+public interface CatalogAdmin {
+
+    List<ProductLine> lines();
+
+    ProductLine save(ProductLine line);
+
+    List<DownChannel> downChannels();
+
+    DownChannel save(DownChannel channel);
+
+    List<DownShelf> downShelves();
+
+    DownShelf save(DownShelf shelf);
+
+    /** Downstream products with whether each can be sold now, and why not. */
+    List<SellableProduct> downProducts();
+
+    record SellableProduct(DownProduct product, boolean sellable, String reason) {}
+
+    DownProduct save(DownProduct product);
+
+    List<UpChannel> upChannels();
+
+    UpChannel save(UpChannel channel);
+
+    List<UpShelf> upShelves();
+
+    UpShelf save(UpShelf shelf);
+
+    List<UpProduct> upProducts();
+
+    UpProduct save(UpProduct product);
+
+    List<ErrorCodeEntry> errorCodes();
+
+    ErrorCodeEntry save(ErrorCodeEntry entry);
+}

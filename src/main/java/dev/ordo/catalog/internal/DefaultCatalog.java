@@ -1,0 +1,366 @@
+package dev.ordo.catalog.internal;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.ordo.catalog.Catalog;
+import dev.ordo.catalog.CatalogAdmin;
+import dev.ordo.catalog.CatalogEntries.DownChannel;
+import dev.ordo.catalog.CatalogEntries.DownProduct;
+import dev.ordo.catalog.CatalogEntries.DownShelf;
+import dev.ordo.catalog.CatalogEntries.ErrorCodeEntry;
+import dev.ordo.catalog.CatalogEntries.ProductLine;
+import dev.ordo.catalog.CatalogEntries.UpChannel;
+import dev.ordo.catalog.CatalogEntries.UpProduct;
+import dev.ordo.catalog.CatalogEntries.UpShelf;
+import dev.ordo.catalog.Flag;
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.Ids;
+import dev.ordo.shared.OrdoException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The catalog: reads from a cached snapshot, writes validated through {@link JdbcCatalog}. */
+@Service
+class DefaultCatalog implements Catalog, CatalogAdmin {
+
+    private final JdbcCatalog jdbc;
+    private final Ids ids;
+    private final TransactionTemplate tx;
+    private final LoadingCache<String, CatalogSnapshot> snapshot;
+
+    DefaultCatalog(
+            JdbcCatalog jdbc, Ids ids, TransactionTemplate tx, @Value("${ordo.catalog.refresh:5s}") Duration refresh) {
+        this.jdbc = jdbc;
+        this.ids = ids;
+        this.tx = tx;
+        this.snapshot = Caffeine.newBuilder().refreshAfterWrite(refresh).build(key -> jdbc.load());
+    }
+
+    private CatalogSnapshot now() {
+        return snapshot.get("catalog");
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<ProductLine> line(long lineId) {
+        return Optional.ofNullable(now().lines().get(lineId));
+    }
+
+    @Override
+    public Optional<DownChannel> downChannel(String channelNo) {
+        return Optional.ofNullable(now().downChannels().get(channelNo));
+    }
+
+    @Override
+    public Optional<Offer> offer(OfferQuery query) {
+        return now().offer(query);
+    }
+
+    @Override
+    public Optional<DownProduct> downProduct(long productId) {
+        return Optional.ofNullable(now().downProducts().get(productId));
+    }
+
+    @Override
+    public Optional<DownShelf> downShelf(long shelfId) {
+        return Optional.ofNullable(now().downShelves().get(shelfId));
+    }
+
+    @Override
+    public List<SupplyOption> supply(SupplyQuery query) {
+        return now().supply(query);
+    }
+
+    @Override
+    public Optional<UpChannel> supplier(String channelNo) {
+        return Optional.ofNullable(now().upChannels().get(channelNo));
+    }
+
+    @Override
+    public Optional<UpProduct> upProduct(long productId) {
+        return Optional.ofNullable(now().upProducts().get(productId));
+    }
+
+    @Override
+    public Optional<UpShelf> upShelf(long shelfId) {
+        return Optional.ofNullable(now().upShelves().get(shelfId));
+    }
+
+    @Override
+    public int dealCode(String supplierNo, int serviceClass, String errorCode) {
+        ErrorCodeEntry entry = now().errorCodes().get(CatalogSnapshot.errorKey(supplierNo, serviceClass, errorCode));
+        return entry == null ? UNKNOWN : entry.dealCode();
+    }
+
+    // ---- admin ----
+
+    private <T> T saved(List<String> problems, Supplier<T> save) {
+        if (!problems.isEmpty()) {
+            throw OrdoException.badParameter(String.join("; ", problems));
+        }
+        T result = tx.execute(status -> save.get());
+        snapshot.invalidateAll();
+        return result;
+    }
+
+    private static <T, K extends Comparable<K>> List<T> sorted(Iterable<T> values, Function<T, K> key) {
+        List<T> list = new ArrayList<>();
+        values.forEach(list::add);
+        list.sort(Comparator.comparing(key));
+        return list;
+    }
+
+    private static void require(boolean condition, String problem, List<String> problems) {
+        if (!condition) {
+            problems.add(problem);
+        }
+    }
+
+    @Override
+    public List<ProductLine> lines() {
+        return sorted(jdbc.load().lines().values(), ProductLine::lineId);
+    }
+
+    @Override
+    public ProductLine save(ProductLine line) {
+        ProductLine withId = line.lineId() == null
+                ? new ProductLine(ids.next("oms_catalog"), line.lineName(), line.canPackageDelivery())
+                : line;
+        return saved(withId.problems(), () -> {
+            jdbc.save(withId);
+            return withId;
+        });
+    }
+
+    @Override
+    public List<DownChannel> downChannels() {
+        return sorted(jdbc.load().downChannels().values(), DownChannel::channelNo).stream()
+                .map(DownChannel::withoutSecret)
+                .toList();
+    }
+
+    @Override
+    public DownChannel save(DownChannel channel) {
+        DownChannel kept = channel;
+        if (channel.secret() == null && channel.channelNo() != null) {
+            // Saving without a secret keeps the one the channel has.
+            DownChannel existing = jdbc.load().downChannels().get(channel.channelNo());
+            if (existing != null) {
+                kept = new DownChannel(
+                        channel.channelNo(),
+                        channel.channelName(),
+                        channel.status(),
+                        existing.secret(),
+                        channel.legacyUnsigned(),
+                        channel.rateLimit());
+            }
+        }
+        DownChannel toSave = kept;
+        return saved(toSave.problems(), () -> {
+            jdbc.save(toSave);
+            return toSave.withoutSecret();
+        });
+    }
+
+    @Override
+    public List<DownShelf> downShelves() {
+        return sorted(jdbc.load().downShelves().values(), DownShelf::shelfId);
+    }
+
+    @Override
+    public DownShelf save(DownShelf shelf) {
+        DownShelf withId = shelf.shelfId() == null
+                ? new DownShelf(
+                        ids.next("oms_catalog"),
+                        shelf.shelfName(),
+                        shelf.channelNo(),
+                        shelf.orderOvertime(),
+                        shelf.refundOvertime(),
+                        shelf.status())
+                : shelf;
+        List<String> problems = withId.problems();
+        require(
+                jdbc.load().downChannels().containsKey(withId.channelNo()),
+                "no downstream channel " + withId.channelNo(),
+                problems);
+        return saved(problems, () -> {
+            jdbc.save(withId);
+            return withId;
+        });
+    }
+
+    @Override
+    public List<SellableProduct> downProducts() {
+        CatalogSnapshot current = jdbc.load();
+        return sorted(current.downProducts().values(), DownProduct::productId).stream()
+                .map(p -> {
+                    String reason = Flag.yes(p.status()) ? current.unsellableReason(p) : "disabled";
+                    return new SellableProduct(p, reason == null, reason == null ? "sellable" : reason);
+                })
+                .toList();
+    }
+
+    @Override
+    public DownProduct save(DownProduct product) {
+        DownProduct p = product.productId() == null
+                ? new DownProduct(
+                        ids.next("oms_catalog"),
+                        product.shelfId(),
+                        product.lineId(),
+                        product.carrierNo(),
+                        product.provinceNo(),
+                        product.cityNo(),
+                        product.invoiceType(),
+                        product.canRefund(),
+                        product.face(),
+                        product.sellDiscount(),
+                        product.commissionDiscount(),
+                        product.serviceDiscount(),
+                        product.paymentFeeDiscount(),
+                        product.canSplitOrder(),
+                        product.splitOrderFace(),
+                        product.limitCount(),
+                        product.status())
+                : product;
+        List<String> problems = p.problems();
+        CatalogSnapshot current = jdbc.load();
+        require(current.downShelves().containsKey(p.shelfId()), "no downstream shelf " + p.shelfId(), problems);
+        require(current.lines().containsKey(p.lineId()), "no product line " + p.lineId(), problems);
+        if (problems.isEmpty() && Flag.yes(p.status())) {
+            String reason = current.unsellableReason(p);
+            if (reason != null) {
+                throw new OrdoException(ErrorCode.OPERATION_FAILED, "the product cannot be active: " + reason);
+            }
+        }
+        return saved(problems, () -> {
+            jdbc.save(p);
+            return p;
+        });
+    }
+
+    @Override
+    public List<UpChannel> upChannels() {
+        return sorted(jdbc.load().upChannels().values(), UpChannel::channelNo).stream()
+                .map(UpChannel::withoutSecret)
+                .toList();
+    }
+
+    @Override
+    public UpChannel save(UpChannel channel) {
+        UpChannel kept = channel;
+        if (channel.secret() == null && channel.channelNo() != null) {
+            UpChannel existing = jdbc.load().upChannels().get(channel.channelNo());
+            if (existing != null) {
+                kept = new UpChannel(
+                        channel.channelNo(),
+                        channel.channelName(),
+                        channel.status(),
+                        channel.serviceClass(),
+                        channel.protocol(),
+                        channel.requestUrl(),
+                        channel.queryUrl(),
+                        channel.returnUrl(),
+                        channel.notifyUrl(),
+                        channel.canQuery(),
+                        channel.firstQueryTime(),
+                        channel.queryReplenishTime(),
+                        channel.requestReplenishTime(),
+                        channel.timeoutMs(),
+                        existing.secret());
+            }
+        }
+        UpChannel toSave = kept;
+        return saved(toSave.problems(), () -> {
+            jdbc.save(toSave);
+            return toSave.withoutSecret();
+        });
+    }
+
+    @Override
+    public List<UpShelf> upShelves() {
+        return sorted(jdbc.load().upShelves().values(), UpShelf::shelfId);
+    }
+
+    @Override
+    public UpShelf save(UpShelf shelf) {
+        UpShelf withId = shelf.shelfId() == null
+                ? new UpShelf(
+                        ids.next("oms_catalog"),
+                        shelf.shelfName(),
+                        shelf.channelNo(),
+                        shelf.deliveryOvertime(),
+                        shelf.returnOvertime(),
+                        shelf.status())
+                : shelf;
+        List<String> problems = withId.problems();
+        require(
+                jdbc.load().upChannels().containsKey(withId.channelNo()),
+                "no upstream channel " + withId.channelNo(),
+                problems);
+        return saved(problems, () -> {
+            jdbc.save(withId);
+            return withId;
+        });
+    }
+
+    @Override
+    public List<UpProduct> upProducts() {
+        return sorted(jdbc.load().upProducts().values(), UpProduct::productId);
+    }
+
+    @Override
+    public UpProduct save(UpProduct product) {
+        UpProduct p = product.productId() == null
+                ? new UpProduct(
+                        ids.next("oms_catalog"),
+                        product.shelfId(),
+                        product.lineId(),
+                        product.carrierNo(),
+                        product.provinceNo(),
+                        product.cityNo(),
+                        product.invoiceType(),
+                        product.canRefund(),
+                        product.face(),
+                        product.costDiscount(),
+                        product.commissionDiscount(),
+                        product.serviceDiscount(),
+                        product.limitCount(),
+                        product.status())
+                : product;
+        List<String> problems = p.problems();
+        CatalogSnapshot current = jdbc.load();
+        require(current.upShelves().containsKey(p.shelfId()), "no upstream shelf " + p.shelfId(), problems);
+        require(current.lines().containsKey(p.lineId()), "no product line " + p.lineId(), problems);
+        return saved(problems, () -> {
+            jdbc.save(p);
+            return p;
+        });
+    }
+
+    @Override
+    public List<ErrorCodeEntry> errorCodes() {
+        return sorted(jdbc.load().errorCodes().values(), e -> e.channelNo() + "|" + e.errorCode());
+    }
+
+    @Override
+    public ErrorCodeEntry save(ErrorCodeEntry entry) {
+        List<String> problems = entry.problems();
+        require(
+                jdbc.load().upChannels().containsKey(entry.channelNo()),
+                "no upstream channel " + entry.channelNo(),
+                problems);
+        return saved(problems, () -> {
+            jdbc.save(entry);
+            return entry;
+        });
+    }
+}

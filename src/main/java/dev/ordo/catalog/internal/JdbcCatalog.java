@@ -1,0 +1,306 @@
+package dev.ordo.catalog.internal;
+
+import dev.ordo.catalog.CatalogEntries.DownChannel;
+import dev.ordo.catalog.CatalogEntries.DownProduct;
+import dev.ordo.catalog.CatalogEntries.DownShelf;
+import dev.ordo.catalog.CatalogEntries.ErrorCodeEntry;
+import dev.ordo.catalog.CatalogEntries.ProductLine;
+import dev.ordo.catalog.CatalogEntries.UpChannel;
+import dev.ordo.catalog.CatalogEntries.UpProduct;
+import dev.ordo.catalog.CatalogEntries.UpShelf;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The catalog tables, in explicit SQL. Saves update the row with the key, or insert it. */
+@Repository
+class JdbcCatalog {
+
+    private final JdbcClient jdbc;
+
+    JdbcCatalog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    CatalogSnapshot load() {
+        return CatalogSnapshot.of(
+                jdbc.sql("select * from oms_product_line")
+                        .query(JdbcCatalog::line)
+                        .list(),
+                jdbc.sql("select * from oms_down_channel")
+                        .query(JdbcCatalog::downChannel)
+                        .list(),
+                jdbc.sql("select * from oms_down_shelf")
+                        .query(JdbcCatalog::downShelf)
+                        .list(),
+                jdbc.sql("select * from oms_down_product")
+                        .query(JdbcCatalog::downProduct)
+                        .list(),
+                jdbc.sql("select * from oms_up_channel")
+                        .query(JdbcCatalog::upChannel)
+                        .list(),
+                jdbc.sql("select * from oms_up_shelf")
+                        .query(JdbcCatalog::upShelf)
+                        .list(),
+                jdbc.sql("select * from oms_up_product")
+                        .query(JdbcCatalog::upProduct)
+                        .list(),
+                jdbc.sql("select * from oms_up_error_code")
+                        .query(JdbcCatalog::errorCode)
+                        .list());
+    }
+
+    /** Updates the row whose key columns hold these values, or inserts it. */
+    private void upsert(String table, Map<String, Object> key, Map<String, Object> values) {
+        Map<String, Object> all = new LinkedHashMap<>(key);
+        all.putAll(values);
+        StringBuilder set = new StringBuilder();
+        values.keySet()
+                .forEach(column -> set.append(set.isEmpty() ? "" : ", ")
+                        .append(column)
+                        .append(" = :")
+                        .append(column));
+        StringBuilder where = new StringBuilder();
+        key.keySet()
+                .forEach(column -> where.append(where.isEmpty() ? "" : " and ")
+                        .append(column)
+                        .append(" = :")
+                        .append(column));
+        int updated = jdbc.sql("update " + table + " set " + set + " where " + where)
+                .params(all)
+                .update();
+        if (updated == 0) {
+            String columns = String.join(", ", all.keySet());
+            String params = ":" + String.join(", :", all.keySet());
+            jdbc.sql("insert into " + table + " (" + columns + ") values (" + params + ")")
+                    .params(all)
+                    .update();
+        }
+    }
+
+    void save(ProductLine l) {
+        upsert(
+                "oms_product_line",
+                Map.of("line_id", l.lineId()),
+                Map.of("line_name", l.lineName(), "can_package_delivery", l.canPackageDelivery()));
+    }
+
+    void save(DownChannel c) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("channel_name", c.channelName());
+        values.put("status", c.status());
+        values.put("secret", c.secret());
+        values.put("legacy_unsigned", c.legacyUnsigned());
+        values.put("rate_limit", c.rateLimit());
+        upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values);
+    }
+
+    void save(DownShelf s) {
+        upsert(
+                "oms_down_shelf",
+                Map.of("shelf_id", s.shelfId()),
+                Map.of(
+                        "shelf_name",
+                        s.shelfName(),
+                        "channel_no",
+                        s.channelNo(),
+                        "order_overtime",
+                        s.orderOvertime(),
+                        "refund_overtime",
+                        s.refundOvertime(),
+                        "status",
+                        s.status()));
+    }
+
+    void save(DownProduct p) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("shelf_id", p.shelfId());
+        v.put("line_id", p.lineId());
+        v.put("carrier_no", p.carrierNo());
+        v.put("province_no", p.provinceNo());
+        v.put("city_no", p.cityNo());
+        v.put("invoice_type", p.invoiceType());
+        v.put("can_refund", p.canRefund());
+        v.put("face", p.face());
+        v.put("sell_discount", p.sellDiscount());
+        v.put("commission_discount", p.commissionDiscount());
+        v.put("service_discount", p.serviceDiscount());
+        v.put("payment_fee_discount", p.paymentFeeDiscount());
+        v.put("can_split_order", p.canSplitOrder());
+        v.put("split_order_face", p.splitOrderFace());
+        v.put("limit_count", p.limitCount());
+        v.put("status", p.status());
+        upsert("oms_down_product", Map.of("product_id", p.productId()), v);
+    }
+
+    void save(UpChannel c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("channel_name", c.channelName());
+        v.put("status", c.status());
+        v.put("service_class", c.serviceClass());
+        v.put("protocol", c.protocol());
+        v.put("request_url", c.requestUrl());
+        v.put("query_url", c.queryUrl());
+        v.put("return_url", c.returnUrl());
+        v.put("notify_url", c.notifyUrl());
+        v.put("can_query", c.canQuery());
+        v.put("first_query_time", c.firstQueryTime());
+        v.put("query_replenish_time", c.queryReplenishTime());
+        v.put("request_replenish_time", c.requestReplenishTime());
+        v.put("timeout_ms", c.timeoutMs());
+        v.put("secret", c.secret());
+        upsert("oms_up_channel", Map.of("channel_no", c.channelNo()), v);
+    }
+
+    void save(UpShelf s) {
+        upsert(
+                "oms_up_shelf",
+                Map.of("shelf_id", s.shelfId()),
+                Map.of(
+                        "shelf_name",
+                        s.shelfName(),
+                        "channel_no",
+                        s.channelNo(),
+                        "delivery_overtime",
+                        s.deliveryOvertime(),
+                        "return_overtime",
+                        s.returnOvertime(),
+                        "status",
+                        s.status()));
+    }
+
+    void save(UpProduct p) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("shelf_id", p.shelfId());
+        v.put("line_id", p.lineId());
+        v.put("carrier_no", p.carrierNo());
+        v.put("province_no", p.provinceNo());
+        v.put("city_no", p.cityNo());
+        v.put("invoice_type", p.invoiceType());
+        v.put("can_refund", p.canRefund());
+        v.put("face", p.face());
+        v.put("cost_discount", p.costDiscount());
+        v.put("commission_discount", p.commissionDiscount());
+        v.put("service_discount", p.serviceDiscount());
+        v.put("limit_count", p.limitCount());
+        v.put("status", p.status());
+        upsert("oms_up_product", Map.of("product_id", p.productId()), v);
+    }
+
+    void save(ErrorCodeEntry e) {
+        upsert(
+                "oms_up_error_code",
+                Map.of("channel_no", e.channelNo(), "service_class", e.serviceClass(), "error_code", e.errorCode()),
+                Map.of("deal_code", e.dealCode(), "error_code_desc", e.errorCodeDesc()));
+    }
+
+    private static BigDecimal rate(ResultSet rs, String column) throws SQLException {
+        BigDecimal value = rs.getBigDecimal(column).stripTrailingZeros();
+        return value.scale() < 0 ? value.setScale(0) : value;
+    }
+
+    private static ProductLine line(ResultSet rs, int n) throws SQLException {
+        return new ProductLine(rs.getLong("line_id"), rs.getString("line_name"), rs.getInt("can_package_delivery"));
+    }
+
+    private static DownChannel downChannel(ResultSet rs, int n) throws SQLException {
+        return new DownChannel(
+                rs.getString("channel_no"),
+                rs.getString("channel_name"),
+                rs.getInt("status"),
+                rs.getString("secret"),
+                rs.getInt("legacy_unsigned"),
+                rs.getInt("rate_limit"));
+    }
+
+    private static DownShelf downShelf(ResultSet rs, int n) throws SQLException {
+        return new DownShelf(
+                rs.getLong("shelf_id"),
+                rs.getString("shelf_name"),
+                rs.getString("channel_no"),
+                rs.getInt("order_overtime"),
+                rs.getInt("refund_overtime"),
+                rs.getInt("status"));
+    }
+
+    private static DownProduct downProduct(ResultSet rs, int n) throws SQLException {
+        return new DownProduct(
+                rs.getLong("product_id"),
+                rs.getLong("shelf_id"),
+                rs.getLong("line_id"),
+                rs.getString("carrier_no"),
+                rs.getString("province_no"),
+                rs.getString("city_no"),
+                rs.getInt("invoice_type"),
+                rs.getInt("can_refund"),
+                rs.getLong("face"),
+                rate(rs, "sell_discount"),
+                rate(rs, "commission_discount"),
+                rate(rs, "service_discount"),
+                rate(rs, "payment_fee_discount"),
+                rs.getInt("can_split_order"),
+                rs.getLong("split_order_face"),
+                rs.getInt("limit_count"),
+                rs.getInt("status"));
+    }
+
+    private static UpChannel upChannel(ResultSet rs, int n) throws SQLException {
+        return new UpChannel(
+                rs.getString("channel_no"),
+                rs.getString("channel_name"),
+                rs.getInt("status"),
+                rs.getInt("service_class"),
+                rs.getString("protocol"),
+                rs.getString("request_url"),
+                rs.getString("query_url"),
+                rs.getString("return_url"),
+                rs.getString("notify_url"),
+                rs.getInt("can_query"),
+                rs.getInt("first_query_time"),
+                rs.getInt("query_replenish_time"),
+                rs.getInt("request_replenish_time"),
+                rs.getInt("timeout_ms"),
+                rs.getString("secret"));
+    }
+
+    private static UpShelf upShelf(ResultSet rs, int n) throws SQLException {
+        return new UpShelf(
+                rs.getLong("shelf_id"),
+                rs.getString("shelf_name"),
+                rs.getString("channel_no"),
+                rs.getInt("delivery_overtime"),
+                rs.getInt("return_overtime"),
+                rs.getInt("status"));
+    }
+
+    private static UpProduct upProduct(ResultSet rs, int n) throws SQLException {
+        return new UpProduct(
+                rs.getLong("product_id"),
+                rs.getLong("shelf_id"),
+                rs.getLong("line_id"),
+                rs.getString("carrier_no"),
+                rs.getString("province_no"),
+                rs.getString("city_no"),
+                rs.getInt("invoice_type"),
+                rs.getInt("can_refund"),
+                rs.getLong("face"),
+                rate(rs, "cost_discount"),
+                rate(rs, "commission_discount"),
+                rate(rs, "service_discount"),
+                rs.getInt("limit_count"),
+                rs.getInt("status"));
+    }
+
+    private static ErrorCodeEntry errorCode(ResultSet rs, int n) throws SQLException {
+        return new ErrorCodeEntry(
+                rs.getString("channel_no"),
+                rs.getInt("service_class"),
+                rs.getString("error_code"),
+                rs.getInt("deal_code"),
+                rs.getString("error_code_desc"));
+    }
+}

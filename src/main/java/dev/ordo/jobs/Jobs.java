@@ -1,0 +1,20 @@
+package dev.ordo.jobs;
+
+import java.time.Instant;
+
+/**
+ * Enqueues durable jobs. Inside a transaction the job is written in that transaction: it exists if
+ * and only if the transaction commits, which makes "change state and schedule the next step"
+ * atomic.
+ */
+public interface Jobs {
+
+    /** Runs as soon as a worker is free (after the surrounding transaction commits). */
+    <T> void enqueue(JobQueue<T> queue, String id, T payload);
+
+    /** Runs at {@code at} or soon after. A job with the same queue and id already pending is kept. */
+    <T> void enqueue(JobQueue<T> queue, String id, T payload, Instant at);
+
+    /** Runs the recurring job with this name now instead of at its next time; false if unknown or running. */
+    boolean runRecurringNow(String name);
+}

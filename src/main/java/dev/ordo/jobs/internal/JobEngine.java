@@ -1,0 +1,367 @@
+package dev.ordo.jobs.internal;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.MySQL8JdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
+import com.github.kagkarlsson.scheduler.logging.LogLevel;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.ordo.jobs.DeadJob;
+import dev.ordo.jobs.Job;
+import dev.ordo.jobs.JobHandler;
+import dev.ordo.jobs.JobQueue;
+import dev.ordo.jobs.JobsAdmin;
+import dev.ordo.jobs.QueueStats;
+import dev.ordo.jobs.RecurringJob;
+import dev.ordo.shared.Dialect;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the jobs of every queue on this node. Each queue gets its own db-scheduler {@link Scheduler}
+ * with as many workers as the queue's concurrency; all of them share the {@code scheduled_tasks}
+ * table, and each only fetches its own queue (see {@link QueueJdbcCustomization}). Every scheduler
+ * knows every task, so none ever sees an execution it cannot resolve. Recurring jobs run in one more
+ * scheduler, the timers.
+ *
+ * <p>Claiming is safe with several nodes: PostgreSQL and MySQL/MariaDB lock candidates with
+ * {@code FOR UPDATE SKIP LOCKED}; H2 (single node) claims with a versioned update. A node that
+ * stops heart-beating loses its jobs to the others after {@link JobsProperties#takeOverAfter()}.
+ */
+final class JobEngine implements SmartLifecycle, JobsAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
+    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final JobsProperties properties;
+    private final ObjectProvider<JobHandler<?>> handlers;
+    private final ObjectProvider<RecurringJob> recurringJobs;
+    private final JdbcJobs jobs;
+    private final DeadLetters deadLetters;
+    private final JsonTaskSerializer serializer;
+    private final JsonMapper json;
+    private final JobMetrics metrics;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final String nodeName;
+
+    private final Map<String, JobQueue<?>> queues = new LinkedHashMap<>();
+    private final List<String> recurringNames = new ArrayList<>();
+    private final List<Scheduler> schedulers = new ArrayList<>();
+    private ScheduledExecutorService statsRefresher;
+    private volatile boolean running;
+
+    JobEngine(
+            DataSource dataSource,
+            Dialect dialect,
+            JobsProperties properties,
+            ObjectProvider<JobHandler<?>> handlers,
+            ObjectProvider<RecurringJob> recurringJobs,
+            JdbcJobs jobs,
+            DeadLetters deadLetters,
+            JsonTaskSerializer serializer,
+            JsonMapper json,
+            JobMetrics metrics,
+            TransactionTemplate tx,
+            Clock clock,
+            String nodeName) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.properties = properties;
+        this.handlers = handlers;
+        this.recurringJobs = recurringJobs;
+        this.jobs = jobs;
+        this.deadLetters = deadLetters;
+        this.serializer = serializer;
+        this.json = json;
+        this.metrics = metrics;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = tx;
+        this.clock = clock;
+        this.nodeName = nodeName;
+    }
+
+    /** The customization db-scheduler should use on this database, with instants stored as UTC. */
+    static JdbcCustomization baseCustomization(Dialect dialect) {
+        return switch (dialect) {
+            case H2 -> new DefaultJdbcCustomization(true);
+            case POSTGRESQL -> new PostgreSqlJdbcCustomization(true, true);
+            // MySQL 8 and MariaDB 10.6+ both accept "... LIMIT n FOR UPDATE SKIP LOCKED".
+            case MYSQL -> new MySQL8JdbcCustomization(true);
+        };
+    }
+
+    @Override
+    public synchronized void start() {
+        List<Task<?>> oneTimeTasks = new ArrayList<>();
+        for (JobHandler<?> handler : handlers.orderedStream().toList()) {
+            JobQueue<?> queue = effective(handler.queue());
+            if (queues.putIfAbsent(queue.name(), queue) != null) {
+                throw new IllegalStateException("two handlers for queue " + queue.name());
+            }
+            oneTimeTasks.add(task(queue, handler));
+        }
+        List<RecurringTask<Void>> recurringTasks = new ArrayList<>();
+        for (RecurringJob job : recurringJobs.orderedStream().toList()) {
+            if (queues.containsKey(job.name()) || recurringNames.contains(job.name())) {
+                throw new IllegalStateException("duplicate job name " + job.name());
+            }
+            recurringNames.add(job.name());
+            recurringTasks.add(Tasks.recurring(job.name(), FixedDelay.of(job.interval()))
+                    .execute((instance, context) -> runRecurring(job)));
+        }
+        List<Task<?>> allTasks = new ArrayList<>(oneTimeTasks);
+        allTasks.addAll(recurringTasks);
+
+        for (JobQueue<?> queue : queues.values()) {
+            Scheduler scheduler = scheduler(allTasks, Set.of(queue.name()), queue.concurrency(), queue.name())
+                    .build();
+            jobs.onEnqueued(queue.name(), scheduler::triggerCheckForDueExecutions);
+            schedulers.add(scheduler);
+            metrics.register(queue.name());
+        }
+        if (!recurringTasks.isEmpty()) {
+            Scheduler timers = scheduler(
+                            oneTimeTasks, Set.copyOf(recurringNames), properties.timersConcurrency(), "timers")
+                    .startTasks(recurringTasks)
+                    .build();
+            recurringNames.forEach(name -> jobs.onEnqueued(name, timers::triggerCheckForDueExecutions));
+            schedulers.add(timers);
+            recurringNames.forEach(metrics::register);
+        }
+        schedulers.forEach(Scheduler::start);
+        statsRefresher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("ordo-job-stats").factory());
+        statsRefresher.scheduleWithFixedDelay(this::refreshStats, 0, 15, TimeUnit.SECONDS);
+        running = true;
+        log.info(
+                "job engine started on {}: {} queues, {} timers, take-over after {}",
+                nodeName,
+                queues.size(),
+                recurringNames.size(),
+                properties.takeOverAfter());
+    }
+
+    private SchedulerBuilder scheduler(List<Task<?>> knownTasks, Set<String> taskNames, int threads, String label) {
+        SchedulerBuilder builder = Scheduler.create(dataSource, knownTasks)
+                .schedulerName(new SchedulerName.Fixed(nodeName))
+                .threads(threads)
+                .executorService(Executors.newFixedThreadPool(
+                        threads,
+                        Thread.ofVirtual().name("job-" + label + "-", 1).factory()))
+                .dueExecutor(Executors.newSingleThreadExecutor(
+                        Thread.ofVirtual().name("job-due-" + label).factory()))
+                .housekeeperExecutor(Executors.newScheduledThreadPool(
+                        1, Thread.ofVirtual().name("job-housekeeper-" + label).factory()))
+                .jdbcCustomization(new QueueJdbcCustomization(baseCustomization(dialect), taskNames))
+                .serializer(serializer)
+                .pollingInterval(properties.pollInterval())
+                .heartbeatInterval(properties.heartbeat())
+                .missedHeartbeatsLimit(properties.missedHeartbeats())
+                .shutdownMaxWait(properties.shutdownWait())
+                // Never delete executions of a task this node does not know (a newer node's queue).
+                .deleteUnresolvedAfter(Duration.ofDays(36500))
+                .failureLogging(LogLevel.DEBUG, false)
+                .addSchedulerListener(metrics);
+        return dialect == Dialect.H2
+                ? builder.pollUsingFetchAndLockOnExecute(0.5, 1.0)
+                : builder.pollUsingLockAndFetch(0.5, 1.0);
+    }
+
+    private <T> Task<T> task(JobQueue<T> queue, JobHandler<?> untyped) {
+        @SuppressWarnings("unchecked")
+        JobHandler<T> handler = (JobHandler<T>) untyped;
+        return Tasks.oneTime(queue.name(), queue.payloadType())
+                .onFailure(new RetryThenDeadLetter<>(queue, deadLetters, json, clock))
+                .execute((instance, context) -> runJob(handler, instance, context.getExecution().consecutiveFailures));
+    }
+
+    private static <T> void runJob(JobHandler<T> handler, TaskInstance<T> instance, int failuresSoFar) {
+        MDC.put("queue", instance.getTaskName());
+        MDC.put("job", instance.getId());
+        try {
+            handler.handle(new Job<>(instance.getTaskName(), instance.getId(), instance.getData(), failuresSoFar + 1));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new JobFailedException(e);
+        } finally {
+            MDC.remove("queue");
+            MDC.remove("job");
+        }
+    }
+
+    private static void runRecurring(RecurringJob job) {
+        MDC.put("queue", job.name());
+        try {
+            job.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new JobFailedException(e);
+        } finally {
+            MDC.remove("queue");
+        }
+    }
+
+    private JobQueue<?> effective(JobQueue<?> declared) {
+        JobsProperties.QueueOverride override = properties.queue().get(declared.propertyKey());
+        if (override == null) {
+            return declared;
+        }
+        JobQueue<?> queue = declared;
+        if (override.concurrency() != null) {
+            queue = queue.concurrency(override.concurrency());
+        }
+        if (override.maxAttempts() != null) {
+            queue = queue.maxAttempts(override.maxAttempts());
+        }
+        if (override.firstBackoff() != null || override.maxBackoff() != null) {
+            queue = queue.backoff(
+                    Optional.ofNullable(override.firstBackoff()).orElse(queue.firstBackoff()),
+                    Optional.ofNullable(override.maxBackoff()).orElse(queue.maxBackoff()));
+        }
+        return queue;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (statsRefresher != null) {
+            statsRefresher.shutdownNow();
+        }
+        // Stop all queues at once: each lets its running jobs finish for up to the shutdown wait.
+        List<Thread> stopping = schedulers.stream()
+                .map(scheduler -> Thread.ofVirtual().start(scheduler::stop))
+                .toList();
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("job engine stopped on {}", nodeName);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void refreshStats() {
+        try {
+            metrics.update(queues());
+        } catch (RuntimeException e) {
+            log.debug("cannot refresh job statistics: {}", e.toString());
+        }
+    }
+
+    @Override
+    public List<QueueStats> queues() {
+        Timestamp now = Timestamp.from(clock.instant());
+        Map<String, long[]> counts = new HashMap<>();
+        jdbc.query(
+                """
+                        select task_name,
+                               sum(case when picked = false and execution_time <= ? then 1 else 0 end) as due,
+                               sum(case when picked = false and execution_time > ? then 1 else 0 end) as later,
+                               sum(case when picked = true then 1 else 0 end) as running,
+                               sum(case when consecutive_failures > 0 then 1 else 0 end) as retrying
+                          from scheduled_tasks group by task_name""",
+                ps -> {
+                    ps.setTimestamp(1, now, UTC);
+                    ps.setTimestamp(2, now, UTC);
+                },
+                rs -> {
+                    counts.put(
+                            rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+                });
+        Map<String, Long> dead = new HashMap<>();
+        jdbc.query("select queue, count(*) from job_dead_letter group by queue", rs -> {
+            dead.put(rs.getString(1), rs.getLong(2));
+        });
+        List<QueueStats> stats = new ArrayList<>();
+        Function<String, long[]> countsOf = name -> counts.getOrDefault(name, new long[4]);
+        queues.values().forEach(queue -> {
+            long[] c = countsOf.apply(queue.name());
+            stats.add(new QueueStats(
+                    queue.name(), c[0], c[1], c[2], c[3], dead.getOrDefault(queue.name(), 0L), queue.concurrency()));
+        });
+        recurringNames.forEach(name -> {
+            long[] c = countsOf.apply(name);
+            stats.add(new QueueStats(name, c[0], c[1], c[2], c[3], 0, properties.timersConcurrency()));
+        });
+        return stats;
+    }
+
+    @Override
+    public List<String> recurring() {
+        return List.copyOf(recurringNames);
+    }
+
+    @Override
+    public List<DeadJob> deadJobs(String queue, int limit) {
+        return deadLetters.list(queue, limit);
+    }
+
+    @Override
+    public Optional<DeadJob> retryDead(long id) {
+        return tx.execute(status -> deadLetters
+                .find(id)
+                .filter(dead -> deadLetters.remove(id))
+                .map(dead -> {
+                    resend(queues.get(dead.queue()), dead);
+                    return dead;
+                }));
+    }
+
+    private <T> void resend(JobQueue<T> queue, DeadJob dead) {
+        if (queue == null) {
+            throw new IllegalStateException("queue " + dead.queue() + " is not known on this node");
+        }
+        T payload = dead.payload() == null ? null : json.readValue(dead.payload(), queue.payloadType());
+        jobs.enqueue(queue, dead.jobId(), payload, clock.instant());
+    }
+
+    /** A checked exception thrown by a handler, carried through db-scheduler's unchecked API. */
+    static final class JobFailedException extends RuntimeException {
+        JobFailedException(Exception cause) {
+            super(cause.toString(), cause);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ordo.jobs.internal;
+
+import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import dev.ordo.jobs.QueueStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Job metrics: {@code ordo_jobs_executions_total{queue,result}}, {@code ordo_jobs_duration},
+ * {@code ordo_jobs_revived_total{queue}} (taken over from a dead node) and the gauges
+ * {@code ordo_jobs_due}, {@code ordo_jobs_scheduled}, {@code ordo_jobs_running},
+ * {@code ordo_jobs_retrying}, {@code ordo_jobs_dead} per queue, from the shared table.
+ */
+final class JobMetrics extends AbstractSchedulerListener {
+
+    private final MeterRegistry registry;
+    private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
+
+    JobMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void register(String queue) {
+        gauge("ordo.jobs.due", queue, QueueStats::due);
+        gauge("ordo.jobs.scheduled", queue, QueueStats::scheduled);
+        gauge("ordo.jobs.running", queue, QueueStats::running);
+        gauge("ordo.jobs.retrying", queue, QueueStats::retrying);
+        gauge("ordo.jobs.dead", queue, QueueStats::dead);
+    }
+
+    void update(Iterable<QueueStats> stats) {
+        stats.forEach(s -> latest.put(s.queue(), s));
+    }
+
+    private void gauge(String name, String queue, ToDoubleFunction<QueueStats> value) {
+        Gauge.builder(name, latest, map -> {
+                    QueueStats stats = map.get(queue);
+                    return stats == null ? 0 : value.applyAsDouble(stats);
+                })
+                .tag("queue", queue)
+                .register(registry);
+    }
+
+    @Override
+    public void onExecutionComplete(ExecutionComplete complete) {
+        String queue = complete.getExecution().getTaskName();
+        String result = complete.getResult() == ExecutionComplete.Result.OK ? "ok" : "failed";
+        Counter.builder("ordo.jobs.executions")
+                .tag("queue", queue)
+                .tag("result", result)
+                .register(registry)
+                .increment();
+        Timer.builder("ordo.jobs.duration")
+                .tag("queue", queue)
+                .register(registry)
+                .record(complete.getDuration());
+    }
+
+    @Override
+    public void onExecutionDead(Execution execution) {
+        Counter.builder("ordo.jobs.revived")
+                .tag("queue", execution.getTaskName())
+                .register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ordo.jobs.internal;
+
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import dev.ordo.jobs.JobQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A failed job waits (doubling, with jitter) and runs again; after its last attempt it is dead. */
+final class RetryThenDeadLetter<T> implements FailureHandler<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryThenDeadLetter.class);
+
+    private final JobQueue<T> queue;
+    private final DeadLetters deadLetters;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    RetryThenDeadLetter(JobQueue<T> queue, DeadLetters deadLetters, JsonMapper json, Clock clock) {
+        this.queue = queue;
+        this.deadLetters = deadLetters;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onFailure(ExecutionComplete complete, ExecutionOperations<T> operations) {
+        var execution = complete.getExecution();
+        int attempt = execution.consecutiveFailures + 1;
+        String id = execution.taskInstance.getId();
+        String error = complete.getCause().map(Throwable::toString).orElse("unknown failure");
+        if (attempt >= queue.maxAttempts()) {
+            Object payload = execution.taskInstance.getData();
+            deadLetters.add(
+                    queue.name(),
+                    id,
+                    payload == null ? null : json.writeValueAsString(payload),
+                    attempt,
+                    error,
+                    clock.instant());
+            operations.stop();
+            log.error(
+                    "job {} of {} is dead after {} attempts: {}",
+                    id,
+                    queue.name(),
+                    attempt,
+                    error,
+                    complete.getCause().orElse(null));
+            return;
+        }
+        Duration wait = jitter(queue.backoffAfter(attempt));
+        operations.reschedule(complete, clock.instant().plus(wait));
+        log.warn(
+                "job {} of {} failed (attempt {} of {}), retry in {}: {}",
+                id,
+                queue.name(),
+                attempt,
+                queue.maxAttempts(),
+                wait,
+                error);
+    }
+
+    /** ±10 %, so that jobs failing together do not retry in lockstep. */
+    private static Duration jitter(Duration wait) {
+        long millis = wait.toMillis();
+        if (millis < 10) {
+            return wait;
+        }
+        long spread = millis / 10;
+        return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(-spread, spread + 1));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.ordo.notify;
+
+import dev.ordo.jobs.JobQueue;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Sends notifications to channels; see the package documentation. */
+public interface Notifications {
+
+    /** The payload of a notification job. */
+    record NotificationRef(long notificationId) {}
+
+    /**
+     * Refuses (4xx) a URL that is not http(s), is too long, or names a loopback, link-local or
+     * private address literally, unless allowed by {@code ordo.notify.allow-private-targets} or
+     * {@code ordo.notify.allowed-hosts}. Host names are resolved and checked again when sending.
+     */
+    void checkUrl(String url);
+
+    /**
+     * Records a notification and enqueues its delivery on {@code queue}, in the caller's
+     * transaction. Idempotent on {@code eventId}. The form is signed with {@code secret} when there
+     * is one ({@code timestamp} and {@code sign} are added).
+     */
+    void send(
+            JobQueue<NotificationRef> queue,
+            String eventId,
+            String channelNo,
+            String url,
+            Map<String, String> form,
+            String secret);
+
+    /**
+     * One delivery attempt, logged. Returns normally when delivered, or when the notification gave up
+     * (after {@code ordo.notify.give-up-after}, 25 h by default); throws to be retried with backoff.
+     */
+    void deliver(long notificationId);
+
+    Optional<Notification> find(String eventId);
+
+    List<Attempt> attempts(long notificationId);
+
+    record Notification(
+            long notificationId,
+            String eventId,
+            String channelNo,
+            String url,
+            String payload,
+            Status status,
+            int attempts,
+            Instant createdAt,
+            Instant deliveredAt) {}
+
+    enum Status {
+        PENDING,
+        DELIVERED,
+        GAVE_UP
+    }
+
+    record Attempt(
+            int attempt, Instant attemptedAt, Integer httpStatus, String response, String error, long durationMs) {}
+}

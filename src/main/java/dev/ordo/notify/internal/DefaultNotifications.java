@@ -1,0 +1,250 @@
+package dev.ordo.notify.internal;
+
+import dev.ordo.jobs.JobQueue;
+import dev.ordo.jobs.Jobs;
+import dev.ordo.notify.Notifications;
+import dev.ordo.shared.Ids;
+import dev.ordo.shared.Signatures;
+import dev.ordo.shared.SqlTime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Notifications on JDBC and the JDK HTTP client; see {@link Notifications}. */
+@Service
+class DefaultNotifications implements Notifications {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultNotifications.class);
+
+    private final JdbcClient jdbc;
+    private final Jobs jobs;
+    private final Ids ids;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final NotifyTargets targets;
+    private final Duration giveUpAfter;
+    private final Duration timeout;
+    private final Counter delivered;
+    private final Counter failedAttempts;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+
+    DefaultNotifications(
+            JdbcClient jdbc,
+            Jobs jobs,
+            Ids ids,
+            Clock clock,
+            TransactionTemplate tx,
+            MeterRegistry meters,
+            @Value("${ordo.notify.allow-private-targets:false}") boolean allowPrivate,
+            @Value("${ordo.notify.allowed-hosts:}") String allowedHosts,
+            @Value("${ordo.notify.give-up-after:25h}") Duration giveUpAfter,
+            @Value("${ordo.notify.timeout:10s}") Duration timeout) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.ids = ids;
+        this.clock = clock;
+        this.tx = tx;
+        this.targets = new NotifyTargets(
+                allowPrivate,
+                Arrays.stream(allowedHosts.split(","))
+                        .map(String::strip)
+                        .filter(h -> !h.isEmpty())
+                        .map(String::toLowerCase)
+                        .collect(Collectors.toUnmodifiableSet()));
+        this.giveUpAfter = giveUpAfter;
+        this.timeout = timeout;
+        this.delivered = Counter.builder("ordo.notify.delivered").register(meters);
+        this.failedAttempts = Counter.builder("ordo.notify.failed.attempts").register(meters);
+    }
+
+    @Override
+    public void checkUrl(String url) {
+        targets.check(url);
+    }
+
+    @Override
+    public void send(
+            JobQueue<NotificationRef> queue,
+            String eventId,
+            String channelNo,
+            String url,
+            Map<String, String> form,
+            String secret) {
+        targets.check(url);
+        if (find(eventId).isPresent()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, String> signed = new LinkedHashMap<>(form);
+        signed.put("event_id", eventId);
+        signed.put("timestamp", Long.toString(now.getEpochSecond()));
+        if (secret != null && !secret.isEmpty()) {
+            signed.put(Signatures.SIGN, Signatures.sign(secret, signed));
+        }
+        String payload = signed.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        long id = ids.next("notification");
+        jdbc.sql("""
+                        insert into notification (notification_id, event_id, channel_no, url, payload, status, attempts,
+                            created_at, give_up_at)
+                        values (:id, :event, :channel, :url, :payload, 0, 0, :now, :giveUp)""")
+                .param("id", id)
+                .param("event", eventId)
+                .param("channel", channelNo)
+                .param("url", url)
+                .param("payload", payload)
+                .param("now", SqlTime.utc(now))
+                .param("giveUp", SqlTime.utc(now.plus(giveUpAfter)))
+                .update();
+        jobs.enqueue(queue, "n" + id, new NotificationRef(id));
+    }
+
+    @Override
+    public void deliver(long notificationId) {
+        Row n = row(notificationId).orElse(null);
+        if (n == null || n.status() != 0) {
+            return;
+        }
+        Instant started = clock.instant();
+        if (started.isAfter(n.giveUpAt())) {
+            jdbc.sql("update notification set status = 2 where notification_id = :id and status = 0")
+                    .param("id", notificationId)
+                    .update();
+            log.warn("notification {} to {} gave up after {} attempts", n.eventId(), n.url(), n.attempts());
+            return;
+        }
+        Integer status = null;
+        String response = null;
+        String error = null;
+        try {
+            URI uri = targets.check(n.url());
+            targets.checkResolved(uri);
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(timeout)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("X-Ordo-Event-Id", n.eventId())
+                            .POST(HttpRequest.BodyPublishers.ofString(n.payload()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            status = answer.statusCode();
+            response = answer.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } catch (Exception e) {
+            error = e.toString();
+        }
+        boolean ok = status != null && status / 100 == 2;
+        long duration = Duration.between(started, clock.instant()).toMillis();
+        int attempt = n.attempts() + 1;
+        Integer httpStatus = status;
+        String body = truncate(response);
+        String failure = truncate(error);
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("""
+                            insert into notification_attempt (attempt_id, notification_id, attempt, attempted_at,
+                                http_status, response, error, duration_ms)
+                            values (:id, :notification, :attempt, :at, :status, :response, :error, :duration)""")
+                    .param("id", ids.next("notification_attempt"))
+                    .param("notification", notificationId)
+                    .param("attempt", attempt)
+                    .param("at", SqlTime.utc(started))
+                    .param("status", httpStatus)
+                    .param("response", body)
+                    .param("error", failure)
+                    .param("duration", duration)
+                    .update();
+            jdbc.sql("""
+                            update notification set attempts = attempts + 1, status = :status, delivered_at = :at
+                            where notification_id = :id and status = 0""")
+                    .param("status", ok ? 1 : 0)
+                    .param("at", ok ? SqlTime.utc(started) : null)
+                    .param("id", notificationId)
+                    .update();
+        });
+        if (ok) {
+            delivered.increment();
+            return;
+        }
+        failedAttempts.increment();
+        throw new IllegalStateException("notification " + n.eventId() + " attempt " + attempt + " failed: "
+                + (httpStatus != null ? "HTTP " + httpStatus : failure));
+    }
+
+    private record Row(String eventId, String url, String payload, int status, int attempts, Instant giveUpAt) {}
+
+    private Optional<Row> row(long notificationId) {
+        return jdbc.sql("select * from notification where notification_id = :id")
+                .param("id", notificationId)
+                .query((rs, n) -> new Row(
+                        rs.getString("event_id"),
+                        rs.getString("url"),
+                        rs.getString("payload"),
+                        rs.getInt("status"),
+                        rs.getInt("attempts"),
+                        SqlTime.instant(rs, "give_up_at")))
+                .optional();
+    }
+
+    @Override
+    public Optional<Notification> find(String eventId) {
+        return jdbc.sql("select * from notification where event_id = :event")
+                .param("event", eventId)
+                .query((rs, n) -> new Notification(
+                        rs.getLong("notification_id"),
+                        rs.getString("event_id"),
+                        rs.getString("channel_no"),
+                        rs.getString("url"),
+                        rs.getString("payload"),
+                        Status.values()[rs.getInt("status")],
+                        rs.getInt("attempts"),
+                        SqlTime.instant(rs, "created_at"),
+                        SqlTime.instant(rs, "delivered_at")))
+                .optional();
+    }
+
+    @Override
+    public List<Attempt> attempts(long notificationId) {
+        return jdbc.sql("select * from notification_attempt where notification_id = :id order by attempt")
+                .param("id", notificationId)
+                .query((rs, n) -> new Attempt(
+                        rs.getInt("attempt"),
+                        SqlTime.instant(rs, "attempted_at"),
+                        (Integer) rs.getObject("http_status", Integer.class),
+                        rs.getString("response"),
+                        rs.getString("error"),
+                        rs.getLong("duration_ms")))
+                .list();
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 500 ? text : text.substring(0, 500);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ordo.notify.internal;
+
+import dev.ordo.shared.OrdoException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Set;
+
+/** The SSRF guard of outbound notifications. */
+final class NotifyTargets {
+
+    private final boolean allowPrivate;
+    private final Set<String> allowedHosts;
+
+    NotifyTargets(boolean allowPrivate, Set<String> allowedHosts) {
+        this.allowPrivate = allowPrivate;
+        this.allowedHosts = allowedHosts;
+    }
+
+    /** Syntax, scheme and literal addresses: checked when a channel gives the URL. */
+    URI check(String url) {
+        if (url == null || url.length() > 512) {
+            throw OrdoException.badParameter("notify_url must be at most 512 characters");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (Exception e) {
+            throw OrdoException.badParameter("notify_url is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw OrdoException.badParameter("notify_url must be http or https");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isBlank() || uri.getUserInfo() != null) {
+            throw OrdoException.badParameter("notify_url must name a host (and no user info)");
+        }
+        if (isLiteral(host) && !allowed(host)) {
+            try {
+                refusePrivate(host, InetAddress.getByName(host));
+            } catch (UnknownHostException e) {
+                throw OrdoException.badParameter("notify_url has an invalid address");
+            }
+        }
+        return uri;
+    }
+
+    /** Every address the host resolves to, at send time (a name may point anywhere). */
+    void checkResolved(URI uri) throws UnknownHostException {
+        String host = uri.getHost();
+        if (allowed(host)) {
+            return;
+        }
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            refusePrivate(host, address);
+        }
+    }
+
+    private boolean allowed(String host) {
+        return allowPrivate || allowedHosts.contains(host.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.startsWith("[") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+    }
+
+    private static void refusePrivate(String host, InetAddress address) {
+        boolean uniqueLocal6 = address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
+        byte[] a = address.getAddress();
+        boolean sharedSpace = a.length == 4 && (a[0] & 0xff) == 100 && (a[1] & 0xc0) == 64;
+        if (address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()
+                || uniqueLocal6
+                || sharedSpace) {
+            throw OrdoException.badParameter(
+                    "notify_url points to a loopback, link-local or private address (" + host + ")");
+        }
+    }
+}

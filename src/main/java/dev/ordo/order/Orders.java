@@ -1,0 +1,88 @@
+package dev.ordo.order;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Orders and their units as the flows change them. Every method runs in the caller's transaction.
+ * Every change of status is a conditional update ("from this status to that one") whose
+ * affected-row count decides whether it happened, and writes an {@link OrderEvent} in the same
+ * transaction: concurrent or repeated steps cannot both succeed, at any isolation level.
+ */
+public interface Orders {
+
+    record NewOrder(
+            String channelNo,
+            String requestNo,
+            String requestHash,
+            long lineId,
+            String carrierNo,
+            String provinceNo,
+            String cityNo,
+            int invoiceType,
+            int num,
+            long face,
+            long amount,
+            String notifyUrl,
+            String rechargeAccount,
+            long downProductId,
+            Instant overtimeAt) {}
+
+    /** Inserts the order as {@link OrderStatus#ACCEPTED}. A second order with the same channel and request number violates a unique key. */
+    Order create(NewOrder order);
+
+    Optional<Order> find(long orderId);
+
+    Optional<Order> findByRequest(String channelNo, String requestNo);
+
+    List<Unit> units(long orderId);
+
+    Optional<Unit> unit(long unitId);
+
+    record PlannedUnit(
+            int pieces, long face, String upChannelNo, long upProductId, OrderMoney money, Instant deliveryDeadline) {}
+
+    /** Plans the units of an accepted order and moves it to {@link OrderStatus#BOUND}, recording the decision. */
+    boolean bind(long orderId, List<PlannedUnit> units, String decision);
+
+    boolean transition(long orderId, OrderStatus from, OrderStatus to, String reason);
+
+    /** Moves the order to a final status with the money of its delivered units, and ends its overtime watch. */
+    boolean finish(long orderId, OrderStatus from, OrderStatus to, OrderMoney money, String reason);
+
+    /** What a unit transition brings along: the supplier's answer, when there is one. */
+    record UnitResult(String resultCode, String resultMsg) {
+
+        public static final UnitResult NONE = new UnitResult(null, null);
+    }
+
+    /**
+     * Moves a unit if it still is in {@code from}. When it becomes final it is counted off the
+     * order: the answer says how many of the order's units are still open (0: the order can finish).
+     */
+    UnitTransition transition(long unitId, UnitStatus from, UnitStatus to, UnitResult result, String reason);
+
+    /** @param openUnits units of the order still open after this one, or -1 if it did not become final */
+    record UnitTransition(boolean applied, int openUnits) {
+
+        public static final UnitTransition NOT_APPLIED = new UnitTransition(false, -1);
+    }
+
+    /** Records something that happened without a change of status (a decision, a retry, a warning). */
+    void note(long orderId, Long unitId, Long refundId, String type, String reason);
+
+    List<OrderEvent> events(long orderId);
+
+    /** Orders whose overtime has come and that are still watched. */
+    List<Long> dueForOvertime(Instant now, int limit);
+
+    /** Stops watching the order's overtime (it is final, or nothing more can be stopped). */
+    void endOvertimeWatch(long orderId);
+
+    /** Reserves a delivered unit for a refund; false if another refund holds it. */
+    boolean claimForRefund(long unitId, long refundId);
+
+    /** Gives a unit back after a refund that could not take it. */
+    void releaseFromRefund(long unitId, long refundId);
+}

@@ -1,0 +1,426 @@
+package dev.ordo.order.internal;
+
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderEvent;
+import dev.ordo.order.OrderEventSink;
+import dev.ordo.order.OrderMoney;
+import dev.ordo.order.OrderStatus;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Ids;
+import dev.ordo.shared.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Orders, units and order events in explicit SQL; every status change is conditional and checked. */
+@Repository
+class JdbcOrders implements Orders {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final Ids ids;
+    private final Clock clock;
+    /** Without a sink, events are stored as already published: nothing will relay them. */
+    private final boolean relayed;
+
+    JdbcOrders(JdbcClient jdbc, JdbcTemplate template, Ids ids, Clock clock, ObjectProvider<OrderEventSink> sinks) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.ids = ids;
+        this.clock = clock;
+        this.relayed = sinks.stream().findAny().isPresent();
+    }
+
+    @Override
+    public Order create(NewOrder o) {
+        long orderId = ids.next("oms_order");
+        Instant now = clock.instant();
+        jdbc.sql("""
+                        insert into oms_order (order_id, channel_no, request_no, request_hash, parent_order_id, is_parent,
+                            line_id, carrier_no, province_no, city_no, invoice_type, num, face, amount, notify_url,
+                            recharge_account, down_product_id, status, open_units, overtime_at, deadline_at, created_at,
+                            sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee, margin, version)
+                        values (:id, :channel, :request, :hash, null, false, :line, :carrier, :province, :city, :invoice,
+                            :num, :face, :amount, :notify, :account, :product, :status, 0, :overtime, :overtime, :now,
+                            0, 0, 0, 0, 0, 0, 0, 0, 0)""")
+                .param("id", orderId)
+                .param("channel", o.channelNo())
+                .param("request", o.requestNo())
+                .param("hash", o.requestHash())
+                .param("line", o.lineId())
+                .param("carrier", o.carrierNo())
+                .param("province", o.provinceNo())
+                .param("city", o.cityNo())
+                .param("invoice", o.invoiceType())
+                .param("num", o.num())
+                .param("face", o.face())
+                .param("amount", o.amount())
+                .param("notify", o.notifyUrl())
+                .param("account", o.rechargeAccount())
+                .param("product", o.downProductId())
+                .param("status", OrderStatus.ACCEPTED.code())
+                .param("overtime", SqlTime.utc(o.overtimeAt()))
+                .param("now", SqlTime.utc(now))
+                .update();
+        event(orderId, null, null, "order.accepted", null, OrderStatus.ACCEPTED.code(), null, now);
+        return find(orderId).orElseThrow();
+    }
+
+    @Override
+    public Optional<Order> find(long orderId) {
+        return jdbc.sql("select * from oms_order where order_id = :id")
+                .param("id", orderId)
+                .query(JdbcOrders::order)
+                .optional();
+    }
+
+    @Override
+    public Optional<Order> findByRequest(String channelNo, String requestNo) {
+        return jdbc.sql("select * from oms_order where channel_no = :channel and request_no = :request")
+                .param("channel", channelNo)
+                .param("request", requestNo)
+                .query(JdbcOrders::order)
+                .optional();
+    }
+
+    @Override
+    public List<Unit> units(long orderId) {
+        return jdbc.sql("select * from oms_order_unit where order_id = :id order by seq")
+                .param("id", orderId)
+                .query(JdbcOrders::unit)
+                .list();
+    }
+
+    @Override
+    public Optional<Unit> unit(long unitId) {
+        return jdbc.sql("select * from oms_order_unit where unit_id = :id")
+                .param("id", unitId)
+                .query(JdbcOrders::unit)
+                .optional();
+    }
+
+    @Override
+    public boolean bind(long orderId, List<PlannedUnit> units, String decision) {
+        int moved = jdbc.sql("""
+                        update oms_order set status = :to, open_units = :units, version = version + 1
+                        where order_id = :id and status = :from""")
+                .param("to", OrderStatus.BOUND.code())
+                .param("units", units.size())
+                .param("id", orderId)
+                .param("from", OrderStatus.ACCEPTED.code())
+                .update();
+        if (moved != 1) {
+            return false;
+        }
+        List<Object[]> rows = new ArrayList<>();
+        int seq = 1;
+        for (PlannedUnit u : units) {
+            OrderMoney m = u.money();
+            rows.add(new Object[] {
+                ids.next("oms_order_unit"),
+                orderId,
+                seq++,
+                u.pieces(),
+                u.face(),
+                u.upChannelNo(),
+                u.upProductId(),
+                UnitStatus.PLANNED.code(),
+                m.sale(),
+                m.commission(),
+                m.serviceFee(),
+                m.paymentFee(),
+                m.cost(),
+                m.upCommission(),
+                m.upServiceFee(),
+                SqlTime.utc(u.deliveryDeadline())
+            });
+        }
+        template.batchUpdate("""
+                        insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,
+                            status, sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee,
+                            delivery_deadline, version)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", rows);
+        event(
+                orderId,
+                null,
+                null,
+                "order.bound",
+                OrderStatus.ACCEPTED.code(),
+                OrderStatus.BOUND.code(),
+                decision,
+                clock.instant());
+        return true;
+    }
+
+    @Override
+    public boolean transition(long orderId, OrderStatus from, OrderStatus to, String reason) {
+        check(from.canBecome(to), "order", from, to);
+        int moved = jdbc.sql(
+                        "update oms_order set status = :to, version = version + 1 where order_id = :id and status = :from")
+                .param("to", to.code())
+                .param("id", orderId)
+                .param("from", from.code())
+                .update();
+        if (moved == 1) {
+            event(orderId, null, null, "order." + name(to), from.code(), to.code(), reason, clock.instant());
+        }
+        return moved == 1;
+    }
+
+    @Override
+    public boolean finish(long orderId, OrderStatus from, OrderStatus to, OrderMoney m, String reason) {
+        check(from.canBecome(to) && to.isFinal(), "order", from, to);
+        Instant now = clock.instant();
+        int moved = jdbc.sql("""
+                        update oms_order set status = :to, finished_at = :now, deadline_at = null, sale = :sale,
+                            commission = :commission, service_fee = :service, payment_fee = :payment, cost = :cost,
+                            up_commission = :upCommission, up_service_fee = :upService, margin = :margin,
+                            version = version + 1
+                        where order_id = :id and status = :from""")
+                .param("to", to.code())
+                .param("now", SqlTime.utc(now))
+                .param("sale", m.sale())
+                .param("commission", m.commission())
+                .param("service", m.serviceFee())
+                .param("payment", m.paymentFee())
+                .param("cost", m.cost())
+                .param("upCommission", m.upCommission())
+                .param("upService", m.upServiceFee())
+                .param("margin", m.margin())
+                .param("id", orderId)
+                .param("from", from.code())
+                .update();
+        if (moved == 1) {
+            event(orderId, null, null, "order." + name(to), from.code(), to.code(), reason, now);
+        }
+        return moved == 1;
+    }
+
+    @Override
+    public UnitTransition transition(long unitId, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
+        check(from.canBecome(to), "unit", from, to);
+        Instant now = clock.instant();
+        String timestamps = to == UnitStatus.SUBMITTING
+                ? ", submitted_at = :now"
+                : (to == UnitStatus.DELIVERED || to == UnitStatus.FAILED ? ", resolved_at = :now" : "");
+        String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
+        var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps + answer
+                        + " where unit_id = :id and status = :from")
+                .param("to", to.code())
+                .param("id", unitId)
+                .param("from", from.code());
+        if (!timestamps.isEmpty()) {
+            statement = statement.param("now", SqlTime.utc(now));
+        }
+        if (!answer.isEmpty()) {
+            statement = statement
+                    .param("code", truncate(result.resultCode(), 32))
+                    .param("msg", truncate(result.resultMsg(), 256));
+        }
+        if (statement.update() != 1) {
+            return UnitTransition.NOT_APPLIED;
+        }
+        long orderId = jdbc.sql("select order_id from oms_order_unit where unit_id = :id")
+                .param("id", unitId)
+                .query(Long.class)
+                .single();
+        if (to != UnitStatus.SUBMITTING) {
+            event(orderId, unitId, null, "unit." + name(to), from.code(), to.code(), reason, now);
+        }
+        if (!to.isFinal()) {
+            return new UnitTransition(true, -1);
+        }
+        // Counted off under the order row's lock: exactly one unit sees the count reach zero.
+        jdbc.sql("update oms_order set open_units = open_units - 1, version = version + 1 where order_id = :id")
+                .param("id", orderId)
+                .update();
+        int open = jdbc.sql("select open_units from oms_order where order_id = :id")
+                .param("id", orderId)
+                .query(Integer.class)
+                .single();
+        return new UnitTransition(true, open);
+    }
+
+    @Override
+    public void note(long orderId, Long unitId, Long refundId, String type, String reason) {
+        event(orderId, unitId, refundId, type, null, null, reason, clock.instant());
+    }
+
+    @Override
+    public List<OrderEvent> events(long orderId) {
+        return jdbc.sql("select * from oms_order_event where order_id = :id order by created_at, event_id")
+                .param("id", orderId)
+                .query(JdbcOrders::event)
+                .list();
+    }
+
+    @Override
+    public List<Long> dueForOvertime(Instant now, int limit) {
+        return jdbc.sql("select order_id from oms_order where deadline_at <= :now order by deadline_at limit :limit")
+                .param("now", SqlTime.utc(now))
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+    }
+
+    @Override
+    public void endOvertimeWatch(long orderId) {
+        jdbc.sql("update oms_order set deadline_at = null where order_id = :id")
+                .param("id", orderId)
+                .update();
+    }
+
+    @Override
+    public boolean claimForRefund(long unitId, long refundId) {
+        return jdbc.sql("""
+                        update oms_order_unit set refund_id = :refund, version = version + 1
+                        where unit_id = :id and refund_id is null and status = :delivered""")
+                        .param("refund", refundId)
+                        .param("id", unitId)
+                        .param("delivered", UnitStatus.DELIVERED.code())
+                        .update()
+                == 1;
+    }
+
+    @Override
+    public void releaseFromRefund(long unitId, long refundId) {
+        jdbc.sql(
+                        "update oms_order_unit set refund_id = null, version = version + 1 where unit_id = :id and refund_id = :refund")
+                .param("id", unitId)
+                .param("refund", refundId)
+                .update();
+    }
+
+    void event(
+            long orderId,
+            Long unitId,
+            Long refundId,
+            String type,
+            Integer from,
+            Integer to,
+            String reason,
+            Instant at) {
+        jdbc.sql("""
+                        insert into oms_order_event (event_id, order_id, unit_id, refund_id, event_type, from_status,
+                            to_status, reason, created_at, published_at)
+                        values (:id, :order, :unit, :refund, :type, :from, :to, :reason, :at, :published)""")
+                .param("id", ids.next("oms_order_event"))
+                .param("order", orderId)
+                .param("unit", unitId)
+                .param("refund", refundId)
+                .param("type", type)
+                .param("from", from)
+                .param("to", to)
+                .param("reason", truncate(reason, 1000))
+                .param("at", SqlTime.utc(at))
+                .param("published", relayed ? null : SqlTime.utc(at))
+                .update();
+    }
+
+    private static void check(boolean allowed, String what, Enum<?> from, Enum<?> to) {
+        if (!allowed) {
+            throw new IllegalStateException("illegal " + what + " transition " + from + " -> " + to);
+        }
+    }
+
+    private static String name(Enum<?> status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    static Order order(ResultSet rs, int row) throws SQLException {
+        return new Order(
+                rs.getLong("order_id"),
+                rs.getString("channel_no"),
+                rs.getString("request_no"),
+                rs.getString("request_hash"),
+                nullableLong(rs, "parent_order_id"),
+                rs.getBoolean("is_parent"),
+                rs.getLong("line_id"),
+                rs.getString("carrier_no"),
+                rs.getString("province_no"),
+                rs.getString("city_no"),
+                rs.getInt("invoice_type"),
+                rs.getInt("num"),
+                rs.getLong("face"),
+                rs.getLong("amount"),
+                rs.getString("notify_url"),
+                rs.getString("recharge_account"),
+                rs.getLong("down_product_id"),
+                OrderStatus.ofCode(rs.getInt("status")),
+                rs.getInt("open_units"),
+                SqlTime.instant(rs, "overtime_at"),
+                SqlTime.instant(rs, "created_at"),
+                SqlTime.instant(rs, "finished_at"),
+                money(rs),
+                rs.getLong("version"));
+    }
+
+    private static OrderMoney money(ResultSet rs) throws SQLException {
+        return new OrderMoney(
+                rs.getLong("sale"),
+                rs.getLong("commission"),
+                rs.getLong("service_fee"),
+                rs.getLong("payment_fee"),
+                rs.getLong("cost"),
+                rs.getLong("up_commission"),
+                rs.getLong("up_service_fee"));
+    }
+
+    static Unit unit(ResultSet rs, int row) throws SQLException {
+        return new Unit(
+                rs.getLong("unit_id"),
+                rs.getLong("order_id"),
+                rs.getInt("seq"),
+                rs.getInt("pieces"),
+                rs.getLong("face"),
+                rs.getString("up_channel_no"),
+                rs.getLong("up_product_id"),
+                UnitStatus.ofCode(rs.getInt("status")),
+                money(rs),
+                SqlTime.instant(rs, "delivery_deadline"),
+                SqlTime.instant(rs, "submitted_at"),
+                SqlTime.instant(rs, "resolved_at"),
+                rs.getString("result_code"),
+                rs.getString("result_msg"),
+                nullableLong(rs, "refund_id"),
+                rs.getLong("version"));
+    }
+
+    static OrderEvent event(ResultSet rs, int row) throws SQLException {
+        return new OrderEvent(
+                rs.getLong("event_id"),
+                rs.getLong("order_id"),
+                nullableLong(rs, "unit_id"),
+                nullableLong(rs, "refund_id"),
+                rs.getString("event_type"),
+                nullableInt(rs, "from_status"),
+                nullableInt(rs, "to_status"),
+                rs.getString("reason"),
+                SqlTime.instant(rs, "created_at"));
+    }
+}

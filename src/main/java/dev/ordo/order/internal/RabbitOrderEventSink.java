@@ -1,0 +1,52 @@
+package dev.ordo.order.internal;
+
+import dev.ordo.order.OrderEvent;
+import dev.ordo.order.OrderEventSink;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Publishes order events to a RabbitMQ topic exchange ({@code ordo.events}), routing key = event
+ * type (e.g. {@code order.succeeded}, {@code unit.delivered}), persistent JSON messages with the event
+ * id as message id, each batch confirmed by the broker before the relay marks it published.
+ */
+final class RabbitOrderEventSink implements OrderEventSink {
+
+    private final RabbitTemplate rabbit;
+    private final String exchange;
+    private final JsonMapper json;
+
+    RabbitOrderEventSink(RabbitTemplate rabbit, RabbitAdmin admin, String exchange, JsonMapper json) {
+        this.rabbit = rabbit;
+        this.exchange = exchange;
+        this.json = json;
+        admin.declareExchange(new TopicExchange(exchange, true, false));
+    }
+
+    @Override
+    public String name() {
+        return "rabbitmq:" + exchange;
+    }
+
+    @Override
+    public void publish(List<OrderEvent> events) {
+        rabbit.invoke(operations -> {
+            for (OrderEvent event : events) {
+                MessageProperties properties = new MessageProperties();
+                properties.setContentType("application/json");
+                properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+                properties.setMessageId("order-event-" + event.eventId());
+                operations.send(exchange, event.type(), new Message(json.writeValueAsBytes(event), properties));
+            }
+            operations.waitForConfirmsOrDie(Duration.ofSeconds(30).toMillis());
+            return null;
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ordo.security;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /** Reachable without a token: liveness for orchestrators, the API documentation, error pages. */
+    static final String[] PUBLIC = {
+        "/actuator/health",
+        "/actuator/health/**",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/v3/api-docs.yaml",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/error",
+        "/favicon.ico"
+    };
+
+    /** Suppliers authenticate their callbacks by signature; the bundled mock supplier is a supplier. */
+    static final String[] SUPPLIERS = {"/supplier/notify/**", "/mock/supplier/**"};
+
+    @Bean
+    AdminToken adminToken(
+            @Value("${ordo.security.admin-token:}") String configured,
+            @Value("${ordo.data-dir:./data}") String dataDir,
+            Environment environment) {
+        boolean production = Arrays.asList(environment.getActiveProfiles()).contains("prod");
+        AdminToken.Resolved resolved = AdminToken.resolve(configured, production, Path.of(dataDir));
+        if (resolved.textToShow() != null) {
+            // Shown on the console once, never through the logger: log shipping must not carry it.
+            System.out.println();
+            System.out.println(
+                    "  Ordo admin token (" + resolved.token().origin().name().toLowerCase() + ", kept in "
+                            + Path.of(dataDir).resolve("admin-token") + "):");
+            System.out.println("    " + resolved.textToShow());
+            System.out.println("  Use it as: Authorization: Bearer <token>");
+            System.out.println();
+        }
+        return resolved.token();
+    }
+
+    /**
+     * Spring Security would time every filter and every authorization decision of every request as
+     * Micrometer observations: a quarter of the CPU of a wallet request, and nothing an operator
+     * needs beyond the HTTP request metrics, which stay.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AdminToken token, JsonMapper json) {
+        ProblemResponses problems = new ProblemResponses(json);
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                // Stateless bearer tokens: no request wrapper for the servlet security API, no
+                // anonymous token per request (an absent authentication is refused just the same).
+                .servletApi(servletApi -> servletApi.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .addFilterBefore(new AdminTokenFilter(token, problems), AuthorizationFilter.class)
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(PUBLIC)
+                        .permitAll()
+                        .requestMatchers(ChannelEndpoints.PATHS)
+                        .permitAll()
+                        .requestMatchers(SUPPLIERS)
+                        .permitAll()
+                        .anyRequest()
+                        .hasRole("ADMIN"))
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint((request, response, e) -> problems.unauthorized(
+                                        request, response, "this endpoint needs Authorization: Bearer <admin token>"))
+                                .accessDeniedHandler((request, response, e) ->
+                                        problems.forbidden(request, response, "not allowed")));
+        return http.build();
+    }
+}

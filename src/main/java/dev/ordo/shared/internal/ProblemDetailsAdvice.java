@@ -1,0 +1,107 @@
+package dev.ordo.shared.internal;
+
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.OrdoException;
+import dev.ordo.shared.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.UUID;
+import org.apache.tomcat.util.http.InvalidParameterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Turns every exception that leaves a controller into an RFC 9457 problem with code and msg. */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ProblemDetailsAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(OrdoException.class)
+    ResponseEntity<ProblemDetail> refused(OrdoException e, HttpServletRequest request) {
+        return answer(e.errorCode(), e.getMessage(), request);
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException e, HttpServletRequest request) {
+        return answer(ErrorCode.BAD_PARAMETER, e.getParameterName() + " is required", request);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        return answer(ErrorCode.BAD_PARAMETER, e.getName() + " has the wrong type", request);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpServletRequest request) {
+        return answer(ErrorCode.BAD_PARAMETER, "the request body is not valid JSON of the expected shape", request);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        return answer(ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not supported here", request);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> mediaType(HttpServletRequest request) {
+        return answer(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type", request);
+    }
+
+    /** Tomcat refuses parameters it cannot decode (bad percent-encoding, bad charset) when they are read. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodable(HttpServletRequest request) {
+        return answer(ErrorCode.BAD_PARAMETER, "a parameter is not valid URL-encoded UTF-8", request);
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ProblemDetail> noEndpoint(HttpServletRequest request) {
+        return answer(ErrorCode.NO_SUCH_ENDPOINT, "no such endpoint", request);
+    }
+
+    @ExceptionHandler({
+        CannotGetJdbcConnectionException.class,
+        PessimisticLockingFailureException.class,
+        QueryTimeoutException.class,
+        TransientDataAccessException.class
+    })
+    ResponseEntity<ProblemDetail> busy(Exception e, HttpServletRequest request) {
+        log.warn("database busy on {}: {}", request.getRequestURI(), e.toString());
+        return answer(ErrorCode.UNAVAILABLE, "the database is busy, retry shortly; nothing was changed", request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (e instanceof ErrorResponse framework) {
+            // Spring MVC's own refusals (bad path variable, unreadable multipart, ...) keep their status.
+            HttpStatusCode status = framework.getStatusCode();
+            if (status.is4xxClientError()) {
+                String detail = framework.getBody().getDetail();
+                return answer(ErrorCode.BAD_PARAMETER, detail == null ? "bad request" : detail, request);
+            }
+        }
+        String incident = UUID.randomUUID().toString();
+        log.error("incident {} on {} {}", incident, request.getMethod(), request.getRequestURI(), e);
+        return answer(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident, request);
+    }
+
+    static ResponseEntity<ProblemDetail> answer(ErrorCode code, String message, HttpServletRequest request) {
+        return ResponseEntity.status(code.status()).body(Problems.of(code, message, request.getRequestURI()));
+    }
+}

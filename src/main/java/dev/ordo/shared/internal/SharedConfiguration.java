@@ -1,0 +1,73 @@
+package dev.ordo.shared.internal;
+
+import dev.ordo.shared.Dialect;
+import dev.ordo.shared.Ids;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class SharedConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock(@Value("${ordo.time-zone:}") String zone) {
+        return zone.isBlank() ? Clock.systemDefaultZone() : Clock.system(ZoneId.of(zone));
+    }
+
+    @Bean
+    Dialect dialect(DataSource dataSource) {
+        return Dialect.of(dataSource);
+    }
+
+    @Bean
+    Ids ids(DataSource dataSource, @Value("${ordo.ids.block-size:1000}") int blockSize) {
+        return new BlockIds(dataSource, blockSize);
+    }
+
+    /**
+     * One set of migrations for every database: the few types that differ are Flyway placeholders,
+     * filled in here from the database Flyway migrates.
+     */
+    @Bean
+    FlywayConfigurationCustomizer dialectPlaceholders(Dialect dialect) {
+        return configuration -> {
+            Map<String, String> placeholders = new HashMap<>(configuration.getPlaceholders());
+            placeholders.putAll(placeholdersFor(dialect));
+            configuration.placeholders(placeholders);
+        };
+    }
+
+    static Map<String, String> placeholdersFor(Dialect dialect) {
+        return switch (dialect) {
+            case H2 ->
+                Map.of(
+                        "ts", "timestamp(3)",
+                        "tstz", "timestamp(6) with time zone",
+                        "blob", "blob",
+                        "text", "varchar(1000000)",
+                        "table_options", "");
+            case POSTGRESQL ->
+                Map.of(
+                        "ts", "timestamp(3)",
+                        "tstz", "timestamp(6) with time zone",
+                        "blob", "bytea",
+                        "text", "text",
+                        "table_options", "");
+            case MYSQL ->
+                Map.of(
+                        "ts", "datetime(3)",
+                        "tstz", "datetime(6)",
+                        "blob", "mediumblob",
+                        "text", "mediumtext",
+                        "table_options", " engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin");
+        };
+    }
+}

@@ -1,0 +1,10 @@
+package dev.ordo.wallet;
+
+/** What became of one {@link BalanceChange}. */
+public sealed interface BalanceOutcome {
+
+    /** Applied now, or earlier with the same trade number and amount ({@code repeated}). */
+    record Applied(BalanceRecord record, boolean repeated) implements BalanceOutcome {}
+
+    record Refused(Refusal refusal, String message) implements BalanceOutcome {}
+}

@@ -1,0 +1,181 @@
+package dev.ordo.wallet.internal;
+
+import dev.ordo.shared.Cents;
+import dev.ordo.shared.SqlTime;
+import dev.ordo.wallet.Account;
+import dev.ordo.wallet.AccountKey;
+import dev.ordo.wallet.AccountStatus;
+import dev.ordo.wallet.BalanceRecord;
+import dev.ordo.wallet.ChangeType;
+import dev.ordo.wallet.RecordQuery;
+import dev.ordo.wallet.TradeNo;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Accounts and their records, in explicit SQL. */
+@Repository
+class JdbcAccounts {
+
+    private static final String ACCOUNT_COLUMNS =
+            "account_id, ident, account_group, eid, account_name, balance, credit, status, version, create_time";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    Optional<Account> find(AccountKey key) {
+        return jdbc.sql("select " + ACCOUNT_COLUMNS
+                        + " from wallet_account where ident = :ident and account_group = :groups and eid = :eid")
+                .param("ident", key.ident())
+                .param("groups", key.groups())
+                .param("eid", key.eid())
+                .query((rs, n) -> state(rs).toAccount())
+                .optional();
+    }
+
+    void insert(long accountId, AccountKey key, String name, long credit, Instant now) {
+        jdbc.sql("""
+                        insert into wallet_account (account_id, ident, account_group, eid, account_name, balance, credit,
+                                                    status, version, create_time)
+                        values (:id, :ident, :groups, :eid, :name, 0, :credit, :status, 0, :now)""")
+                .param("id", accountId)
+                .param("ident", key.ident())
+                .param("groups", key.groups())
+                .param("eid", key.eid())
+                .param("name", name)
+                .param("credit", credit)
+                .param("status", AccountStatus.ACTIVE.code())
+                .param("now", SqlTime.utc(now))
+                .update();
+    }
+
+    /** Locks the rows for this transaction, in ascending id order so that two batches cannot deadlock. */
+    List<AccountState> lock(Collection<Long> accountIds) {
+        if (accountIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select " + ACCOUNT_COLUMNS
+                        + " from wallet_account where account_id in (:ids) order by account_id for update")
+                .param("ids", accountIds)
+                .query((rs, n) -> state(rs))
+                .list();
+    }
+
+    /** Every record (any type) of these (account id, trade number) pairs: exact probes of the unique key. */
+    List<BalanceRecord> records(Collection<Object[]> accountAndTradeNo) {
+        if (accountAndTradeNo.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)")
+                .param("pairs", accountAndTradeNo)
+                .query(JdbcAccounts::record)
+                .list();
+    }
+
+    /**
+     * Writes the new balances. Each update is conditional on the version read under the lock, and
+     * every affected-row count is verified: a lost update is impossible even if the lock were not there.
+     */
+    void updateBalances(List<AccountState> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(changed.size());
+        for (AccountState account : changed) {
+            rows.add(new Object[] {account.balance, account.version, account.accountId, account.lockedVersion});
+        }
+        int[] counts = template.batchUpdate(
+                "update wallet_account set balance = ?, version = ? where account_id = ? and version = ?", rows);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 1) {
+                throw new OptimisticLockingFailureException("account " + changed.get(i).accountId
+                        + " changed under the batch (expected version " + changed.get(i).lockedVersion + ")");
+            }
+        }
+    }
+
+    void insertRecords(List<BalanceBook.NewRecord> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(created.size());
+        for (BalanceBook.NewRecord row : created) {
+            BalanceRecord r = row.record();
+            rows.add(new Object[] {
+                r.recordId(),
+                r.accountId(),
+                r.tradeNo().value(),
+                r.type().code(),
+                r.amount().value(),
+                r.balance().value(),
+                row.accountVersion(),
+                SqlTime.utc(r.createTime())
+            });
+        }
+        template.batchUpdate("""
+                        insert into wallet_record (record_id, account_id, trade_no, change_type, amount, balance,
+                                                   account_version, create_time)
+                        values (?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+    }
+
+    List<BalanceRecord> query(long accountId, RecordQuery query) {
+        return RecordFilter.page(
+                        jdbc, "select * from wallet_record where account_id = :id", "account_version desc", query)
+                .param("id", accountId)
+                .query(JdbcAccounts::record)
+                .list();
+    }
+
+    boolean setStatus(long accountId, AccountStatus status) {
+        return jdbc.sql("update wallet_account set status = :status where account_id = :id")
+                        .param("status", status.code())
+                        .param("id", accountId)
+                        .update()
+                == 1;
+    }
+
+    /** False when the account does not exist or has already spent more than the new credit allows. */
+    boolean setCredit(long accountId, long credit) {
+        return jdbc.sql("update wallet_account set credit = :credit where account_id = :id and balance + :credit >= 0")
+                        .param("credit", credit)
+                        .param("id", accountId)
+                        .update()
+                == 1;
+    }
+
+    private static AccountState state(ResultSet rs) throws SQLException {
+        return new AccountState(
+                rs.getLong("account_id"),
+                new AccountKey(rs.getString("ident"), rs.getString("account_group"), rs.getString("eid")),
+                rs.getString("account_name"),
+                rs.getLong("balance"),
+                rs.getLong("credit"),
+                AccountStatus.ofCode(rs.getInt("status")),
+                rs.getLong("version"),
+                SqlTime.instant(rs, "create_time"));
+    }
+
+    private static BalanceRecord record(ResultSet rs, int row) throws SQLException {
+        return new BalanceRecord(
+                rs.getLong("record_id"),
+                rs.getLong("account_id"),
+                new TradeNo(rs.getString("trade_no")),
+                ChangeType.ofCode(rs.getInt("change_type")),
+                Cents.of(rs.getLong("amount")),
+                Cents.of(rs.getLong("balance")),
+                SqlTime.instant(rs, "create_time"));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.ordo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.Http.Response;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** SPEC K7 and K8 as a client sees them: OpenAPI, problem details, operations endpoints. */
+@DatabaseTest
+class ApiSurfaceTest {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void the_openapi_document_lists_every_seed_path_of_the_wallet() {
+        JsonNode paths = new Http(port).get("/v3/api-docs").json().get("paths");
+        for (String path : new String[] {
+            "/account/create",
+            "/account/balance/query",
+            "/account/balance/add",
+            "/account/balance/deduct",
+            "/account/balance/refund",
+            "/account/record/query",
+            "/package/create",
+            "/package/query",
+            "/package/capacity/add",
+            "/package/capacity/deduct",
+            "/package/capacity/refund",
+            "/package/capacity/query",
+            "/package/record/query",
+            "/admin/jobs",
+            "/admin/wallet/ledger-check"
+        }) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+    }
+
+    @Test
+    void errors_are_rfc_9457_problem_details_with_code_and_msg() {
+        Response response = new Http(port).get("/account/balance/add", "eid", "x", "trade_no", "t", "amount", "-3");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("type").asString()).isEqualTo("urn:ordo:error:amount-invalid");
+        assertThat(problem.get("title").asString()).isEqualTo("Invalid amount");
+        assertThat(problem.get("status").asInt()).isEqualTo(400);
+        assertThat(problem.get("detail").asString()).contains("amount");
+        assertThat(problem.get("instance").asString()).isEqualTo("/account/balance/add");
+        assertThat(problem.get("code").asInt()).isEqualTo(903);
+        assertThat(problem.get("msg").asString())
+                .isEqualTo(problem.get("detail").asString());
+    }
+
+    @Test
+    void an_unknown_path_is_a_404_problem() {
+        Response response = new Http(port).get("/no/such/thing");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().get("code").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void readiness_and_liveness_probes_answer() {
+        Http http = new Http(port).withoutToken();
+        assertThat(http.get("/actuator/health/readiness").json().get("status").asString())
+                .isEqualTo("UP");
+    }
+}

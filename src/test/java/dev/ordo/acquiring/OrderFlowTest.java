@@ -1,0 +1,366 @@
+package dev.ordo.acquiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderEvent;
+import dev.ordo.order.OrderMoney;
+import dev.ordo.order.OrderStatus;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Signatures;
+import dev.ordo.supplier.mock.MockSupplier;
+import dev.ordo.testing.Acquiring;
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.Http.Response;
+import dev.ordo.testing.Receiver;
+import dev.ordo.testing.Unique;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** SPEC A3, A4, A5, K5: the flow after acceptance, its money, its supplier and its notifications. */
+@DatabaseTest
+class OrderFlowTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Orders orders;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MockSupplier mockSupplier;
+
+    Http http;
+    Acquiring acquiring;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        acquiring = new Acquiring(http, orders, jdbc);
+    }
+
+    /**
+     * Every outcome of the mock supplier (by the recharge account's last digit) ends in the right
+     * status, with one submission per unit, and the money of the delivered units only.
+     */
+    @ParameterizedTest(name = "account ending {0} -> status {1}, {2} of 2 delivered")
+    @CsvSource({"0, 0, 2", "1, 90, 0", "9, 0, 2", "7, 90, 0", "8, 0, 2", "6, 91, 1"})
+    void every_mock_outcome_ends_in_the_right_status_with_the_right_money(char digit, int status, int delivered) {
+        String requestNo = Unique.id("outcome" + digit);
+        assertThat(acquiring.order(requestNo, "10001000000000" + digit).status())
+                .isEqualTo(200);
+        Order order = acquiring.awaitFinal(requestNo);
+        List<Unit> units = acquiring.units(order);
+
+        assertThat(order.status().channelCode()).isEqualTo(status);
+        assertThat(units.stream().filter(u -> u.status() == UnitStatus.DELIVERED))
+                .hasSize(delivered);
+        assertThat(units).allSatisfy(u -> {
+            assertThat(u.status().isFinal()).isTrue();
+            assertThat(mockSupplier.submissions(Long.toString(u.unitId())))
+                    .as("submissions of unit " + u.unitId())
+                    .isEqualTo(1);
+        });
+        assertMoneyOf(order, units);
+    }
+
+    /** The channel paid for delivered units only; the books of every account agree with the order's margin. */
+    private void assertMoneyOf(Order order, List<Unit> units) {
+        OrderMoney deliveredMoney = units.stream()
+                .filter(u -> u.status() == UnitStatus.DELIVERED)
+                .map(Unit::money)
+                .reduce(OrderMoney.ZERO, OrderMoney::plus);
+        String ch = order.channelNo();
+        String sup = units.getFirst().upChannelNo();
+        long channelNet = 0;
+        long commission = 0;
+        long service = 0;
+        long paymentFee = 0;
+        long supplierNet = 0;
+        long upCommission = 0;
+        long upService = 0;
+        for (Unit u : units) {
+            String trade = AcquiringAccounts.unitTrade(u.unitId());
+            channelNet += acquiring.net("down_channel", ch, trade);
+            commission += acquiring.net("down_commission", ch, trade);
+            service += acquiring.net("down_service", ch, trade);
+            paymentFee += acquiring.net("down_payment_fee", ch, trade);
+            supplierNet += acquiring.net("up_channel", sup, trade);
+            upCommission += acquiring.net("up_commission", sup, trade);
+            upService += acquiring.net("up_service", sup, trade);
+        }
+        assertThat(-channelNet)
+                .as("the channel paid for the delivered units only")
+                .isEqualTo(deliveredMoney.sale());
+        assertThat(-supplierNet)
+                .as("the supplier was paid for the delivered units")
+                .isEqualTo(deliveredMoney.cost());
+        assertThat(order.money()).isEqualTo(deliveredMoney);
+        long margin = -channelNet - commission - service - paymentFee + supplierNet + upCommission - upService;
+        assertThat(order.money().margin())
+                .as("sale - cost - commission - fees = recorded margin")
+                .isEqualTo(margin);
+    }
+
+    @Test
+    void the_bind_decision_is_recorded_with_its_reasons() {
+        String requestNo = Unique.id("bind");
+        acquiring.order(requestNo, "12345");
+        Order order = acquiring.awaitFinal(requestNo);
+        List<OrderEvent> events = orders.events(order.orderId());
+        assertThat(events)
+                .extracting(OrderEvent::type)
+                .contains("order.accepted", "order.bound", "order.paid", "unit.delivered", "order.succeeded");
+        assertThat(events.stream()
+                        .filter(e -> e.type().equals("order.bound"))
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
+                .contains("chose ycup product")
+                .contains("cheapest usable")
+                .contains("considered");
+    }
+
+    @Test
+    void a_supplier_callback_settles_an_unknown_delivery_once_and_is_verified() {
+        Fixtures.supplierLine(http, 31, "cbsup", "http://127.0.0.1:" + port, true, false, 600, 5);
+        Fixtures.channel(http, "cbch", 100_000_000, 0, 10_000, 31);
+        String requestNo = Unique.id("callback");
+        Response accepted = http.withoutToken()
+                .get(
+                        "/order/request",
+                        "channel_no",
+                        "cbch",
+                        "request_no",
+                        requestNo,
+                        "line_id",
+                        "31",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "1",
+                        "face",
+                        "200",
+                        "amount",
+                        "198",
+                        "rechage_account",
+                        "15559");
+        assertThat(accepted.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> orders.findByRequest("cbch", requestNo)
+                        .map(o -> orders.units(o.orderId()).stream().allMatch(u -> u.status() == UnitStatus.UNKNOWN))
+                        .orElse(false));
+        Order order = orders.findByRequest("cbch", requestNo).orElseThrow();
+        List<Unit> units = orders.units(order.orderId());
+
+        assertThat(callback("cbsup", units.get(0).unitId(), "R0000", "wrong-secret-of-the-right-length")
+                        .status())
+                .isEqualTo(401);
+        assertThat(callback("cbsup", 999_999_999L, "R0000", Fixtures.MOCK_SECRET)
+                        .status())
+                .isEqualTo(404);
+        for (Unit unit : units) {
+            assertThat(callback("cbsup", unit.unitId(), "R0000", Fixtures.MOCK_SECRET)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(callback("cbsup", unit.unitId(), "R5124", Fixtures.MOCK_SECRET)
+                            .status())
+                    .isEqualTo(200);
+        }
+        Order done = acquiring.awaitFinal("cbch", requestNo);
+        assertThat(done.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(orders.units(done.orderId()))
+                .allSatisfy(u -> assertThat(u.resultCode()).isEqualTo("R0000"));
+    }
+
+    private Response callback(String supplierNo, long unitId, String code, String secret) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("order_no", Long.toString(unitId));
+        form.put("code", code);
+        form.put("msg", "callback");
+        form.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
+        form.put("sign", Signatures.sign(secret, form));
+        return http.withoutToken()
+                .postForm(
+                        "/supplier/notify/" + supplierNo,
+                        form.entrySet().stream()
+                                .flatMap(e -> Stream.of(e.getKey(), e.getValue()))
+                                .toArray(String[]::new));
+    }
+
+    @Test
+    void an_unknown_delivery_past_the_delivery_overtime_waits_for_an_operator() {
+        Fixtures.supplierLine(http, 32, "mrsup", "http://127.0.0.1:" + port, true, false, 2, 5);
+        Fixtures.channel(http, "mrch", 100_000_000, 0, 10_000, 32);
+        String requestNo = Unique.id("review");
+        http.withoutToken()
+                .get(
+                        "/order/request",
+                        "channel_no",
+                        "mrch",
+                        "request_no",
+                        requestNo,
+                        "line_id",
+                        "32",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "1",
+                        "face",
+                        "200",
+                        "amount",
+                        "198",
+                        "rechage_account",
+                        "19");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> orders.findByRequest("mrch", requestNo)
+                        .map(o -> orders.units(o.orderId()).stream()
+                                .allMatch(u -> u.status() == UnitStatus.MANUAL_REVIEW))
+                        .orElse(false));
+        Order order = orders.findByRequest("mrch", requestNo).orElseThrow();
+        assertThat(order.status()).isEqualTo(OrderStatus.PAID);
+        List<Unit> units = orders.units(order.orderId());
+        assertThat(http.post(
+                                "/admin/acquiring/units/" + units.get(0).unitId() + "/resolve?result=success",
+                                "text/plain",
+                                "")
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post(
+                                "/admin/acquiring/units/" + units.get(1).unitId() + "/resolve?result=failure",
+                                "text/plain",
+                                "")
+                        .status())
+                .isEqualTo(200);
+        Order done = acquiring.awaitFinal("mrch", requestNo);
+        assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
+        assertMoneyOf(done, orders.units(done.orderId()));
+    }
+
+    @Test
+    void at_the_order_overtime_undelivered_units_are_stopped_and_refunded() {
+        Fixtures.supplierLine(http, 33, "deadsup", null, false, false, 600, 60);
+        Fixtures.channel(http, "latech", 100_000_000, 3, 10_000, 33);
+        long before = acquiring.balance("down_channel", "latech");
+        String requestNo = Unique.id("late");
+        assertThat(http.withoutToken()
+                        .get(
+                                "/order/request",
+                                "channel_no",
+                                "latech",
+                                "request_no",
+                                requestNo,
+                                "line_id",
+                                "33",
+                                "carrier_no",
+                                "ZSH",
+                                "invoice_type",
+                                "1",
+                                "num",
+                                "1",
+                                "face",
+                                "200",
+                                "amount",
+                                "198",
+                                "rechage_account",
+                                "12")
+                        .status())
+                .isEqualTo(200);
+        Order order = acquiring.awaitFinal("latech", requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
+        assertThat(orders.units(order.orderId()))
+                .allSatisfy(u -> assertThat(u.status()).isEqualTo(UnitStatus.STOPPED_REFUNDED));
+        assertThat(acquiring.balance("down_channel", "latech"))
+                .as("the channel got everything back")
+                .isEqualTo(before);
+        assertThat(orders.events(order.orderId())).anyMatch(e -> e.type().equals("unit.not_sent"));
+        assertMoneyOf(order, orders.units(order.orderId()));
+    }
+
+    @Test
+    void a_notification_arrives_signed_after_the_receiver_was_down_and_every_attempt_is_logged() throws Exception {
+        String secret = jdbc.sql("select secret from oms_down_channel where channel_no = 'ycdown'")
+                .query(String.class)
+                .single();
+        try (Receiver receiver = Receiver.down()) {
+            String requestNo = Unique.id("notify");
+            Map<String, String> order = new LinkedHashMap<>();
+            order.put("channel_no", "ycdown");
+            order.put("request_no", requestNo);
+            order.put("line_id", "1");
+            order.put("carrier_no", "ZSH");
+            order.put("invoice_type", "1");
+            order.put("num", "1");
+            order.put("face", "100");
+            order.put("amount", "99");
+            order.put("notify_url", receiver.url("/recv"));
+            order.put("rechage_account", "8880");
+            order.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
+            order.put("sign", Signatures.sign(secret, order));
+            Response accepted = http.withoutToken()
+                    .get(
+                            "/order/request",
+                            order.entrySet().stream()
+                                    .flatMap(e -> Stream.of(e.getKey(), e.getValue()))
+                                    .toArray(String[]::new));
+            assertThat(accepted.status()).isEqualTo(200);
+            Order done = acquiring.awaitFinal("ycdown", requestNo);
+            String eventId = "order-" + done.orderId();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("select attempts from notification where event_id = :e")
+                                    .param("e", eventId)
+                                    .query(Integer.class)
+                                    .optional()
+                                    .orElse(0)
+                            >= 2);
+            assertThat(receiver.received()).isEmpty();
+
+            receiver.start();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !receiver.received().isEmpty());
+            Map<String, String> form = receiver.received().getFirst().form();
+            assertThat(form)
+                    .containsEntry("channel_no", "ycdown")
+                    .containsEntry("request_no", requestNo)
+                    .containsEntry("order_id", Long.toString(done.orderId()))
+                    .containsEntry("status", "0")
+                    .containsEntry("event_id", eventId);
+            assertThat(Signatures.verify(secret, form, form.get("sign"))).isTrue();
+            assertThat(receiver.received().getFirst().headers().get("X-ordo-event-id"))
+                    .containsExactly(eventId);
+            long notificationId = jdbc.sql("select notification_id from notification where event_id = :e")
+                    .param("e", eventId)
+                    .query(Long.class)
+                    .single();
+            List<Map<String, Object>> attempts = jdbc.sql(
+                            "select * from notification_attempt where notification_id = :id order by attempt")
+                    .param("id", notificationId)
+                    .query()
+                    .listOfRows();
+            assertThat(attempts.size()).isGreaterThanOrEqualTo(3);
+            assertThat(attempts.getFirst().get("error")).isNotNull();
+            assertThat(attempts.getLast().get("http_status")).isEqualTo(200);
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package dev.ordo.acquiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderStatus;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Signatures;
+import dev.ordo.testing.Acquiring;
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.Http.Response;
+import dev.ordo.testing.Unique;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** SPEC A2 and K6: /order/request and /order/query as seed 000 defines them, on the real database. */
+@DatabaseTest
+class OrderRequestTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Orders orders;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Http http;
+    Acquiring acquiring;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        acquiring = new Acquiring(http, orders, jdbc);
+    }
+
+    private Http channel() {
+        return http.withoutToken();
+    }
+
+    private long orderCount() {
+        return jdbc.sql("select count(*) from oms_order").query(Long.class).single();
+    }
+
+    @Test
+    void the_seed_example_request_succeeds_in_two_deliveries_of_face_100() {
+        String requestNo = Unique.id("test");
+        Response accepted = channel()
+                .getRaw("/order/request?channel_no=test&request_no=" + requestNo
+                        + "&line_id=1&carrier_no=ZSH&invoice_type=1&num=1&face=200&amount=198"
+                        + "&notify_url=http://127.0.0.1:9/recv&rechage_account=100011000000000");
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(accepted.json().get("channel_no").asString()).isEqualTo("test");
+        assertThat(accepted.json().get("request_no").asString()).isEqualTo(requestNo);
+        assertThat(accepted.json().get("order_id").asString()).matches("\\d+");
+        assertThat(accepted.json().get("status").asInt()).isEqualTo(30);
+
+        Order order = acquiring.awaitFinal(requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        List<Unit> units = acquiring.units(order);
+        assertThat(units).hasSize(2).allSatisfy(u -> {
+            assertThat(u.face()).isEqualTo(10_000);
+            assertThat(u.status()).isEqualTo(UnitStatus.DELIVERED);
+        });
+        Response query = channel().get("/order/query", "channel_no", "test", "request_no", requestNo);
+        assertThat(query.json().get("status").asInt()).isZero();
+        assertThat(query.json().get("order_id").asString()).isEqualTo(Long.toString(order.orderId()));
+    }
+
+    @Test
+    void a_post_form_is_accepted_like_a_get_query() {
+        String requestNo = Unique.id("post");
+        Response accepted = channel()
+                .postForm(
+                        "/order/request",
+                        "channel_no",
+                        "test",
+                        "request_no",
+                        requestNo,
+                        "line_id",
+                        "1",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "2",
+                        "face",
+                        "100",
+                        "amount",
+                        "198",
+                        "rechage_account",
+                        "555");
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(channel()
+                        .postForm("/order/query", "channel_no", "test", "request_no", requestNo)
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void a_repeat_answers_the_same_order_and_a_repeat_with_other_parameters_is_a_conflict() {
+        String requestNo = Unique.id("repeat");
+        Response first = acquiring.order(requestNo, "1230");
+        Response again = acquiring.order(requestNo, "1230");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("order_id")).isEqualTo(first.json().get("order_id"));
+        Response other = acquiring.order(requestNo, "9990");
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.json().get("code").asInt()).isEqualTo(909);
+    }
+
+    @Test
+    void two_hundred_concurrent_identical_requests_create_one_order() throws Exception {
+        String requestNo = Unique.id("burst");
+        Set<String> orderIds = ConcurrentHashMap.newKeySet();
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(64)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                all.add(pool.submit(() -> {
+                    start.await();
+                    Response r = acquiring.order(requestNo, "777");
+                    statuses.merge(r.status(), 1, Integer::sum);
+                    if (r.status() == 200) {
+                        orderIds.add(r.json().get("order_id").asString());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        assertThat(statuses).containsOnlyKeys(200);
+        assertThat(orderIds).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from oms_order where channel_no = 'test' and request_no = :r")
+                        .param("r", requestNo)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void an_unknown_face_is_refused_with_the_seeds_text() {
+        Response refused = acquiring.order(Unique.id("face"), "1", "face", "300", "amount", "297");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(911);
+        assertThat(refused.json().get("msg").asString()).isEqualTo("下游渠道(test)不存在面值(300.00)的商品");
+    }
+
+    @Test
+    void more_products_than_the_limit_are_refused() {
+        Response refused = acquiring.order(Unique.id("num"), "1", "num", "11", "amount", "2178");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(912);
+    }
+
+    @Test
+    void an_amount_other_than_face_times_num_times_discount_is_refused() {
+        Response refused = acquiring.order(Unique.id("amount"), "1", "amount", "197.99");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(913);
+        assertThat(acquiring.order(Unique.id("amount"), "1", "amount", "198.00").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void an_unknown_or_disabled_channel_is_refused() {
+        Response unknown = channel().get("/order/request", "channel_no", "nobody", "request_no", "x");
+        assertThat(unknown.status()).isEqualTo(403);
+        assertThat(unknown.json().get("code").asInt()).isEqualTo(910);
+        http.post(
+                "/admin/catalog/down-channels",
+                "application/json",
+                "{\"channel_no\":\"closed\",\"channel_name\":\"Closed\",\"status\":1,\"legacy_unsigned\":0,\"rate_limit\":10}");
+        Response closed = channel().get("/order/request", "channel_no", "closed", "request_no", "x");
+        assertThat(closed.json().get("code").asInt()).isEqualTo(910);
+    }
+
+    @Test
+    void a_channel_without_enough_balance_is_refused_and_nothing_is_written() {
+        Fixtures.channel(http, "poor", 1_000, 0);
+        long before = orderCount();
+        Response refused = channel()
+                .get(
+                        "/order/request",
+                        "channel_no",
+                        "poor",
+                        "request_no",
+                        Unique.id("p"),
+                        "line_id",
+                        "1",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "1",
+                        "face",
+                        "200",
+                        "amount",
+                        "198");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(904);
+        assertThat(orderCount()).isEqualTo(before);
+    }
+
+    @Test
+    void a_query_of_a_missing_order_uses_the_seeds_text_and_another_channels_order_looks_missing() {
+        String requestNo = Unique.id("mine");
+        acquiring.order(requestNo, "1");
+        Fixtures.channel(http, "other", 100_000_000, 0);
+        Response missing = channel().get("/order/query", "channel_no", "test", "request_no", "nothing-here");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("code").asInt()).isEqualTo(908);
+        assertThat(missing.json().get("msg").asString()).isEqualTo("订单不存在,channel_no:test,request_no:nothing-here");
+        Response foreign = channel().get("/order/query", "channel_no", "other", "request_no", requestNo);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.json().get("msg").asString()).isEqualTo("订单不存在,channel_no:other,request_no:" + requestNo);
+    }
+
+    private Response signed(String secret, Map<String, String> params, long timestampShift, boolean tamper) {
+        Map<String, String> p = new LinkedHashMap<>(params);
+        p.put("timestamp", Long.toString(System.currentTimeMillis() / 1000 + timestampShift));
+        p.put("sign", Signatures.sign(secret, p));
+        if (tamper) {
+            p.put("num", "2");
+        }
+        List<String> flat = new ArrayList<>();
+        p.forEach((k, v) -> {
+            flat.add(k);
+            flat.add(v);
+        });
+        return channel().get("/order/request", flat.toArray(String[]::new));
+    }
+
+    @Test
+    void a_signed_channel_needs_a_valid_sign_within_five_minutes() {
+        String secret = jdbc.sql("select secret from oms_down_channel where channel_no = 'ycdown'")
+                .query(String.class)
+                .single();
+        Map<String, String> order = new LinkedHashMap<>(Map.of(
+                "channel_no",
+                "ycdown",
+                "line_id",
+                "1",
+                "carrier_no",
+                "ZSH",
+                "invoice_type",
+                "1",
+                "num",
+                "1",
+                "face",
+                "100",
+                "amount",
+                "99",
+                "rechage_account",
+                "4321"));
+        order.put("request_no", Unique.id("signed"));
+        assertThat(signed(secret, order, 0, false).status()).isEqualTo(200);
+        order.put("request_no", Unique.id("signed"));
+        Response tampered = signed(secret, order, 0, true);
+        assertThat(tampered.status()).isEqualTo(401);
+        assertThat(tampered.json().get("code").asInt()).isEqualTo(914);
+        assertThat(signed(secret, order, -301, false).status()).isEqualTo(401);
+        assertThat(signed(secret, order, 301, false).status()).isEqualTo(401);
+        assertThat(signed("another-secret-of-some-length", order, 0, false).status())
+                .isEqualTo(401);
+        List<String> unsigned = new ArrayList<>();
+        order.forEach((k, v) -> {
+            unsigned.add(k);
+            unsigned.add(v);
+        });
+        assertThat(channel()
+                        .get("/order/request", unsigned.toArray(String[]::new))
+                        .status())
+                .isEqualTo(401);
+        assertThat(orders.findByRequest("ycdown", order.get("request_no"))).isEmpty();
+    }
+
+    @Test
+    void a_channel_over_its_rate_limit_is_answered_429() {
+        Fixtures.channel(http, "limited", 100_000_000, 0, 3);
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            statuses.merge(
+                    channel()
+                            .get("/order/query", "channel_no", "limited", "request_no", "r" + i)
+                            .status(),
+                    1,
+                    Integer::sum);
+        }
+        assertThat(statuses).containsKeys(404, 429);
+        assertThat(statuses.get(429)).isGreaterThanOrEqualTo(10);
+    }
+
+    static Stream<Arguments> hostile() {
+        String huge = "x".repeat(10_000);
+        return Stream.of(
+                        new String[] {"request_no", ""},
+                        new String[] {"request_no", huge},
+                        new String[] {"request_no", "a b"},
+                        new String[] {"line_id", "abc"},
+                        new String[] {"line_id", "-1"},
+                        new String[] {"carrier_no", "Z S H"},
+                        new String[] {"carrier_no", huge},
+                        new String[] {"province_no", "'; drop table oms_order; --"},
+                        new String[] {"invoice_type", "3"},
+                        new String[] {"num", "0"},
+                        new String[] {"num", "-1"},
+                        new String[] {"num", "99999999999999999999"},
+                        new String[] {"face", "abc"},
+                        new String[] {"face", "-200"},
+                        new String[] {"face", "200.001"},
+                        new String[] {"face", "1e2"},
+                        new String[] {"face", "0"},
+                        new String[] {"amount", "NaN"},
+                        new String[] {"amount", "99999999999999999999999"},
+                        new String[] {"notify_url", "ftp://example.com/x"},
+                        new String[] {"notify_url", "http://10.0.0.1/x"},
+                        new String[] {"notify_url", "http://169.254.169.254/latest/meta-data"},
+                        new String[] {"notify_url", "javascript:alert(1)"},
+                        new String[] {"notify_url", "http://" + huge},
+                        new String[] {"rechage_account", huge},
+                        new String[] {"rechage_account", "123\u0000"})
+                .map(p -> Arguments.of(p[0], p[1]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void hostile_parameters_are_a_4xx_and_write_nothing(String name, String value) {
+        long before = orderCount();
+        String requestNo = Unique.id("hostile");
+        Response get = acquiring.order(requestNo, "1", name, value);
+        assertThat(get.status()).as(get.toString()).isBetween(400, 499);
+        Response post = channel()
+                .postForm(
+                        "/order/request",
+                        "channel_no",
+                        "test",
+                        "request_no",
+                        requestNo,
+                        "line_id",
+                        "1",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "1",
+                        "face",
+                        "200",
+                        "amount",
+                        "198",
+                        name,
+                        value);
+        assertThat(post.status()).as(post.toString()).isBetween(400, 499);
+        if (post.contentType().contains("json")) {
+            assertThat(post.json().get("code").asInt()).isPositive();
+        }
+        assertThat(orderCount()).isEqualTo(before);
+    }
+
+    @Test
+    void missing_parameters_and_repeated_parameters_are_refused() {
+        assertThat(channel().get("/order/request", "channel_no", "test").status())
+                .isEqualTo(400);
+        assertThat(channel().get("/order/request").status()).isEqualTo(400);
+        assertThat(channel()
+                        .getRaw("/order/request?channel_no=test&channel_no=ycdown&request_no=x")
+                        .status())
+                .isEqualTo(400);
+    }
+}

@@ -1,0 +1,486 @@
+package dev.ordo.acquiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderStatus;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.order.UnitStatus;
+import dev.ordo.testing.Acquiring;
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.Http.Response;
+import dev.ordo.testing.Receiver;
+import dev.ordo.testing.Unique;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** SPEC A6: /refund/general, /refund/mandatory, /refund/query, the refund flow and its money. */
+@DatabaseTest
+class RefundTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Orders orders;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Http http;
+    Acquiring acquiring;
+    Receiver receiver;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        http = new Http(port);
+        acquiring = new Acquiring(http, orders, jdbc);
+        receiver = Receiver.up();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+    }
+
+    private Order delivered(String account) {
+        String requestNo = Unique.id("paid");
+        acquiring.order(requestNo, account);
+        return acquiring.awaitFinal(requestNo);
+    }
+
+    private Response refund(String kind, String channelNo, String requestNo, String refundNo, int num) {
+        return http.withoutToken()
+                .get(
+                        "/refund/" + kind,
+                        "channel_no",
+                        channelNo,
+                        "request_no",
+                        requestNo,
+                        "refund_no",
+                        refundNo,
+                        "refund_num",
+                        Integer.toString(num),
+                        "notify_url",
+                        receiver.url("/refund"));
+    }
+
+    private Response awaitRefund(String channelNo, String requestNo, String refundNo) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> http.withoutToken()
+                                .get(
+                                        "/refund/query",
+                                        "channel_no",
+                                        channelNo,
+                                        "request_no",
+                                        requestNo,
+                                        "refund_no",
+                                        refundNo)
+                                .json()
+                                .get("status")
+                                .asInt()
+                        != 30);
+        return http.withoutToken()
+                .get("/refund/query", "channel_no", channelNo, "request_no", requestNo, "refund_no", refundNo);
+    }
+
+    /** What the accounts hold for a unit now: everything booked for its delivery and taken back by refunds. */
+    private long net(String groups, String eid, long unitId) {
+        long delivery = acquiring.net(groups, eid, AcquiringAccounts.unitTrade(unitId));
+        long reversals = jdbc.sql("""
+                        select coalesce(sum(r.amount), 0) from wallet_record r
+                        join wallet_account a on a.account_id = r.account_id
+                        where a.ident = 'oms' and a.account_group = :groups and a.eid = :eid and r.trade_no like :trade""")
+                .param("groups", groups)
+                .param("eid", eid)
+                .param("trade", "r%:u" + unitId)
+                .query(Long.class)
+                .single();
+        return delivery + reversals;
+    }
+
+    @Test
+    void the_general_refund_errors_of_seed_section_3_5() {
+        Order ok = delivered("20000");
+        Order failed = delivered("20001");
+        assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
+
+        Response missing = refund("general", "test", "no-such-order", Unique.id("r"), 1);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("msg").asString()).isEqualTo("订单不存在或配置错误");
+        Response notSuccessful = refund("general", "test", failed.requestNo(), Unique.id("r"), 1);
+        assertThat(notSuccessful.json().get("code").asInt()).isEqualTo(915);
+        assertThat(notSuccessful.json().get("msg").asString()).isEqualTo("订单未成功,暂时无法退款");
+        Response partial = refund("general", "test", ok.requestNo(), Unique.id("r"), 2);
+        assertThat(partial.json().get("code").asInt()).isEqualTo(916);
+        assertThat(partial.json().get("msg").asString()).isEqualTo("当前订单不支持部分退款");
+
+        String refundNo = Unique.id("r");
+        Response first = refund("general", "test", ok.requestNo(), refundNo, 1);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().get("status").asInt()).isEqualTo(30);
+        Response repeat = refund("general", "test", ok.requestNo(), refundNo, 1);
+        assertThat(repeat.json().get("refund_id")).isEqualTo(first.json().get("refund_id"));
+        Response reused = http.withoutToken()
+                .get(
+                        "/refund/general",
+                        "channel_no",
+                        "test",
+                        "request_no",
+                        ok.requestNo(),
+                        "refund_no",
+                        refundNo,
+                        "refund_num",
+                        "1",
+                        "notify_url",
+                        receiver.url("/other"));
+        assertThat(reused.status()).isEqualTo(409);
+        assertThat(reused.json().get("code").asInt()).isEqualTo(909);
+    }
+
+    @Test
+    void a_product_that_is_not_refundable_refuses_a_general_refund_but_not_a_mandatory_one() {
+        Fixtures.channel(http, "norefund", 100_000_000, 0);
+        long productId = http.get("/admin/catalog/down-products")
+                .json()
+                .valueStream()
+                .filter(p -> p.get("product").get("line_id").asLong() == 1)
+                .filter(p -> http.get("/admin/catalog/down-shelves")
+                        .json()
+                        .valueStream()
+                        .anyMatch(s -> s.get("shelf_id").asLong()
+                                        == p.get("product").get("shelf_id").asLong()
+                                && s.get("channel_no").asString().equals("norefund")))
+                .findFirst()
+                .orElseThrow()
+                .get("product")
+                .get("product_id")
+                .asLong();
+        String product = http.get("/admin/catalog/down-products")
+                .json()
+                .valueStream()
+                .filter(p -> p.get("product").get("product_id").asLong() == productId)
+                .findFirst()
+                .orElseThrow()
+                .get("product")
+                .toString()
+                .replace("\"can_refund\":0", "\"can_refund\":1");
+        assertThat(http.put("/admin/catalog/down-products/" + productId, product)
+                        .status())
+                .isEqualTo(200);
+        String requestNo = Unique.id("nr");
+        http.withoutToken()
+                .get(
+                        "/order/request",
+                        "channel_no",
+                        "norefund",
+                        "request_no",
+                        requestNo,
+                        "line_id",
+                        "1",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "1",
+                        "face",
+                        "200",
+                        "amount",
+                        "198",
+                        "rechage_account",
+                        "3");
+        Order order = acquiring.awaitFinal("norefund", requestNo);
+        Response refused = refund("general", "norefund", requestNo, Unique.id("r"), 1);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(917);
+        assertThat(refused.json().get("msg").asString()).isEqualTo("不支持退款");
+        String refundNo = Unique.id("r");
+        assertThat(refund("mandatory", "norefund", requestNo, refundNo, 1).status())
+                .isEqualTo(200);
+        assertThat(awaitRefund("norefund", requestNo, refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+    }
+
+    @Test
+    void the_mandatory_refund_errors_of_seed_section_4_5() {
+        Order ok = delivered("21000");
+        Order failed = delivered("21001");
+        Response missing = refund("mandatory", "test", "no-such-order", Unique.id("r"), 1);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("msg").asString()).isEqualTo("订单不存在");
+        assertThat(refund("mandatory", "test", failed.requestNo(), Unique.id("r"), 1)
+                        .json()
+                        .get("msg")
+                        .asString())
+                .isEqualTo("订单未成功,暂时无法退款");
+        assertThat(refund("mandatory", "test", ok.requestNo(), Unique.id("r"), 3)
+                        .json()
+                        .get("msg")
+                        .asString())
+                .isEqualTo("当前订单不支持部分退款");
+        Response query = http.withoutToken()
+                .get("/refund/query", "channel_no", "test", "request_no", ok.requestNo(), "refund_no", "nothing");
+        assertThat(query.status()).isEqualTo(404);
+        assertThat(query.json().get("msg").asString()).isEqualTo("查询的数据不存在");
+    }
+
+    @Test
+    void a_general_refund_returns_the_units_refunds_the_channel_takes_back_every_fee_and_notifies() {
+        Order order = delivered("22000");
+        String refundNo = Unique.id("r");
+        long before = acquiring.balance("down_channel", "test");
+        assertThat(refund("general", "test", order.requestNo(), refundNo, 1).status())
+                .isEqualTo(200);
+        Response done = awaitRefund("test", order.requestNo(), refundNo);
+        assertThat(done.json().get("status").asInt()).isZero();
+        assertThat(done.json().get("refund_num").asInt()).isEqualTo(1);
+
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", "test", unit.unitId())).as("channel").isZero();
+            assertThat(net("down_commission", "test", unit.unitId()))
+                    .as("commission")
+                    .isZero();
+            assertThat(net("down_service", "test", unit.unitId()))
+                    .as("service fee")
+                    .isZero();
+            assertThat(net("up_channel", "ycup", unit.unitId()))
+                    .as("supplier cost")
+                    .isZero();
+        }
+        assertThat(acquiring.balance("down_channel", "test") - before).isGreaterThanOrEqualTo(order.amount());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.received().stream()
+                        .anyMatch(r -> refundNo.equals(r.form().get("refund_no"))));
+        Map<String, String> form = receiver.received().stream()
+                .filter(r -> refundNo.equals(r.form().get("refund_no")))
+                .findFirst()
+                .orElseThrow()
+                .form();
+        assertThat(form)
+                .containsEntry("channel_no", "test")
+                .containsEntry("request_no", order.requestNo())
+                .containsEntry("refund_num", "1")
+                .containsEntry("status", "0");
+    }
+
+    @Test
+    void a_general_refund_the_supplier_refuses_refunds_nothing_and_a_mandatory_one_refunds_at_a_loss() {
+        Order order = delivered("23005");
+        String general = Unique.id("r");
+        refund("general", "test", order.requestNo(), general, 1);
+        assertThat(awaitRefund("test", order.requestNo(), general)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isEqualTo(90);
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", "test", unit.unitId()))
+                    .isEqualTo(-unit.money().sale());
+        }
+
+        String mandatory = Unique.id("r");
+        assertThat(refund("mandatory", "test", order.requestNo(), mandatory, 1).status())
+                .isEqualTo(200);
+        assertThat(awaitRefund("test", order.requestNo(), mandatory)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        long cost = 0;
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", "test", unit.unitId()))
+                    .as("the channel got its money back")
+                    .isZero();
+            assertThat(net("up_channel", "ycup", unit.unitId()))
+                    .as("the supplier kept its cost")
+                    .isEqualTo(-unit.money().cost());
+            cost += unit.money().cost();
+        }
+        long loss = jdbc.sql("select loss from oms_refund where channel_no = 'test' and refund_no = :no")
+                .param("no", mandatory)
+                .query(Long.class)
+                .single();
+        assertThat(loss).isEqualTo(cost);
+    }
+
+    @Test
+    void a_refund_never_exceeds_what_was_paid_for_the_delivered_units() {
+        Order partly = delivered("24006");
+        assertThat(partly.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
+        String refundNo = Unique.id("r");
+        refund("general", "test", partly.requestNo(), refundNo, 1);
+        assertThat(awaitRefund("test", partly.requestNo(), refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        long refunded = jdbc.sql("select refunded_sale from oms_refund where channel_no = 'test' and refund_no = :no")
+                .param("no", refundNo)
+                .query(Long.class)
+                .single();
+        long deliveredSale = acquiring.units(partly).stream()
+                .filter(u -> u.status() == UnitStatus.DELIVERED)
+                .mapToLong(u -> u.money().sale())
+                .sum();
+        assertThat(refunded).isEqualTo(deliveredSale).isLessThan(partly.amount());
+        for (Unit unit : acquiring.units(partly)) {
+            assertThat(net("down_channel", "test", unit.unitId())).isZero();
+        }
+        Response again = refund("mandatory", "test", partly.requestNo(), Unique.id("r"), 1);
+        assertThat(again.status()).isEqualTo(422);
+        assertThat(again.json().get("code").asInt()).isEqualTo(918);
+    }
+
+    @Test
+    void concurrent_refunds_of_one_order_refund_it_once() throws Exception {
+        Order order = delivered("25000");
+        String sameNo = Unique.id("r");
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(30)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String refundNo = i < 20 ? sameNo : Unique.id("r");
+                all.add(pool.submit(() -> {
+                    start.await();
+                    Response r = refund(
+                            refundNo.equals(sameNo) ? "general" : "mandatory", "test", order.requestNo(), refundNo, 1);
+                    statuses.merge(r.status(), 1, Integer::sum);
+                    if (r.status() == 200) {
+                        ids.add(r.json().get("refund_id").asString());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        assertThat(ids).as("one refund took the order").hasSize(1);
+        assertThat(statuses.keySet()).allMatch(s -> s == 200 || s == 409 || s == 422);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> jdbc.sql("select count(*) from oms_refund where order_id = :o and finished_at is null")
+                                .param("o", order.orderId())
+                                .query(Long.class)
+                                .single()
+                        == 0);
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", "test", unit.unitId()))
+                    .as("refunded once, not more")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void an_unknown_return_is_queried_until_the_supplier_answers() {
+        Order order = delivered("26004");
+        String refundNo = Unique.id("r");
+        refund("general", "test", order.requestNo(), refundNo, 1);
+        assertThat(awaitRefund("test", order.requestNo(), refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        assertThat(orders.events(order.orderId())).anyMatch(e -> e.type().equals("return.unknown"));
+    }
+
+    @Test
+    void at_the_refund_overtime_what_the_supplier_did_not_take_back_is_not_refunded() {
+        String base = "http://127.0.0.1:" + port + "/mock/supplier";
+        // A supplier that delivers through the mock but cannot be reached for returns.
+        Fixtures.supplierLine(http, 41, "noret", "http://127.0.0.1:" + port, true, true, 600, 60);
+        http.post("/admin/catalog/up-channels", "application/json", """
+                {"channel_no":"noret","channel_name":"noret","status":0,"service_class":10,"protocol":"reference-http",
+                 "request_url":"%s/submit","query_url":"%s/query","return_url":"http://127.0.0.1:1/return","can_query":0,
+                 "first_query_time":1,"query_replenish_time":1,"request_replenish_time":60,"timeout_ms":2000,
+                 "secret":"%s"}""".formatted(base, base, Fixtures.MOCK_SECRET));
+        http.post(
+                "/admin/catalog/down-channels",
+                "application/json",
+                "{\"channel_no\":\"rot\",\"channel_name\":\"rot\",\"status\":0,\"legacy_unsigned\":0,\"rate_limit\":1000}");
+        long shelf = http.post(
+                        "/admin/catalog/down-shelves",
+                        "application/json",
+                        "{\"shelf_name\":\"rot\",\"channel_no\":\"rot\",\"order_overtime\":600,\"refund_overtime\":2,\"status\":0}")
+                .json()
+                .get("shelf_id")
+                .asLong();
+        http.post("/admin/catalog/down-products", "application/json", """
+                {"shelf_id":%d,"line_id":41,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,
+                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":0,"service_discount":0,
+                 "payment_fee_discount":0,"can_split_order":0,"split_order_face":10000,"limit_count":10,"status":0}""".formatted(shelf));
+        for (String group : new String[] {"down_channel", "down_commission", "down_service", "down_payment_fee"}) {
+            http.get("/account/create", "ident", "oms", "groups", group, "eid", "rot", "name", "rot");
+        }
+        http.get(
+                "/account/balance/add",
+                "ident",
+                "oms",
+                "groups",
+                "down_channel",
+                "eid",
+                "rot",
+                "trade_no",
+                "f",
+                "amount",
+                "100000000");
+        String requestNo = Unique.id("rot");
+        http.withoutToken()
+                .get(
+                        "/order/request",
+                        "channel_no",
+                        "rot",
+                        "request_no",
+                        requestNo,
+                        "line_id",
+                        "41",
+                        "carrier_no",
+                        "ZSH",
+                        "invoice_type",
+                        "1",
+                        "num",
+                        "1",
+                        "face",
+                        "200",
+                        "amount",
+                        "198",
+                        "rechage_account",
+                        "2");
+        Order order = acquiring.awaitFinal("rot", requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        String refundNo = Unique.id("r");
+        assertThat(refund("general", "rot", requestNo, refundNo, 1).status()).isEqualTo(200);
+        assertThat(awaitRefund("rot", requestNo, refundNo).json().get("status").asInt())
+                .isEqualTo(90);
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", "rot", unit.unitId()))
+                    .isEqualTo(-unit.money().sale());
+        }
+        assertThat(orders.events(order.orderId()))
+                .anyMatch(e ->
+                        e.type().equals("return.not_returned") && e.reason().contains("overtime"));
+    }
+}

@@ -1,0 +1,208 @@
+package dev.ordo.jobs;
+
+import static dev.ordo.testing.TestJobs.PROBE;
+import static dev.ordo.testing.TestJobs.RUNS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ordo.OrdoApplication;
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.TestDatabases;
+import dev.ordo.testing.TestJobs;
+import dev.ordo.testing.TestJobs.Probe;
+import dev.ordo.testing.TestJobs.Run;
+import dev.ordo.testing.Unique;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Calendar;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SPEC K3 on the real database: durable, delayed, retried, dead-lettered, bounded and cluster-safe jobs. */
+@DatabaseTest
+class JobsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Jobs jobs;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    JsonMapper json;
+
+    private static List<Run> runs(String key) {
+        return RUNS.getOrDefault(key, List.of());
+    }
+
+    @Test
+    void a_job_enqueued_in_a_transaction_runs_only_if_the_transaction_commits() {
+        String committed = Unique.id("commit");
+        String rolledBack = Unique.id("rollback");
+        tx.executeWithoutResult(status -> jobs.enqueue(PROBE, committed, new Probe(committed, 0, 0)));
+        tx.executeWithoutResult(status -> {
+            jobs.enqueue(PROBE, rolledBack, new Probe(rolledBack, 0, 0));
+            status.setRollbackOnly();
+        });
+        await().atMost(PATIENCE).until(() -> runs(committed).size() == 1);
+        String later = Unique.id("later");
+        jobs.enqueue(PROBE, later, new Probe(later, 0, 0));
+        await().atMost(PATIENCE).until(() -> runs(later).size() == 1);
+        assertThat(runs(rolledBack)).isEmpty();
+    }
+
+    @Test
+    void a_delayed_job_does_not_run_before_its_time() {
+        String key = Unique.id("delayed");
+        Instant at = Instant.now().plusSeconds(2);
+        jobs.enqueue(PROBE, key, new Probe(key, 0, 0), at);
+        await().atMost(PATIENCE).until(() -> runs(key).size() == 1);
+        assertThat(runs(key).getFirst().at()).isAfterOrEqualTo(at);
+    }
+
+    @Test
+    void a_failing_job_is_retried_with_growing_backoff_then_becomes_dead_and_can_be_sent_back() {
+        Http http = new Http(port);
+        String key = Unique.id("dies");
+        jobs.enqueue(PROBE, key, new Probe(key, 3, 0));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(http.get("/admin/jobs/dead", "queue", PROBE.name())
+                                .json()
+                                .valueStream())
+                        .anyMatch(dead -> dead.get("job_id").asString().equals(key)));
+        List<Run> runs = runs(key);
+        assertThat(runs).extracting(Run::attempt).containsExactly(1, 2, 3);
+        // Backoff starts at 200 ms and doubles (with ±10 % jitter): never sooner.
+        assertThat(Duration.between(runs.get(0).at(), runs.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(180));
+        assertThat(Duration.between(runs.get(1).at(), runs.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(360));
+
+        JsonNode dead = http.get("/admin/jobs/dead", "queue", PROBE.name())
+                .json()
+                .valueStream()
+                .filter(d -> d.get("job_id").asString().equals(key))
+                .findFirst()
+                .orElseThrow();
+        assertThat(dead.get("attempts").asInt()).isEqualTo(3);
+        assertThat(dead.get("last_error").asString()).contains("fails on purpose");
+        assertThat(http.get("/admin/jobs").json().get("queues").valueStream()).anySatisfy(q -> {
+            assertThat(q.get("queue").asString()).isEqualTo(PROBE.name());
+            assertThat(q.get("dead").asLong()).isPositive();
+            assertThat(q.get("concurrency").asInt()).isEqualTo(2);
+        });
+
+        assertThat(http.post("/admin/jobs/dead/" + dead.get("id").asLong() + "/retry", "text/plain", "")
+                        .status())
+                .isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> runs(key).size() == 4);
+        assertThat(http.get("/admin/jobs/dead", "queue", PROBE.name()).json().valueStream())
+                .noneMatch(d -> d.get("job_id").asString().equals(key));
+        assertThat(http.post("/admin/jobs/dead/" + dead.get("id").asLong() + "/retry", "text/plain", "")
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void a_job_that_fails_once_succeeds_on_its_retry_and_is_not_dead() {
+        String key = Unique.id("flaky");
+        jobs.enqueue(PROBE, key, new Probe(key, 1, 0));
+        await().atMost(PATIENCE).until(() -> runs(key).size() == 2);
+        await().pollDelay(Duration.ofMillis(500)).atMost(PATIENCE).until(() -> true);
+        assertThat(runs(key)).hasSize(2);
+        assertThat(new Http(port)
+                        .get("/admin/jobs/dead", "queue", PROBE.name())
+                        .json()
+                        .valueStream())
+                .noneMatch(d -> d.get("job_id").asString().equals(key));
+    }
+
+    @Test
+    void a_queue_never_runs_more_jobs_at_once_than_its_concurrency() {
+        TestJobs.resetConcurrency();
+        List<String> keys =
+                IntStream.range(0, 8).mapToObj(i -> Unique.id("bounded")).toList();
+        keys.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 300)));
+        await().atMost(PATIENCE)
+                .until(() -> keys.stream().allMatch(key -> runs(key).size() == 1));
+        assertThat(TestJobs.mostAtOnce("node-1")).isEqualTo(PROBE.concurrency());
+    }
+
+    @Test
+    void the_same_job_id_is_queued_once_while_it_is_pending() {
+        String key = Unique.id("once");
+        Instant at = Instant.now().plusMillis(800);
+        jobs.enqueue(PROBE, key, new Probe(key, 0, 0), at);
+        jobs.enqueue(PROBE, key, new Probe(key, 0, 0), at);
+        await().atMost(PATIENCE).until(() -> runs(key).size() == 1);
+        await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> true);
+        assertThat(runs(key)).hasSize(1);
+    }
+
+    @Test
+    void two_nodes_on_one_database_share_the_work_and_run_each_job_exactly_once() {
+        Map<String, Object> properties = new HashMap<>(TestDatabases.properties());
+        properties.put("server.port", "0");
+        properties.put("ordo.node-name", "node-2");
+        // As arguments: they must win over application.properties, as the test database does for node 1.
+        String[] arguments = properties.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(OrdoApplication.class, TestJobs.class)
+                .profiles("test")
+                .run(arguments)) {
+            List<String> keys =
+                    IntStream.range(0, 200).mapToObj(i -> Unique.id("shared")).toList();
+            keys.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 20)));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> keys.stream().allMatch(key -> !runs(key).isEmpty()));
+            await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> true);
+            assertThat(keys).allSatisfy(key -> assertThat(runs(key)).hasSize(1));
+            assertThat(keys.stream().map(key -> runs(key).getFirst().node()).distinct())
+                    .containsExactlyInAnyOrder("node-1", "node-2");
+        }
+    }
+
+    @Test
+    void the_job_of_a_node_that_stopped_heartbeating_is_taken_over() {
+        String key = Unique.id("orphan");
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        Timestamp longAgo = Timestamp.from(Instant.now().minusSeconds(120));
+        // What a node killed in the middle of this job leaves behind: picked, and silent since.
+        jdbc.update(
+                "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
+                        + " consecutive_failures, last_heartbeat, version) values (?, ?, ?, ?, ?, ?, 0, ?, 1)",
+                ps -> {
+                    ps.setString(1, PROBE.name());
+                    ps.setString(2, key);
+                    ps.setBytes(3, json.writeValueAsBytes(new Probe(key, 0, 0)));
+                    ps.setTimestamp(4, longAgo, utc);
+                    ps.setBoolean(5, true);
+                    ps.setString(6, "killed-node");
+                    ps.setTimestamp(7, longAgo, utc);
+                });
+        // Test heartbeats: 1 s, dead after 4 missed, checked every 2 s.
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs(key).size() == 1);
+        assertThat(runs(key).getFirst().node()).isEqualTo("node-1");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.ordo.order.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ordo.order.OrderEvent;
+import dev.ordo.order.OrderEventSink;
+import dev.ordo.shared.SqlTime;
+import dev.ordo.testing.DatabaseTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** SPEC K4: the outbox relay hands every unpublished event to the sinks, oldest first, at least once. */
+@DatabaseTest
+class OrderEventRelayTest {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private final long orderId = 9_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+
+    private void outboxRow(long eventId, String type, Instant at) {
+        jdbc.sql("""
+                        insert into oms_order_event (event_id, order_id, event_type, reason, created_at, published_at)
+                        values (:id, :order, :type, 'test', :at, null)""")
+                .param("id", eventId)
+                .param("order", orderId)
+                .param("type", type)
+                .param("at", SqlTime.utc(at))
+                .update();
+    }
+
+    private List<OrderEvent> mine(List<OrderEvent> events) {
+        return events.stream().filter(e -> e.orderId() == orderId).toList();
+    }
+
+    @Test
+    void unpublished_events_reach_every_sink_in_order_once_the_sinks_accept_them() throws Exception {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        outboxRow(orderId, "order.accepted", t);
+        outboxRow(orderId + 1, "order.bound", t.plusSeconds(1));
+        outboxRow(orderId + 2, "order.succeeded", t.plusSeconds(2));
+        List<OrderEvent> received = new ArrayList<>();
+        OrderEventSink failing = new OrderEventSink() {
+            @Override
+            public String name() {
+                return "down";
+            }
+
+            @Override
+            public void publish(List<OrderEvent> events) {
+                throw new IllegalStateException("broker down");
+            }
+        };
+        OrderEventSink recording = new OrderEventSink() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public void publish(List<OrderEvent> events) {
+                received.addAll(events);
+            }
+        };
+        OrderEventRelay broken = new OrderEventRelay(
+                jdbc, List.of(failing), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry());
+        assertThatThrownBy(broken::run).hasMessageContaining("broker down");
+        assertThat(unpublished())
+                .as("nothing is marked published when a sink fails")
+                .isEqualTo(3);
+
+        new OrderEventRelay(
+                        jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
+                .run();
+        assertThat(mine(received))
+                .extracting(OrderEvent::type)
+                .containsExactly("order.accepted", "order.bound", "order.succeeded");
+        assertThat(unpublished()).isZero();
+
+        received.clear();
+        new OrderEventRelay(
+                        jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
+                .run();
+        assertThat(mine(received)).as("published events are not sent again").isEmpty();
+    }
+
+    private long unpublished() {
+        return jdbc.sql("select count(*) from oms_order_event where order_id = :o and published_at is null")
+                .param("o", orderId)
+                .query(Long.class)
+                .single();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ordo.order.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.order.OrderEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SPEC K4: order events externalised to RabbitMQ (the local broker, 127.0.0.1:5672, guest/guest). */
+class RabbitOrderEventSinkTest {
+
+    @Test
+    void events_arrive_on_the_topic_exchange_routed_by_type_with_their_event_id() {
+        CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
+        connections.setUsername("guest");
+        connections.setPassword("guest");
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        try {
+            RabbitTemplate rabbit = new RabbitTemplate(connections);
+            RabbitAdmin admin = new RabbitAdmin(connections);
+            JsonMapper json = JsonMapper.builder().build();
+            String exchange = "ordo.events.test";
+            RabbitOrderEventSink sink = new RabbitOrderEventSink(rabbit, admin, exchange, json);
+            Queue queue = new Queue("ordo-test-" + UUID.randomUUID(), false, false, false);
+            admin.declareQueue(queue);
+            admin.declareBinding(
+                    BindingBuilder.bind(queue).to(new TopicExchange(exchange)).with("order.#"));
+
+            Instant now = Instant.now();
+            sink.publish(List.of(
+                    new OrderEvent(11, 7, null, null, "order.accepted", null, 1000, null, now),
+                    new OrderEvent(12, 7, 3L, null, "unit.delivered", 120, 200, "submitted: R0000", now),
+                    new OrderEvent(13, 7, null, null, "order.succeeded", 1020, 9000, "2 of 2", now)));
+
+            List<Message> received = new ArrayList<>();
+            for (Message m = rabbit.receive(queue.getName(), 5_000);
+                    m != null;
+                    m = rabbit.receive(queue.getName(), 500)) {
+                received.add(m);
+            }
+            assertThat(received)
+                    .extracting(m -> m.getMessageProperties().getReceivedRoutingKey())
+                    .containsExactly("order.accepted", "order.succeeded");
+            JsonNode body = json.readTree(received.get(1).getBody());
+            assertThat(
+                            body.get("orderId") == null
+                                    ? body.get("order_id").asLong()
+                                    : body.get("orderId").asLong())
+                    .isEqualTo(7);
+            assertThat(received.get(1).getMessageProperties().getMessageId()).isEqualTo("order-event-13");
+            admin.deleteQueue(queue.getName());
+            admin.deleteExchange(exchange);
+        } finally {
+            connections.destroy();
+        }
+    }
+}

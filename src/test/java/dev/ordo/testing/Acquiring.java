@@ -1,0 +1,129 @@
+package dev.ordo.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ordo.order.Order;
+import dev.ordo.order.OrderStatus;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.testing.Http.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Places orders through the seed API of the demo data and reads what became of them. */
+public final class Acquiring {
+
+    private static volatile boolean demoLoaded;
+
+    private final Http http;
+    private final Orders orders;
+    private final JdbcClient jdbc;
+
+    public Acquiring(Http http, Orders orders, JdbcClient jdbc) {
+        this.http = http;
+        this.orders = orders;
+        this.jdbc = jdbc;
+        loadDemo(http);
+    }
+
+    /** The demo data of SPEC A7, once per test run (it is idempotent anyway). */
+    private static synchronized void loadDemo(Http http) {
+        if (!demoLoaded) {
+            Response loaded = http.post("/admin/demo-data", "application/x-www-form-urlencoded", "");
+            if (loaded.status() != 200) {
+                throw new IllegalStateException("demo data: " + loaded);
+            }
+            // Plenty of money for the tests (the demo's 9,999,999 cents are ~500 orders).
+            for (String[] account : new String[][] {{"down_channel", "test"}, {"up_channel", "ycup"}}) {
+                http.get(
+                        "/account/balance/add",
+                        "ident",
+                        "oms",
+                        "groups",
+                        account[0],
+                        "eid",
+                        account[1],
+                        "trade_no",
+                        "tests-topup",
+                        "amount",
+                        "500000000000");
+            }
+            demoLoaded = true;
+        }
+    }
+
+    /** A face-200 order of the seed's example on channel test, with this recharge account. */
+    public Response order(String requestNo, String account, String... extra) {
+        List<String> params = new ArrayList<>(List.of(
+                "channel_no",
+                "test",
+                "request_no",
+                requestNo,
+                "line_id",
+                "1",
+                "carrier_no",
+                "ZSH",
+                "invoice_type",
+                "1",
+                "num",
+                "1",
+                "face",
+                "200",
+                "amount",
+                "198",
+                "rechage_account",
+                account));
+        for (int i = 0; i < extra.length; i += 2) {
+            int at = params.indexOf(extra[i]);
+            if (at >= 0 && at % 2 == 0) {
+                params.set(at + 1, extra[i + 1]);
+            } else {
+                params.add(extra[i]);
+                params.add(extra[i + 1]);
+            }
+        }
+        return http.get("/order/request", params.toArray(String[]::new));
+    }
+
+    public Order awaitFinal(String channelNo, String requestNo) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> orders.findByRequest(channelNo, requestNo)
+                        .map(o -> o.status().isFinal())
+                        .orElse(false));
+        return orders.findByRequest(channelNo, requestNo).orElseThrow();
+    }
+
+    public Order awaitFinal(String requestNo) {
+        return awaitFinal("test", requestNo);
+    }
+
+    public List<Unit> units(Order order) {
+        return orders.units(order.orderId());
+    }
+
+    /** The net of the wallet records of this account carrying this trade number (any type). */
+    public long net(String groups, String eid, String tradeNo) {
+        return jdbc.sql("""
+                        select coalesce(sum(r.amount), 0) from wallet_record r
+                        join wallet_account a on a.account_id = r.account_id
+                        where a.ident = 'oms' and a.account_group = :groups and a.eid = :eid and r.trade_no = :trade""")
+                .param("groups", groups)
+                .param("eid", eid)
+                .param("trade", tradeNo)
+                .query(Long.class)
+                .single();
+    }
+
+    public long balance(String groups, String eid) {
+        return http.get("/account/query", "ident", "oms", "groups", groups, "eid", eid)
+                .json()
+                .get("balance")
+                .asLong();
+    }
+
+    public static boolean successful(OrderStatus status) {
+        return status == OrderStatus.SUCCEEDED || status == OrderStatus.PARTLY_SUCCEEDED;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.ordo.wallet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.Unique;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** The recurring ledger check (SPEC B5) finds a break, and reports it as a metric, a log line and over HTTP. */
+@DatabaseTest
+@ExtendWith(OutputCaptureExtension.class)
+class LedgerCheckTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    LedgerCheck ledgerCheck;
+
+    @Test
+    void a_balance_that_no_longer_equals_its_records_is_reported_everywhere(CapturedOutput output) {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        long id = http.get("/account/create", "eid", eid, "name", "n")
+                .json()
+                .get("account_id")
+                .asLong();
+        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        http.get("/account/balance/deduct", "eid", eid, "trade_no", "t2", "amount", "100");
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+
+        // Somebody edits the balance behind the ledger's back.
+        jdbc.sql("update wallet_account set balance = 450 where account_id = :id")
+                .param("id", id)
+                .update();
+        try {
+            assertThat(http.post("/admin/wallet/ledger-check", "application/x-www-form-urlencoded", "")
+                            .status())
+                    .isEqualTo(202);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode report = http.get("/admin/wallet/ledger-check").json();
+                assertThat(report.get("breaks").valueStream()).anySatisfy(b -> {
+                    assertThat(b.get("kind").asString()).isEqualTo("balance_mismatch");
+                    assertThat(b.get("subject_id").asLong()).isEqualTo(id);
+                    assertThat(b.get("expected").asLong()).isEqualTo(400);
+                    assertThat(b.get("actual").asLong()).isEqualTo(450);
+                });
+            });
+            assertThat(http.get("/actuator/prometheus").body())
+                    .containsPattern("ordo_wallet_ledger_breaks\\{[^}]*} [1-9]");
+            assertThat(output.getAll()).contains("ledger break: balance_mismatch account " + id);
+        } finally {
+            jdbc.sql("update wallet_account set balance = 400 where account_id = :id")
+                    .param("id", id)
+                    .update();
+        }
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+    }
+
+    /** Runs the check while {@code corrupt} is in force, then undoes it with {@code repair}. */
+    private LedgerCheck.Report checkWhile(String corrupt, String repair, long id) {
+        jdbc.sql(corrupt).param("id", id).update();
+        try {
+            return ledgerCheck.check();
+        } finally {
+            jdbc.sql(repair).param("id", id).update();
+        }
+    }
+
+    @Test
+    void a_record_count_that_differs_from_the_version_is_a_break() {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        long id = http.get("/account/create", "eid", eid, "name", "n")
+                .json()
+                .get("account_id")
+                .asLong();
+        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        LedgerCheck.Report report = checkWhile(
+                "update wallet_account set version = 7 where account_id = :id",
+                "update wallet_account set version = 1 where account_id = :id",
+                id);
+        assertThat(report.breaks())
+                .anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
+    }
+
+    @Test
+    void a_package_remain_that_no_longer_equals_its_records_is_a_break() {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        http.get("/account/create", "eid", eid, "name", "n");
+        long pkg = http.get("/package/create", "eid", eid, "sid", "s", "name", "n", "total", "10")
+                .json()
+                .get("pkg_id")
+                .asLong();
+        LedgerCheck.Report report = checkWhile(
+                "update wallet_package set total_remain = 9 where pkg_id = :id",
+                "update wallet_package set total_remain = 10 where pkg_id = :id",
+                pkg);
+        assertThat(report.breaks())
+                .anyMatch(b -> b.subjectId() == pkg && b.kind().equals("remain_mismatch"));
+    }
+}
