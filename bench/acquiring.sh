@@ -50,9 +50,14 @@ drain() { # prefix, seconds -> waits until every order of the prefix is final; p
   echo "$waited"
 }
 
-echo "bench: warming up (15 s)"
-BENCH_RUN="w$RUN_ID" wrk -t2 -c"$CLIENTS" -d15s -s bench/order.lua "$ORDO_URL" >/dev/null
+# The JIT of a fresh JVM on two cores is still compiling after a minute of load (C2 took a fifth of
+# the CPU in a profile taken after 60 s), so warm up long enough: 60 s at a pace the flow keeps up
+# with, then 10 s at full concurrency; then let every warm-up order finish.
+echo "bench: warming up (60 s at 2 clients, 10 s at $CLIENTS, then until the warm-up orders are final)"
+BENCH_RUN="w$RUN_ID" wrk -t2 -c2 -d60s -s bench/order.lua "$ORDO_URL" >/dev/null
+BENCH_RUN="v$RUN_ID" wrk -t2 -c"$CLIENTS" -d10s -s bench/order.lua "$ORDO_URL" >/dev/null
 drain "w$RUN_ID" 300 >/dev/null
+drain "v$RUN_ID" 300 >/dev/null
 
 RUN="b$RUN_ID"
 db_now() { pg -tAc "select to_char(now() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.MS')"; }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ordo.supplier.mock.MockSupplier;
 import dev.ordo.supplier.mock.MockSupplierServer;
+import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.TestDatabases;
@@ -179,24 +180,7 @@ class CrashTest {
                         .withoutToken()
                         .get(
                                 "/order/request",
-                                "channel_no",
-                                "test",
-                                "request_no",
-                                requestNo,
-                                "line_id",
-                                "1",
-                                "carrier_no",
-                                "ZSH",
-                                "invoice_type",
-                                "1",
-                                "num",
-                                "1",
-                                "face",
-                                "200",
-                                "amount",
-                                "198",
-                                "rechage_account",
-                                "1000" + ending);
+                                Acquiring.exampleOrder("test", requestNo, "1", "rechage_account", "1000" + ending));
                 if (r.status() == 200) {
                     sent.incrementAndGet();
                     return null;

@@ -144,26 +144,7 @@ class OrderFlowTest {
         Fixtures.channel(http, "cbch", 100_000_000, 0, 10_000, 31);
         String requestNo = Unique.id("callback");
         Response accepted = http.withoutToken()
-                .get(
-                        "/order/request",
-                        "channel_no",
-                        "cbch",
-                        "request_no",
-                        requestNo,
-                        "line_id",
-                        "31",
-                        "carrier_no",
-                        "ZSH",
-                        "invoice_type",
-                        "1",
-                        "num",
-                        "1",
-                        "face",
-                        "200",
-                        "amount",
-                        "198",
-                        "rechage_account",
-                        "15559");
+                .get("/order/request", Acquiring.exampleOrder("cbch", requestNo, "31", "rechage_account", "15559"));
         assertThat(accepted.status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> orders.findByRequest("cbch", requestNo)
@@ -213,26 +194,7 @@ class OrderFlowTest {
         Fixtures.channel(http, "mrch", 100_000_000, 0, 10_000, 32);
         String requestNo = Unique.id("review");
         http.withoutToken()
-                .get(
-                        "/order/request",
-                        "channel_no",
-                        "mrch",
-                        "request_no",
-                        requestNo,
-                        "line_id",
-                        "32",
-                        "carrier_no",
-                        "ZSH",
-                        "invoice_type",
-                        "1",
-                        "num",
-                        "1",
-                        "face",
-                        "200",
-                        "amount",
-                        "198",
-                        "rechage_account",
-                        "19");
+                .get("/order/request", Acquiring.exampleOrder("mrch", requestNo, "32", "rechage_account", "19"));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> orders.findByRequest("mrch", requestNo)
                         .map(o -> orders.units(o.orderId()).stream()
@@ -267,24 +229,7 @@ class OrderFlowTest {
         assertThat(http.withoutToken()
                         .get(
                                 "/order/request",
-                                "channel_no",
-                                "latech",
-                                "request_no",
-                                requestNo,
-                                "line_id",
-                                "33",
-                                "carrier_no",
-                                "ZSH",
-                                "invoice_type",
-                                "1",
-                                "num",
-                                "1",
-                                "face",
-                                "200",
-                                "amount",
-                                "198",
-                                "rechage_account",
-                                "12")
+                                Acquiring.exampleOrder("latech", requestNo, "33", "rechage_account", "12"))
                         .status())
                 .isEqualTo(200);
         Order order = acquiring.awaitFinal("latech", requestNo);

@@ -357,27 +357,8 @@ class OrderRequestTest {
         String requestNo = Unique.id("hostile");
         Response get = acquiring.order(requestNo, "1", name, value);
         assertThat(get.status()).as(get.toString()).isBetween(400, 499);
-        Response post = channel()
-                .postForm(
-                        "/order/request",
-                        "channel_no",
-                        "test",
-                        "request_no",
-                        requestNo,
-                        "line_id",
-                        "1",
-                        "carrier_no",
-                        "ZSH",
-                        "invoice_type",
-                        "1",
-                        "num",
-                        "1",
-                        "face",
-                        "200",
-                        "amount",
-                        "198",
-                        name,
-                        value);
+        Response post =
+                channel().postForm("/order/request", Acquiring.exampleOrder("test", requestNo, "1", name, value));
         assertThat(post.status()).as(post.toString()).isBetween(400, 499);
         if (post.contentType().contains("json")) {
             assertThat(post.json().get("code").asInt()).isPositive();

@@ -187,26 +187,7 @@ class RefundTest {
                 .isEqualTo(200);
         String requestNo = Unique.id("nr");
         http.withoutToken()
-                .get(
-                        "/order/request",
-                        "channel_no",
-                        "norefund",
-                        "request_no",
-                        requestNo,
-                        "line_id",
-                        "1",
-                        "carrier_no",
-                        "ZSH",
-                        "invoice_type",
-                        "1",
-                        "num",
-                        "1",
-                        "face",
-                        "200",
-                        "amount",
-                        "198",
-                        "rechage_account",
-                        "3");
+                .get("/order/request", Acquiring.exampleOrder("norefund", requestNo, "1", "rechage_account", "3"));
         Order order = acquiring.awaitFinal("norefund", requestNo);
         Response refused = refund("general", "norefund", requestNo, Unique.id("r"), 1);
         assertThat(refused.json().get("code").asInt()).isEqualTo(917);
@@ -449,26 +430,7 @@ class RefundTest {
                 "100000000");
         String requestNo = Unique.id("rot");
         http.withoutToken()
-                .get(
-                        "/order/request",
-                        "channel_no",
-                        "rot",
-                        "request_no",
-                        requestNo,
-                        "line_id",
-                        "41",
-                        "carrier_no",
-                        "ZSH",
-                        "invoice_type",
-                        "1",
-                        "num",
-                        "1",
-                        "face",
-                        "200",
-                        "amount",
-                        "198",
-                        "rechage_account",
-                        "2");
+                .get("/order/request", Acquiring.exampleOrder("rot", requestNo, "41", "rechage_account", "2"));
         Order order = acquiring.awaitFinal("rot", requestNo);
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
         String refundNo = Unique.id("r");

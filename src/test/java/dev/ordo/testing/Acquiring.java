@@ -54,15 +54,18 @@ public final class Acquiring {
         }
     }
 
-    /** A face-200 order of the seed's example on channel test, with this recharge account. */
-    public Response order(String requestNo, String account, String... extra) {
+    /**
+     * The parameters of the seed's example order (line, carrier ZSH, one product of face 200 for
+     * 198) on a channel, followed by {@code more} name/value pairs as given.
+     */
+    public static String[] exampleOrder(String channelNo, String requestNo, String lineId, String... more) {
         List<String> params = new ArrayList<>(List.of(
                 "channel_no",
-                "test",
+                channelNo,
                 "request_no",
                 requestNo,
                 "line_id",
-                "1",
+                lineId,
                 "carrier_no",
                 "ZSH",
                 "invoice_type",
@@ -72,9 +75,15 @@ public final class Acquiring {
                 "face",
                 "200",
                 "amount",
-                "198",
-                "rechage_account",
-                account));
+                "198"));
+        params.addAll(List.of(more));
+        return params.toArray(String[]::new);
+    }
+
+    /** A face-200 order of the seed's example on channel test, with this recharge account. */
+    public Response order(String requestNo, String account, String... extra) {
+        List<String> params =
+                new ArrayList<>(List.of(exampleOrder("test", requestNo, "1", "rechage_account", account)));
         for (int i = 0; i < extra.length; i += 2) {
             int at = params.indexOf(extra[i]);
             if (at >= 0 && at % 2 == 0) {

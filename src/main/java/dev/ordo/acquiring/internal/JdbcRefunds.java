@@ -134,15 +134,7 @@ class JdbcRefunds {
                 .param("id", refund.refundId())
                 .param("from", from.code())
                 .update();
-        if (moved == 1) {
-            orders.note(
-                    refund.orderId(),
-                    null,
-                    refund.refundId(),
-                    "refund." + to.name().toLowerCase(Locale.ROOT),
-                    reason);
-        }
-        return moved == 1;
+        return noted(moved, refund, to, reason);
     }
 
     boolean finish(Refund refund, RefundStatus from, RefundStatus to, long refundedSale, long loss, String reason) {
@@ -160,6 +152,11 @@ class JdbcRefunds {
                 .param("id", refund.refundId())
                 .param("from", from.code())
                 .update();
+        return noted(moved, refund, to, reason);
+    }
+
+    /** Records a refund's move in its order's history when it happened. */
+    private boolean noted(int moved, Refund refund, RefundStatus to, String reason) {
         if (moved == 1) {
             orders.note(
                     refund.orderId(),
