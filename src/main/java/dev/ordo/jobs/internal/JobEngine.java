@@ -179,9 +179,15 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         SchedulerBuilder builder = Scheduler.create(dataSource, knownTasks)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
                 .threads(threads)
+                // Platform threads: as virtual threads the workers would queue for the carriers
+                // behind every web request after each database round trip, and the flow would
+                // starve while orders pour in.
                 .executorService(Executors.newFixedThreadPool(
                         threads,
-                        Thread.ofVirtual().name("job-" + label + "-", 1).factory()))
+                        Thread.ofPlatform()
+                                .daemon()
+                                .name("job-" + label + "-", 1)
+                                .factory()))
                 .dueExecutor(Executors.newSingleThreadExecutor(
                         Thread.ofVirtual().name("job-due-" + label).factory()))
                 .housekeeperExecutor(Executors.newScheduledThreadPool(

@@ -104,7 +104,9 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
 
     private BlockingQueue<Pending<?>> lane(String name) {
         BlockingQueue<Pending<?>> lane = new LinkedBlockingQueue<>();
-        workers.add(Thread.ofVirtual().name(name).start(() -> work(lane)));
+        // A platform thread: a virtual one would queue behind every request handler for the two
+        // carriers after each database round trip, and the lane's batches would run that much slower.
+        workers.add(Thread.ofPlatform().daemon().name(name).start(() -> work(lane)));
         return lane;
     }
 

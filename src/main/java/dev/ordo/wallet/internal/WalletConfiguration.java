@@ -13,7 +13,7 @@ class WalletConfiguration {
 
     /**
      * {@code ordo.wallet.batch.lanes}: parallel batches of HTTP balance operations (each account
-     * always uses the same lane), by default one per processor: more lanes mean smaller batches and
+     * always uses the same lane), by default one per two processors: more lanes mean smaller batches and
      * more commits; {@code ordo.wallet.batch.flow-lanes}: parallel batches of order steps that move
      * money (taken in turn), by default 4;
      * {@code ordo.wallet.batch.max-size}: most operations per batch;
@@ -28,7 +28,7 @@ class WalletConfiguration {
             @Value("${ordo.wallet.batch.flow-lanes:4}") int flowLanes,
             @Value("${ordo.wallet.batch.max-size:256}") int maxSize,
             @Value("${ordo.wallet.batch.timeout:30s}") Duration timeout) {
-        int laneCount = lanes > 0 ? lanes : Math.max(2, Runtime.getRuntime().availableProcessors());
+        int laneCount = lanes > 0 ? lanes : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         return new BalanceCombiner(wallet, tx, laneCount, Math.max(1, flowLanes), maxSize, timeout, meters);
     }
 }
