@@ -61,7 +61,7 @@ public interface Orders {
      * Moves a unit if it still is in {@code from}. When it becomes final it is counted off the
      * order: the answer says how many of the order's units are still open (0: the order can finish).
      */
-    UnitTransition transition(long unitId, UnitStatus from, UnitStatus to, UnitResult result, String reason);
+    UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason);
 
     /** @param openUnits units of the order still open after this one, or -1 if it did not become final */
     record UnitTransition(boolean applied, int openUnits) {

@@ -221,7 +221,7 @@ public class OrderSteps {
             throw new IllegalStateException("order " + order.orderId() + " changed before it was charged");
         }
         for (Unit unit : units) {
-            orders.transition(unit.unitId(), UnitStatus.PLANNED, UnitStatus.PAID, UnitResult.NONE, null);
+            orders.transition(unit, UnitStatus.PLANNED, UnitStatus.PAID, UnitResult.NONE, null);
             jobs.enqueue(AcquiringQueues.DELIVERY, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
     }
@@ -233,7 +233,7 @@ public class OrderSteps {
             return;
         }
         for (Unit unit : units) {
-            orders.transition(unit.unitId(), UnitStatus.PLANNED, UnitStatus.CANCELLED, UnitResult.NONE, reason);
+            orders.transition(unit, UnitStatus.PLANNED, UnitStatus.CANCELLED, UnitResult.NONE, reason);
         }
         fail(current, current.status(), reason);
     }
@@ -265,7 +265,7 @@ public class OrderSteps {
                     return;
                 }
                 Boolean claimed = tx.execute(
-                        s -> orders.transition(unitId, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
+                        s -> orders.transition(unit, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
                                 .applied());
                 if (!Boolean.TRUE.equals(claimed)) {
                     return;
@@ -305,7 +305,7 @@ public class OrderSteps {
         switch (answer.transport()) {
             case NOT_SENT -> {
                 // Nothing reached the supplier: safe to send again after request_replenish_time.
-                if (orders.transition(unit.unitId(), UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, null)
+                if (orders.transition(unit, UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, null)
                         .applied()) {
                     orders.note(unit.orderId(), unit.unitId(), null, "unit.not_sent", answer.message());
                     jobs.enqueue(
@@ -332,22 +332,20 @@ public class OrderSteps {
     }
 
     private void delivered(Unit unit, UnitStatus from, UnitResult result, String reason) {
-        UnitTransition t = orders.transition(unit.unitId(), from, UnitStatus.DELIVERED, result, reason);
+        UnitTransition t = orders.transition(unit, from, UnitStatus.DELIVERED, result, reason);
         if (t.applied() && t.openUnits() == 0) {
             jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
         }
     }
 
     private void failed(Unit unit, UnitStatus from, UnitResult result, String reason) {
-        if (orders.transition(unit.unitId(), from, UnitStatus.FAILED, result, reason)
-                .applied()) {
+        if (orders.transition(unit, from, UnitStatus.FAILED, result, reason).applied()) {
             jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
     }
 
     private void unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
-        if (orders.transition(
-                        unit.unitId(), from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
+        if (orders.transition(unit, from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
                 .applied()) {
             jobs.enqueue(
                     AcquiringQueues.DELIVERY_UNKNOWN,
@@ -358,7 +356,7 @@ public class OrderSteps {
     }
 
     private void stop(Unit unit, String reason) {
-        if (orders.transition(unit.unitId(), UnitStatus.PAID, UnitStatus.STOPPED, UnitResult.NONE, reason)
+        if (orders.transition(unit, UnitStatus.PAID, UnitStatus.STOPPED, UnitResult.NONE, reason)
                 .applied()) {
             jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
@@ -383,7 +381,7 @@ public class OrderSteps {
         Instant submitted = unit.submittedAt() == null ? clock.instant() : unit.submittedAt();
         if (!clock.instant().isBefore(submitted.plusSeconds(overtime))) {
             tx.executeWithoutResult(s -> orders.transition(
-                    unitId,
+                    unit,
                     UnitStatus.UNKNOWN,
                     UnitStatus.MANUAL_REVIEW,
                     UnitResult.NONE,
@@ -471,7 +469,7 @@ public class OrderSteps {
     }
 
     private void refunded(Unit unit, UnitStatus to, String reason) {
-        UnitTransition t = orders.transition(unit.unitId(), unit.status(), to, UnitResult.NONE, reason);
+        UnitTransition t = orders.transition(unit, unit.status(), to, UnitResult.NONE, reason);
         if (t.applied() && t.openUnits() == 0) {
             jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
         }

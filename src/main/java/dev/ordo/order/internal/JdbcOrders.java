@@ -208,7 +208,9 @@ class JdbcOrders implements Orders {
     }
 
     @Override
-    public UnitTransition transition(long unitId, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
+    public UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
+        long unitId = unit.unitId();
+        long orderId = unit.orderId();
         check(from.canBecome(to), "unit", from, to);
         Instant now = clock.instant();
         String timestamps = to == UnitStatus.SUBMITTING
@@ -231,10 +233,6 @@ class JdbcOrders implements Orders {
         if (statement.update() != 1) {
             return UnitTransition.NOT_APPLIED;
         }
-        long orderId = jdbc.sql("select order_id from oms_order_unit where unit_id = :id")
-                .param("id", unitId)
-                .query(Long.class)
-                .single();
         if (to != UnitStatus.SUBMITTING) {
             event(orderId, unitId, null, "unit." + name(to), from.code(), to.code(), reason, now);
         }
