@@ -36,7 +36,7 @@ class ModularityTests {
                 .writeAggregatingDocument();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".puml")).toList()) {
-                Files.write(file, sortedRelations(Files.readAllLines(file)));
+                Files.write(file, inStableOrder(Files.readAllLines(file)));
             }
         }
         String overview = Files.readString(folder.resolve("components.puml"));
@@ -44,7 +44,7 @@ class ModularityTests {
     }
 
     /** The documenter lists modules and relations in no fixed order; sorted, the files change only when the modules do. */
-    private static List<String> sortedRelations(List<String> lines) {
+    private static List<String> inStableOrder(List<String> lines) {
         List<String> out = new ArrayList<>(lines.size());
         List<String> block = new ArrayList<>();
         for (String line : lines) {
