@@ -58,6 +58,7 @@ BENCH_RUN="w$RUN_ID" wrk -t2 -c2 -d60s -s bench/order.lua "$ORDO_URL" >/dev/null
 BENCH_RUN="v$RUN_ID" wrk -t2 -c"$CLIENTS" -d10s -s bench/order.lua "$ORDO_URL" >/dev/null
 drain "w$RUN_ID" 300 >/dev/null
 drain "v$RUN_ID" 300 >/dev/null
+settle_database
 
 RUN="b$RUN_ID"
 db_now() { pg -tAc "select to_char(now() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.MS')"; }

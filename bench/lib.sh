@@ -11,6 +11,14 @@ bench_tools() {
 
 pg() { psql "${PG_ARGS[@]}" -d "$DB" "$@"; }
 
+# Vacuums and analyzes the benchmark database, so that every measured run starts from the same
+# state whether or not the server runs autovacuum (it is off on some of our machines, and a job
+# table that is never vacuumed fills with dead rows that every claim has to step over).
+settle_database() {
+  echo "bench: vacuum (analyze) of $DB (autovacuum is $(pg -tAc 'show autovacuum') on this server)"
+  pg -qc "vacuum (analyze)"
+}
+
 server_pid=""
 stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; }
 
@@ -65,7 +73,7 @@ pg_reference() {
 }
 
 machine() {
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(pg -tAc 'select version()' | cut -d, -f1)"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(pg -tAc 'select version()' | cut -d, -f1); autovacuum $(pg -tAc 'show autovacuum')"
 }
 
 ledger_breaks() { # accounts whose balance is not the sum of their records, or below -credit (SPEC B5)

@@ -35,6 +35,7 @@ echo "bench: database $DB holds $volume wallet records"
 # Warm up the JVM (JIT) before measuring.
 ORDO_TOKEN=$ORDO_TOKEN BENCH_MODE=spread BENCH_RUN="warm$RUN_ID" \
   wrk -t2 -c"$CLIENTS" -d10s -s bench/deduct.lua "$ORDO_URL" >/dev/null
+settle_database
 
 measure() { # mode -> writes $OUT/<mode>.txt
   ORDO_TOKEN=$ORDO_TOKEN BENCH_MODE=$1 BENCH_RUN=$RUN_ID \

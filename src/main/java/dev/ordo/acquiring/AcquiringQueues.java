@@ -26,24 +26,28 @@ public final class AcquiringQueues {
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    /** Choose the suppliers and plan the delivery units. */
+    /**
+     * The order's job: choose the suppliers and plan the delivery units, then carry the order on
+     * through pay, delivery, unit refunds and up_pay while each can run at once. Retried as long as
+     * up_pay (a supplier delivered and must be paid).
+     */
     public static final JobQueue<OrderRef> BIND = JobQueue.of("oms:order:bind", OrderRef.class)
-            .concurrency(8)
-            .maxAttempts(10)
-            .backoff(SECOND, MINUTE);
-    /** Charge the channel for every unit. */
+            .concurrency(64)
+            .maxAttempts(20)
+            .backoff(SECOND, Duration.ofMinutes(10));
+    /** Charge the channel for every unit, and carry on as the order's job does. */
     public static final JobQueue<OrderRef> PAY = JobQueue.of("oms:order:pay", OrderRef.class)
-            .concurrency(32)
-            .maxAttempts(10)
-            .backoff(SECOND, MINUTE);
-    /** Submit one unit to its supplier (at most once). */
+            .concurrency(4)
+            .maxAttempts(20)
+            .backoff(SECOND, Duration.ofMinutes(10));
+    /** Submit one unit to its supplier (at most once) again, after the supplier could not be reached. */
     public static final JobQueue<UnitRef> DELIVERY = JobQueue.of("oms:order:delivery", UnitRef.class)
-            .concurrency(48)
+            .concurrency(16)
             .maxAttempts(10)
             .backoff(SECOND, MINUTE);
-    /** Book the supplier cost and the fees of the delivered units, finish the order. */
+    /** Book the supplier cost and the fees of the delivered units, finish the order, after a late result. */
     public static final JobQueue<OrderRef> UP_PAY = JobQueue.of("oms:order:up_pay", OrderRef.class)
-            .concurrency(32)
+            .concurrency(8)
             .maxAttempts(20)
             .backoff(SECOND, Duration.ofMinutes(10));
     /** Tell the channel how its order ended; retried for more than 24 hours. */

@@ -18,6 +18,8 @@ import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
 import dev.ordo.testing.Unique;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,9 @@ class OrderFlowTest {
 
     @Autowired
     MockSupplier mockSupplier;
+
+    @Autowired
+    MeterRegistry meters;
 
     Http http;
     Acquiring acquiring;
@@ -117,6 +122,36 @@ class OrderFlowTest {
         assertThat(order.money().margin())
                 .as("sale - cost - commission - fees = recorded margin")
                 .isEqualTo(margin);
+    }
+
+    /**
+     * An order whose supplier answers at once — delivered, or failed and refunded — is carried from
+     * bind to its final status by its own job: nothing is handed to the pay, delivery, refund or
+     * up_pay queues, which only take over where a step must wait.
+     */
+    @Test
+    void an_order_answered_at_once_is_carried_through_by_its_own_job() {
+        List<String> handOverQueues =
+                List.of("oms:order:pay", "oms:order:delivery", "oms:overtime:refund", "oms:order:up_pay");
+        Map<String, Double> before = new LinkedHashMap<>();
+        handOverQueues.forEach(q -> before.put(q, executions(q)));
+        double bindBefore = executions("oms:order:bind");
+
+        List<String> requestNos = List.of(Unique.id("carry0"), Unique.id("carry6"));
+        acquiring.order(requestNos.get(0), "100010000000000");
+        acquiring.order(requestNos.get(1), "100010000000006");
+        List<Order> finished = requestNos.stream().map(acquiring::awaitFinal).toList();
+
+        assertThat(finished).extracting(o -> o.status().channelCode()).containsExactly(0, 91);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(executions("oms:order:bind")).isGreaterThanOrEqualTo(bindBefore + 2));
+        handOverQueues.forEach(q -> assertThat(executions(q)).as(q).isEqualTo(before.get(q)));
+    }
+
+    private double executions(String queue) {
+        return meters.find("ordo.jobs.executions").tag("queue", queue).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     @Test

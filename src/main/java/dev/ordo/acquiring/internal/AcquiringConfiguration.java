@@ -36,12 +36,12 @@ class AcquiringConfiguration {
 
     @Bean
     JobHandler<OrderRef> bindHandler(OrderSteps steps) {
-        return JobHandler.of(BIND, job -> steps.bind(job.payload().orderId()));
+        return JobHandler.of(BIND, job -> steps.advance(job.payload().orderId()));
     }
 
     @Bean
     JobHandler<OrderRef> payHandler(OrderSteps steps) {
-        return JobHandler.of(PAY, job -> steps.pay(job.payload().orderId()));
+        return JobHandler.of(PAY, job -> steps.advance(job.payload().orderId()));
     }
 
     @Bean

@@ -36,6 +36,7 @@ import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.supplier.Suppliers;
 import dev.ordo.wallet.AccountKey;
 import dev.ordo.wallet.BalanceChange;
+import dev.ordo.wallet.BalanceOutcome;
 import dev.ordo.wallet.ChangeType;
 import dev.ordo.wallet.TradeNo;
 import dev.ordo.wallet.WalletBatches;
@@ -53,9 +54,17 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The steps of an order after acceptance (SPEC A3), each run by its queue. Every step reads the
- * state, acts only when the state is the one it expects (so a repeated job does nothing), and
- * commits its state change together with the money it moves and the next job it enqueues.
+ * The steps of an order after acceptance (SPEC A3). Every step reads the state, acts only when the
+ * state is the one it expects (so a repeated job does nothing), and commits its state change
+ * together with the money it moves.
+ *
+ * <p>The order's job ({@link #advance}) carries an order through every step that can run at once —
+ * bind, pay, the delivery of each unit, the refund of units that failed, up_pay — one transaction
+ * per step. Its job stays claimed until it returns, so if the node dies another node runs it again
+ * and it carries on from the state the order is in. Where a step must wait (an unknown result to
+ * query, a supplier that could not be reached) or is started from outside (a callback, an operator,
+ * the overtime timer), it hands over to that step's queue: {@link HandOn#ENQUEUE} enqueues the next
+ * job in the same transaction as the state change.
  */
 @Service
 public class OrderSteps {
@@ -71,6 +80,14 @@ public class OrderSteps {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final PublicUrl publicUrl;
+
+    /** What a step does with the step that follows it. */
+    private enum HandOn {
+        /** The order's job carries on with the next step itself. */
+        CARRY_ON,
+        /** The next step's job is enqueued with the state change. */
+        ENQUEUE
+    }
 
     OrderSteps(
             Orders orders,
@@ -93,23 +110,71 @@ public class OrderSteps {
         this.publicUrl = publicUrl;
     }
 
-    // ---------------------------------------------------------------- bind
+    // ---------------------------------------------------------------- the order's job
 
-    /** {@code oms:order:bind}: choose the supplier (cheapest usable first) and plan the delivery units. */
-    public void bind(long orderId) {
+    /**
+     * {@code oms:order:bind} (and {@code oms:order:pay}): carries the order on from the state it is
+     * in — bind, pay, deliver its units, refund the ones that failed, up_pay — while each step can
+     * run at once.
+     */
+    public void advance(long orderId) {
         Order order = orders.find(orderId).orElse(null);
-        if (order == null || order.status() != OrderStatus.ACCEPTED) {
+        if (order == null) {
             return;
         }
+        OrderStatus status = order.status();
+        if (status == OrderStatus.ACCEPTED) {
+            if (!bind(order)) {
+                return;
+            }
+            status = OrderStatus.BOUND;
+        }
+        if (status == OrderStatus.BOUND) {
+            if (!pay(order)) {
+                return;
+            }
+            status = OrderStatus.PAID;
+        }
+        if (status == OrderStatus.PAID) {
+            deliverAndSettle(order);
+        }
+    }
+
+    /** Submits the units not yet submitted, refunds those that failed, and settles the order once every unit is. */
+    private void deliverAndSettle(Order order) {
+        for (Unit unit : orders.units(order.orderId())) {
+            if (unit.status() == UnitStatus.PAID || unit.status() == UnitStatus.SUBMITTING) {
+                deliver(order, unit, HandOn.CARRY_ON);
+            }
+        }
+        List<Unit> units = orders.units(order.orderId());
+        boolean settled = true;
+        for (Unit unit : units) {
+            if (unit.status() == UnitStatus.FAILED || unit.status() == UnitStatus.STOPPED) {
+                refundUnit(order, unit, HandOn.CARRY_ON);
+            } else if (!unit.status().isFinal()) {
+                settled = false;
+            }
+        }
+        if (settled) {
+            settle(order, units);
+        }
+    }
+
+    // ---------------------------------------------------------------- bind
+
+    /** Chooses the supplier (cheapest usable first) and plans the delivery units; true when the order is bound. */
+    private boolean bind(Order order) {
+        long orderId = order.orderId();
         if (!clock.instant().isBefore(order.overtimeAt())) {
             tx.executeWithoutResult(
                     s -> fail(order, OrderStatus.ACCEPTED, "order overtime before a supplier was chosen"));
-            return;
+            return false;
         }
         DownProduct product = catalog.downProduct(order.downProductId()).orElse(null);
         if (product == null) {
             tx.executeWithoutResult(s -> fail(order, OrderStatus.ACCEPTED, "the downstream product no longer exists"));
-            return;
+            return false;
         }
         long pieceFace = product.pieceFace();
         int pieces = order.num() * product.piecesPerProduct();
@@ -127,7 +192,7 @@ public class OrderSteps {
                     order,
                     OrderStatus.ACCEPTED,
                     "no usable supplier for " + pieces + " pieces of " + pieceFace + "; considered " + considered));
-            return;
+            return false;
         }
         UpProduct up = chosen.get().product();
         String supplierNo = chosen.get().supplier().channelNo();
@@ -135,11 +200,7 @@ public class OrderSteps {
         String decision = "chose " + supplierNo + " product " + up.productId() + " (cheapest usable, cost_discount "
                 + up.costDiscount().toPlainString() + ", limit_count " + up.limitCount() + "): " + units.size()
                 + " units for " + pieces + " pieces of " + pieceFace + "; considered " + considered;
-        tx.executeWithoutResult(s -> {
-            if (orders.bind(orderId, units, decision)) {
-                jobs.enqueue(AcquiringQueues.PAY, "o" + orderId, new OrderRef(orderId));
-            }
-        });
+        return Boolean.TRUE.equals(tx.execute(s -> orders.bind(orderId, units, decision)));
     }
 
     /**
@@ -178,19 +239,15 @@ public class OrderSteps {
     // ---------------------------------------------------------------- pay
 
     /**
-     * {@code oms:order:pay}: charge the channel for every unit, all or nothing, in a batch with the
-     * other orders paying from the same account, and in the same transaction move the order to PAID
-     * and enqueue the deliveries.
+     * Charges the channel for every unit, all or nothing, in a batch with the other orders paying
+     * from the same account, and in the same transaction moves the order and its units to PAID;
+     * true when the order is paid.
      */
-    public void pay(long orderId) {
-        Order order = orders.find(orderId).orElse(null);
-        if (order == null || order.status() != OrderStatus.BOUND) {
-            return;
-        }
-        List<Unit> units = orders.units(orderId);
+    private boolean pay(Order order) {
+        List<Unit> units = orders.units(order.orderId());
         if (!clock.instant().isBefore(order.overtimeAt())) {
             tx.executeWithoutResult(s -> cancel(order, units, "order overtime before payment"));
-            return;
+            return false;
         }
         AccountKey payer = AcquiringAccounts.channel(order.channelNo());
         List<BalanceChange> charges = units.stream()
@@ -203,12 +260,12 @@ public class OrderSteps {
                 .toList();
         if (charges.isEmpty()) {
             tx.executeWithoutResult(s -> paid(order, units));
-            return;
+            return true;
         }
-        walletBatches
-                .commitWith(charges, () -> paid(order, units))
-                .ifPresent(refused -> tx.executeWithoutResult(
-                        s -> cancel(order, units, "the channel could not pay: " + refused.message())));
+        Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(charges, () -> paid(order, units));
+        refused.ifPresent(
+                r -> tx.executeWithoutResult(s -> cancel(order, units, "the channel could not pay: " + r.message())));
+        return refused.isEmpty();
     }
 
     private void paid(Order order, List<Unit> units) {
@@ -222,7 +279,6 @@ public class OrderSteps {
         }
         for (Unit unit : units) {
             orders.transition(unit, UnitStatus.PLANNED, UnitStatus.PAID, UnitResult.NONE, null);
-            jobs.enqueue(AcquiringQueues.DELIVERY, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
     }
 
@@ -247,21 +303,28 @@ public class OrderSteps {
     // ---------------------------------------------------------------- delivery
 
     /**
-     * {@code oms:order:delivery}: submit one unit, at most once. SUBMITTING is committed before the
-     * call; a unit found SUBMITTING (the node died during the call, or the job is repeated) is
-     * never sent again but queried.
+     * {@code oms:order:delivery}: submit one unit again after the supplier could not be reached (see
+     * {@link #deliver(Order, Unit, HandOn)}).
      */
     public void deliver(long unitId) {
         Unit unit = orders.unit(unitId).orElse(null);
         if (unit == null) {
             return;
         }
-        Order order = orders.find(unit.orderId()).orElseThrow();
+        deliver(orders.find(unit.orderId()).orElseThrow(), unit, HandOn.ENQUEUE);
+    }
+
+    /**
+     * Submits one unit, at most once. SUBMITTING is committed before the call; a unit found
+     * SUBMITTING (the node died during the call, or the job is repeated) is never sent again but
+     * queried.
+     */
+    private void deliver(Order order, Unit unit, HandOn handOn) {
         UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
         switch (unit.status()) {
             case PAID -> {
                 if (!clock.instant().isBefore(order.overtimeAt())) {
-                    tx.executeWithoutResult(s -> stop(unit, "not submitted before the order's overtime"));
+                    tx.executeWithoutResult(s -> stop(unit, "not submitted before the order's overtime", handOn));
                     return;
                 }
                 Boolean claimed = tx.execute(
@@ -290,7 +353,7 @@ public class OrderSteps {
                 .submit(
                         endpoint(supplier),
                         new Delivery(
-                                Long.toString(unitId),
+                                Long.toString(unit.unitId()),
                                 order.orderId(),
                                 unit.pieces(),
                                 unit.face() / unit.pieces(),
@@ -298,10 +361,10 @@ public class OrderSteps {
                                 order.carrierNo(),
                                 order.provinceNo(),
                                 order.cityNo()));
-        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer));
+        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
     }
 
-    private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer) {
+    private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {
         switch (answer.transport()) {
             case NOT_SENT -> {
                 // Nothing reached the supplier: safe to send again after request_replenish_time.
@@ -316,34 +379,37 @@ public class OrderSteps {
                 }
             }
             case NO_ANSWER -> unknown(unit, supplier, UnitStatus.SUBMITTING, null, answer.message());
-            case ANSWERED -> resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted");
+            case ANSWERED -> resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted", handOn);
         }
     }
 
     /** Applies a supplier's code: success, failure, or unknown (then queried). */
-    private void resolve(Unit unit, UpChannel supplier, UnitStatus from, SupplierAnswer answer, String how) {
+    private void resolve(
+            Unit unit, UpChannel supplier, UnitStatus from, SupplierAnswer answer, String how, HandOn handOn) {
         int deal = catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code());
         UnitResult result = new UnitResult(answer.code(), answer.message());
         switch (deal) {
-            case Catalog.SUCCESS -> delivered(unit, from, result, how + ": " + answer.code());
-            case Catalog.FAILURE -> failed(unit, from, result, how + ": " + answer.code() + " " + answer.message());
+            case Catalog.SUCCESS -> delivered(unit, from, result, how + ": " + answer.code(), handOn);
+            case Catalog.FAILURE ->
+                failed(unit, from, result, how + ": " + answer.code() + " " + answer.message(), handOn);
             default -> unknown(unit, supplier, from, result, how + ": " + answer.code() + " means unknown");
         }
     }
 
-    private void delivered(Unit unit, UnitStatus from, UnitResult result, String reason) {
+    private void delivered(Unit unit, UnitStatus from, UnitResult result, String reason, HandOn handOn) {
         UnitTransition t = orders.transition(unit, from, UnitStatus.DELIVERED, result, reason);
-        if (t.applied() && t.openUnits() == 0) {
+        if (t.applied() && t.openUnits() == 0 && handOn == HandOn.ENQUEUE) {
             jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
         }
     }
 
-    private void failed(Unit unit, UnitStatus from, UnitResult result, String reason) {
-        if (orders.transition(unit, from, UnitStatus.FAILED, result, reason).applied()) {
+    private void failed(Unit unit, UnitStatus from, UnitResult result, String reason, HandOn handOn) {
+        if (orders.transition(unit, from, UnitStatus.FAILED, result, reason).applied() && handOn == HandOn.ENQUEUE) {
             jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
     }
 
+    /** Always handed over: an unknown result is resolved only by a query (or a callback), later. */
     private void unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
         if (orders.transition(unit, from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
                 .applied()) {
@@ -355,9 +421,10 @@ public class OrderSteps {
         }
     }
 
-    private void stop(Unit unit, String reason) {
+    private void stop(Unit unit, String reason, HandOn handOn) {
         if (orders.transition(unit, UnitStatus.PAID, UnitStatus.STOPPED, UnitResult.NONE, reason)
-                .applied()) {
+                        .applied()
+                && handOn == HandOn.ENQUEUE) {
             jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
     }
@@ -395,7 +462,8 @@ public class OrderSteps {
             if (answer.transport() == SupplierAnswer.Transport.ANSWERED
                     && catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())
                             != Catalog.UNKNOWN) {
-                tx.executeWithoutResult(s -> resolve(unit, supplier, UnitStatus.UNKNOWN, answer, "queried"));
+                tx.executeWithoutResult(
+                        s -> resolve(unit, supplier, UnitStatus.UNKNOWN, answer, "queried", HandOn.ENQUEUE));
                 return;
             }
         }
@@ -419,7 +487,7 @@ public class OrderSteps {
                 || unit.status() == UnitStatus.MANUAL_REVIEW) {
             int deal = catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code());
             if (deal != Catalog.UNKNOWN) {
-                tx.executeWithoutResult(s -> resolve(unit, supplier, unit.status(), answer, how));
+                tx.executeWithoutResult(s -> resolve(unit, supplier, unit.status(), answer, how, HandOn.ENQUEUE));
             }
         }
         return true;
@@ -433,9 +501,9 @@ public class OrderSteps {
         UnitResult result = new UnitResult(delivered ? "MANUAL_SUCCESS" : "MANUAL_FAILURE", "decided by an operator");
         tx.executeWithoutResult(s -> {
             if (delivered) {
-                delivered(unit, unit.status(), result, "operator: delivered");
+                delivered(unit, unit.status(), result, "operator: delivered", HandOn.ENQUEUE);
             } else {
-                failed(unit, unit.status(), result, "operator: not delivered");
+                failed(unit, unit.status(), result, "operator: not delivered", HandOn.ENQUEUE);
             }
         });
     }
@@ -448,49 +516,57 @@ public class OrderSteps {
         if (unit == null || (unit.status() != UnitStatus.FAILED && unit.status() != UnitStatus.STOPPED)) {
             return;
         }
-        Order order = orders.find(unit.orderId()).orElseThrow();
+        refundUnit(orders.find(unit.orderId()).orElseThrow(), unit, HandOn.ENQUEUE);
+    }
+
+    private void refundUnit(Order order, Unit unit, HandOn handOn) {
         UnitStatus to = unit.status() == UnitStatus.FAILED ? UnitStatus.FAILED_REFUNDED : UnitStatus.STOPPED_REFUNDED;
         if (unit.money().sale() == 0) {
-            tx.executeWithoutResult(s -> refunded(unit, to, "nothing was charged"));
+            tx.executeWithoutResult(s -> refunded(unit, to, "nothing was charged", handOn));
             return;
         }
         BalanceChange refund = new BalanceChange(
                 AcquiringAccounts.channel(order.channelNo()),
-                new TradeNo(unitTrade(unitId)),
+                new TradeNo(unitTrade(unit.unitId())),
                 ChangeType.REFUND,
                 Cents.of(unit.money().sale()));
         walletBatches
                 .commitWith(
                         List.of(refund),
-                        () -> refunded(unit, to, "refunded " + unit.money().sale() + " to the channel"))
+                        () -> refunded(unit, to, "refunded " + unit.money().sale() + " to the channel", handOn))
                 .ifPresent(refused -> {
-                    throw new IllegalStateException("refund of unit " + unitId + " refused: " + refused.message());
+                    throw new IllegalStateException(
+                            "refund of unit " + unit.unitId() + " refused: " + refused.message());
                 });
     }
 
-    private void refunded(Unit unit, UnitStatus to, String reason) {
+    private void refunded(Unit unit, UnitStatus to, String reason, HandOn handOn) {
         UnitTransition t = orders.transition(unit, unit.status(), to, UnitResult.NONE, reason);
-        if (t.applied() && t.openUnits() == 0) {
+        if (t.applied() && t.openUnits() == 0 && handOn == HandOn.ENQUEUE) {
             jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
         }
     }
 
     // ---------------------------------------------------------------- upstream pay and finish
 
-    /**
-     * {@code oms:order:up_pay}: when every unit is settled, book for the delivered ones the supplier's
-     * cost, its commission and service fee, the channel's commission and the fees; then finish the
-     * order (0, 90 or 91) with its margin, and notify the channel.
-     */
+    /** {@code oms:order:up_pay}: settles the order once every unit is settled (see {@link #settle}). */
     public void upPay(long orderId) {
         Order order = orders.find(orderId).orElse(null);
         if (order == null || order.status() != OrderStatus.PAID) {
             return;
         }
         List<Unit> units = orders.units(orderId);
-        if (units.stream().anyMatch(u -> !u.status().isFinal())) {
-            return;
+        if (units.stream().allMatch(u -> u.status().isFinal())) {
+            settle(order, units);
         }
+    }
+
+    /**
+     * Books for the delivered units the supplier's cost, its commission and service fee, the
+     * channel's commission and the fees; then finishes the order (0, 90 or 91) with its margin, and
+     * notifies the channel.
+     */
+    private void settle(Order order, List<Unit> units) {
         List<Unit> delivered =
                 units.stream().filter(u -> u.status() == UnitStatus.DELIVERED).toList();
         OrderMoney money = delivered.stream().map(Unit::money).reduce(OrderMoney.ZERO, OrderMoney::plus);
@@ -533,7 +609,7 @@ public class OrderSteps {
                 .ifPresent(refused -> {
                     // The supplier has delivered and must be paid: retry until an operator tops the account up.
                     throw new IllegalStateException(
-                            "upstream booking of order " + orderId + " refused: " + refused.message());
+                            "upstream booking of order " + order.orderId() + " refused: " + refused.message());
                 });
     }
 
@@ -594,7 +670,7 @@ public class OrderSteps {
                 case PAID -> {
                     for (Unit unit : orders.units(orderId)) {
                         if (unit.status() == UnitStatus.PAID) {
-                            stop(unit, "not submitted before the order's overtime");
+                            stop(unit, "not submitted before the order's overtime", HandOn.ENQUEUE);
                         }
                     }
                     orders.endOvertimeWatch(orderId);
