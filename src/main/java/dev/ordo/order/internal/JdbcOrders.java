@@ -8,6 +8,7 @@ import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Dialect;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.SqlTime;
 import java.sql.ResultSet;
@@ -34,8 +35,17 @@ class JdbcOrders implements Orders {
     /** Without a sink, events are stored as already published: nothing will relay them. */
     private final boolean relayed;
 
-    JdbcOrders(JdbcClient jdbc, JdbcTemplate template, Ids ids, Clock clock, ObjectProvider<OrderEventSink> sinks) {
+    private final boolean updateReturning;
+
+    JdbcOrders(
+            JdbcClient jdbc,
+            JdbcTemplate template,
+            Ids ids,
+            Clock clock,
+            ObjectProvider<OrderEventSink> sinks,
+            Dialect dialect) {
         this.jdbc = jdbc;
+        this.updateReturning = dialect == Dialect.POSTGRESQL;
         this.template = template;
         this.ids = ids;
         this.clock = clock;
@@ -240,9 +250,17 @@ class JdbcOrders implements Orders {
             return new UnitTransition(true, -1);
         }
         // Counted off under the order row's lock: exactly one unit sees the count reach zero.
-        jdbc.sql("update oms_order set open_units = open_units - 1, version = version + 1 where order_id = :id")
-                .param("id", orderId)
-                .update();
+        String countOff =
+                "update oms_order set open_units = open_units - 1, version = version + 1 where order_id = :id";
+        if (updateReturning) {
+            return new UnitTransition(
+                    true,
+                    jdbc.sql(countOff + " returning open_units")
+                            .param("id", orderId)
+                            .query(Integer.class)
+                            .single());
+        }
+        jdbc.sql(countOff).param("id", orderId).update();
         int open = jdbc.sql("select open_units from oms_order where order_id = :id")
                 .param("id", orderId)
                 .query(Integer.class)
