@@ -140,22 +140,12 @@ public class OrderSteps {
         }
     }
 
-    /**
-     * Submits the units not yet submitted — claimed together in one transaction, settled together
-     * in another — refunds those that failed, and settles the order once every unit is.
-     */
+    /** Submits the units not yet submitted, refunds those that failed, and settles the order once every unit is. */
     private void deliverAndSettle(Order order) {
-        List<Unit> paid = new ArrayList<>();
         for (Unit unit : orders.units(order.orderId())) {
-            switch (unit.status()) {
-                case PAID -> paid.add(unit);
-                // The node died after claiming it: it may have been sent; query, never resend.
-                case SUBMITTING -> deliver(order, unit, HandOn.CARRY_ON);
-                default -> {}
+            if (unit.status() == UnitStatus.PAID || unit.status() == UnitStatus.SUBMITTING) {
+                deliver(order, unit, HandOn.CARRY_ON);
             }
-        }
-        if (!paid.isEmpty()) {
-            submitTogether(order, paid);
         }
         List<Unit> units = orders.units(order.orderId());
         boolean settled = true;
@@ -168,36 +158,6 @@ public class OrderSteps {
         }
         if (settled) {
             settle(order, units);
-        }
-    }
-
-    /**
-     * Submits paid units at most once each, as {@link #deliver(Order, Unit, HandOn)} does one: the
-     * claims (SUBMITTING) commit before the first call, the answers are settled after the last.
-     */
-    private void submitTogether(Order order, List<Unit> paid) {
-        if (!clock.instant().isBefore(order.overtimeAt())) {
-            tx.executeWithoutResult(s ->
-                    paid.forEach(unit -> stop(unit, "not submitted before the order's overtime", HandOn.CARRY_ON)));
-            return;
-        }
-        List<Unit> claimed = tx.execute(s -> paid.stream()
-                .filter(unit -> orders.transition(unit, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
-                        .applied())
-                .toList());
-        if (claimed == null || claimed.isEmpty()) {
-            return;
-        }
-        List<Runnable> settlements = new ArrayList<>();
-        try {
-            for (Unit unit : claimed) {
-                UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
-                SupplierAnswer answer = submit(order, unit, supplier);
-                settlements.add(() -> settleSubmission(unit, supplier, answer, HandOn.CARRY_ON));
-            }
-        } finally {
-            // Even when a call failed unexpectedly, the answers already received are kept.
-            tx.executeWithoutResult(s -> settlements.forEach(Runnable::run));
         }
     }
 
@@ -388,13 +348,7 @@ public class OrderSteps {
                 return;
             }
         }
-        SupplierAnswer answer = submit(order, unit, supplier);
-        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
-    }
-
-    /** The supplier call itself, made only for a unit this node has just claimed (SUBMITTING). */
-    private SupplierAnswer submit(Order order, Unit unit, UpChannel supplier) {
-        return suppliers
+        SupplierAnswer answer = suppliers
                 .adapter(supplier.protocol())
                 .submit(
                         endpoint(supplier),
@@ -407,6 +361,7 @@ public class OrderSteps {
                                 order.carrierNo(),
                                 order.provinceNo(),
                                 order.cityNo()));
+        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
     }
 
     private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {
