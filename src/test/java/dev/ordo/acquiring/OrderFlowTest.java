@@ -3,8 +3,13 @@ package dev.ordo.acquiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderEvent;
+import dev.ordo.order.OrderLog;
 import dev.ordo.order.OrderMoney;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -152,6 +158,42 @@ class OrderFlowTest {
         return meters.find("ordo.jobs.executions").tag("queue", queue).counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
+    }
+
+    /**
+     * SPEC K8: every change of an order is logged with the order's id in the logging context, from
+     * acceptance to its final status; the changes after acceptance come from the order's own job.
+     */
+    @Test
+    void every_change_of_an_order_is_logged_with_its_order_id() {
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.ordo.order.internal.JdbcOrders");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(appender);
+        try {
+            String requestNo = Unique.id("logged");
+            acquiring.order(requestNo, "100010000000000");
+            String orderId = Long.toString(acquiring.awaitFinal(requestNo).orderId());
+            List<ILoggingEvent> lines;
+            synchronized (appender) { // appends are synchronized on the appender
+                lines = appender.list.stream()
+                        .filter(e -> orderId.equals(e.getMDCPropertyMap().get(OrderLog.ORDER_ID)))
+                        .toList();
+            }
+            assertThat(lines)
+                    .extracting(e -> e.getFormattedMessage().split("[ :]")[0])
+                    .containsSubsequence(
+                            "order.accepted", "order.bound", "order.paid", "unit.delivered", "order.succeeded");
+            assertThat(lines)
+                    .filteredOn(e -> !e.getFormattedMessage().startsWith("order.accepted"))
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("queue", "oms:order:bind"));
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+        }
     }
 
     @Test

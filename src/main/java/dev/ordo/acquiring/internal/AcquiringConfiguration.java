@@ -30,45 +30,73 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Each queue of the flow and the step that runs its jobs; the overtime timers. */
+/**
+ * Each queue of the flow and the step that runs its jobs, with the order's id in the logging
+ * context; the overtime timers.
+ */
 @Configuration(proxyBeanMethods = false)
 class AcquiringConfiguration {
 
     @Bean
-    JobHandler<OrderRef> bindHandler(OrderSteps steps) {
-        return JobHandler.of(BIND, job -> steps.advance(job.payload().orderId()));
+    JobHandler<OrderRef> bindHandler(OrderSteps steps, StepContext context) {
+        return JobHandler.of(
+                BIND,
+                job -> context.order(
+                        job.payload().orderId(),
+                        () -> steps.advance(job.payload().orderId())));
     }
 
     @Bean
-    JobHandler<OrderRef> payHandler(OrderSteps steps) {
-        return JobHandler.of(PAY, job -> steps.advance(job.payload().orderId()));
+    JobHandler<OrderRef> payHandler(OrderSteps steps, StepContext context) {
+        return JobHandler.of(
+                PAY,
+                job -> context.order(
+                        job.payload().orderId(),
+                        () -> steps.advance(job.payload().orderId())));
     }
 
     @Bean
-    JobHandler<UnitRef> deliveryHandler(OrderSteps steps) {
-        return JobHandler.of(DELIVERY, job -> steps.deliver(job.payload().unitId()));
+    JobHandler<UnitRef> deliveryHandler(OrderSteps steps, StepContext context) {
+        return JobHandler.of(
+                DELIVERY,
+                job -> context.unit(
+                        job.payload().unitId(),
+                        () -> steps.deliver(job.payload().unitId())));
     }
 
     @Bean
-    JobHandler<UnitQuery> deliveryUnknownHandler(OrderSteps steps) {
+    JobHandler<UnitQuery> deliveryUnknownHandler(OrderSteps steps, StepContext context) {
         return JobHandler.of(
                 DELIVERY_UNKNOWN,
-                job -> steps.query(job.payload().unitId(), job.payload().attempt()));
+                job -> context.unit(
+                        job.payload().unitId(),
+                        () -> steps.query(job.payload().unitId(), job.payload().attempt())));
     }
 
     @Bean
-    JobHandler<UnitRef> unitRefundHandler(OrderSteps steps) {
-        return JobHandler.of(UNIT_REFUND, job -> steps.refundUnit(job.payload().unitId()));
+    JobHandler<UnitRef> unitRefundHandler(OrderSteps steps, StepContext context) {
+        return JobHandler.of(
+                UNIT_REFUND,
+                job -> context.unit(
+                        job.payload().unitId(),
+                        () -> steps.refundUnit(job.payload().unitId())));
     }
 
     @Bean
-    JobHandler<OrderRef> upPayHandler(OrderSteps steps) {
-        return JobHandler.of(UP_PAY, job -> steps.upPay(job.payload().orderId()));
+    JobHandler<OrderRef> upPayHandler(OrderSteps steps, StepContext context) {
+        return JobHandler.of(
+                UP_PAY,
+                job -> context.order(
+                        job.payload().orderId(), () -> steps.upPay(job.payload().orderId())));
     }
 
     @Bean
-    JobHandler<OrderRef> orderOvertimeHandler(OrderSteps steps) {
-        return JobHandler.of(ORDER_OVERTIME, job -> steps.overtime(job.payload().orderId()));
+    JobHandler<OrderRef> orderOvertimeHandler(OrderSteps steps, StepContext context) {
+        return JobHandler.of(
+                ORDER_OVERTIME,
+                job -> context.order(
+                        job.payload().orderId(),
+                        () -> steps.overtime(job.payload().orderId())));
     }
 
     @Bean
@@ -78,37 +106,55 @@ class AcquiringConfiguration {
     }
 
     @Bean
-    JobHandler<RefundRef> returnHandler(RefundSteps steps) {
-        return JobHandler.of(RETURN, job -> steps.returnUnits(job.payload().refundId()));
-    }
-
-    @Bean
-    JobHandler<ReturnQuery> returnUnknownHandler(RefundSteps steps) {
-        return JobHandler.of(RETURN_UNKNOWN, job -> steps.queryReturn(job.payload()));
-    }
-
-    @Bean
-    JobHandler<RefundRef> returnCompleteHandler(RefundSteps steps) {
+    JobHandler<RefundRef> returnHandler(RefundSteps steps, StepContext context) {
         return JobHandler.of(
-                RETURN_COMPLETE, job -> steps.returnsComplete(job.payload().refundId()));
+                RETURN,
+                job -> context.refund(
+                        job.payload().refundId(),
+                        () -> steps.returnUnits(job.payload().refundId())));
     }
 
     @Bean
-    JobHandler<RefundRef> refundPayHandler(RefundSteps steps) {
+    JobHandler<ReturnQuery> returnUnknownHandler(RefundSteps steps, StepContext context) {
         return JobHandler.of(
-                REFUND_PAY, job -> steps.refundChannel(job.payload().refundId()));
+                RETURN_UNKNOWN,
+                job -> context.refund(job.payload().refundId(), () -> steps.queryReturn(job.payload())));
     }
 
     @Bean
-    JobHandler<RefundRef> refundUpPayHandler(RefundSteps steps) {
+    JobHandler<RefundRef> returnCompleteHandler(RefundSteps steps, StepContext context) {
         return JobHandler.of(
-                REFUND_UP_PAY, job -> steps.reverseSupplier(job.payload().refundId()));
+                RETURN_COMPLETE,
+                job -> context.refund(
+                        job.payload().refundId(),
+                        () -> steps.returnsComplete(job.payload().refundId())));
     }
 
     @Bean
-    JobHandler<RefundRef> refundOvertimeHandler(RefundSteps steps) {
+    JobHandler<RefundRef> refundPayHandler(RefundSteps steps, StepContext context) {
         return JobHandler.of(
-                REFUND_OVERTIME, job -> steps.overtime(job.payload().refundId()));
+                REFUND_PAY,
+                job -> context.refund(
+                        job.payload().refundId(),
+                        () -> steps.refundChannel(job.payload().refundId())));
+    }
+
+    @Bean
+    JobHandler<RefundRef> refundUpPayHandler(RefundSteps steps, StepContext context) {
+        return JobHandler.of(
+                REFUND_UP_PAY,
+                job -> context.refund(
+                        job.payload().refundId(),
+                        () -> steps.reverseSupplier(job.payload().refundId())));
+    }
+
+    @Bean
+    JobHandler<RefundRef> refundOvertimeHandler(RefundSteps steps, StepContext context) {
+        return JobHandler.of(
+                REFUND_OVERTIME,
+                job -> context.refund(
+                        job.payload().refundId(),
+                        () -> steps.overtime(job.payload().refundId())));
     }
 
     @Bean

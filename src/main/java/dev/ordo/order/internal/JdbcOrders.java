@@ -3,6 +3,7 @@ package dev.ordo.order.internal;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderEvent;
 import dev.ordo.order.OrderEventSink;
+import dev.ordo.order.OrderLog;
 import dev.ordo.order.OrderMoney;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,6 +30,8 @@ import org.springframework.stereotype.Repository;
 /** Orders, units and order events in explicit SQL; every status change is conditional and checked. */
 @Repository
 class JdbcOrders implements Orders {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcOrders.class);
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -342,6 +347,10 @@ class JdbcOrders implements Orders {
                 .param("at", SqlTime.utc(at))
                 .param("published", relayed ? null : SqlTime.utc(at))
                 .update();
+        if (log.isDebugEnabled()) {
+            String unit = unitId == null ? "" : " unit " + unitId;
+            OrderLog.run(orderId, () -> log.debug("{}{}{}", type, unit, reason == null ? "" : ": " + reason));
+        }
     }
 
     private static void check(boolean allowed, String what, Enum<?> from, Enum<?> to) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
@@ -124,10 +126,36 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
         BlockingQueue<Pending<?>> lane = flowLanes.get(Math.floorMod(nextFlowLane.getAndIncrement(), flowLanes.size()));
         try {
             return submit(
-                    lane, new Pending<>(changes, stateChange, BalanceCombiner::refuseAll, new CompletableFuture<>()));
+                    lane,
+                    new Pending<>(
+                            changes,
+                            inCallersLogContext(stateChange),
+                            BalanceCombiner::refuseAll,
+                            new CompletableFuture<>()));
         } catch (RefusedSubmission refusal) {
             return Optional.of(refusal.refused);
         }
+    }
+
+    /** The state change runs on a lane's thread with the submitter's logging context (its order id, its job). */
+    private static Runnable inCallersLogContext(Runnable stateChange) {
+        Map<String, String> callers = MDC.getCopyOfContextMap();
+        if (callers == null || callers.isEmpty()) {
+            return stateChange;
+        }
+        return () -> {
+            Map<String, String> lanes = MDC.getCopyOfContextMap();
+            MDC.setContextMap(callers);
+            try {
+                stateChange.run();
+            } finally {
+                if (lanes == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(lanes);
+                }
+            }
+        };
     }
 
     /** Rolls the submission back (and with it the batch, which is then run one by one) on a refusal. */
