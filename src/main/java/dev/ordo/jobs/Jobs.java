@@ -1,6 +1,7 @@
 package dev.ordo.jobs;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Enqueues durable jobs. Inside a transaction the job is written in that transaction: it exists if
@@ -14,6 +15,12 @@ public interface Jobs {
 
     /** Runs at {@code at} or soon after. A job with the same queue and id already pending is kept. */
     <T> void enqueue(JobQueue<T> queue, String id, T payload, Instant at);
+
+    /**
+     * Several new jobs of one queue, each due now, in one batched insert. The ids must be new: a
+     * pending job with one of them fails the whole insert (and with it the surrounding transaction).
+     */
+    <T> void enqueueAll(JobQueue<T> queue, Map<String, T> payloadsById);
 
     /** Runs the recurring job with this name now instead of at its next time; false if unknown or running. */
     boolean runRecurringNow(String name);

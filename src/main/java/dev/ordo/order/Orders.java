@@ -1,7 +1,9 @@
 package dev.ordo.order;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,11 +32,25 @@ public interface Orders {
             Instant overtimeAt) {}
 
     /** Inserts the order as {@link OrderStatus#ACCEPTED}. A second order with the same channel and request number violates a unique key. */
-    Order create(NewOrder order);
+    default Order create(NewOrder order) {
+        return createAll(List.of(order)).getFirst();
+    }
+
+    /**
+     * Inserts the orders as {@link OrderStatus#ACCEPTED} with one batched statement per table, and
+     * answers them in the same order as stored.
+     */
+    List<Order> createAll(List<NewOrder> orders);
 
     Optional<Order> find(long orderId);
 
     Optional<Order> findByRequest(String channelNo, String requestNo);
+
+    /** A channel's request number: what makes an order unique. */
+    record RequestKey(String channelNo, String requestNo) {}
+
+    /** The orders of those requests that exist, in one query. */
+    Map<RequestKey, Order> findByRequests(Collection<RequestKey> requests);
 
     List<Unit> units(long orderId);
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -162,6 +163,93 @@ class OrderRequestTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void a_burst_of_mixed_requests_is_answered_request_by_request() throws Exception {
+        // Requests arriving together are taken in shared intake batches; each must still get the
+        // answer it would get alone: new orders, repeats of an earlier order, conflicting repeats,
+        // refusals, and one new request number sent many times at once.
+        String earlier = Unique.id("mixed-earlier");
+        Response first = acquiring.order(earlier, "7700");
+        assertThat(first.status()).isEqualTo(200);
+        String earlierId = first.json().get("order_id").asString();
+        String twin = Unique.id("mixed-twin");
+        long before = orderCount();
+        Map<String, List<Response>> answers = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(64)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 240; i++) {
+                int n = i;
+                all.add(pool.submit(() -> {
+                    start.await();
+                    String kind;
+                    Response r;
+                    switch (n % 6) {
+                        case 0, 1 -> {
+                            kind = "new";
+                            r = acquiring.order(Unique.id("mixed-new"), "7710");
+                        }
+                        case 2 -> {
+                            kind = "repeat";
+                            r = acquiring.order(earlier, "7700");
+                        }
+                        case 3 -> {
+                            kind = "conflict";
+                            r = acquiring.order(earlier, "7790");
+                        }
+                        case 4 -> {
+                            kind = "refused";
+                            r = acquiring.order(Unique.id("mixed-refused"), "7710", "amount", "197.99");
+                        }
+                        default -> {
+                            kind = "twin";
+                            r = acquiring.order(twin, "7720");
+                        }
+                    }
+                    answers.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>())
+                            .add(r);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        assertThat(answers.get("new"))
+                .hasSize(80)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(answers.get("new").stream().map(r -> r.json().get("order_id").asString()))
+                .doesNotHaveDuplicates();
+        assertThat(answers.get("repeat")).hasSize(40).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("order_id").asString()).isEqualTo(earlierId);
+        });
+        assertThat(answers.get("conflict")).hasSize(40).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.json().get("code").asInt()).isEqualTo(909);
+        });
+        assertThat(answers.get("refused")).hasSize(40).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.json().get("code").asInt()).isEqualTo(913);
+        });
+        assertThat(answers.get("twin"))
+                .hasSize(40)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(answers.get("twin").stream()
+                        .map(r -> r.json().get("order_id").asString())
+                        .distinct())
+                .hasSize(1);
+        assertThat(orderCount()).isEqualTo(before + 80 + 1);
+        // Each new order was stored with its job: the flow carries every one to its end.
+        for (Response r : answers.get("new")) {
+            assertThat(acquiring
+                            .awaitFinal(r.json().get("request_no").asString())
+                            .status())
+                    .isEqualTo(OrderStatus.SUCCEEDED);
+        }
     }
 
     @Test

@@ -15,23 +15,34 @@ import dev.ordo.notify.Notifications;
 import dev.ordo.order.Order;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Orders.NewOrder;
+import dev.ordo.order.Orders.RequestKey;
 import dev.ordo.shared.ErrorCode;
-import dev.ordo.shared.FirstWins;
+import dev.ordo.shared.GroupCommit;
+import dev.ordo.shared.GroupCommit.Outcome;
 import dev.ordo.shared.Money;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Params;
 import dev.ordo.wallet.Account;
 import dev.ordo.wallet.Identifiers;
 import dev.ordo.wallet.Wallet;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,7 +52,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the same parameters answers the same order, with other parameters a conflict (909).
  */
 @Service
-public class AcceptOrder {
+public class AcceptOrder implements DisposableBean {
 
     private static final Pattern CODE = Pattern.compile("\\*|[A-Za-z0-9_\\-]{1,32}");
     private static final long MAX_FACE = 100_000_000L;
@@ -53,6 +64,7 @@ public class AcceptOrder {
     private final Notifications notifications;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final GroupCommit<Candidate, Accepted> intake;
 
     AcceptOrder(
             Catalog catalog,
@@ -61,7 +73,11 @@ public class AcceptOrder {
             Jobs jobs,
             Notifications notifications,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters,
+            @Value("${ordo.acquiring.intake.lanes:0}") int lanes,
+            @Value("${ordo.acquiring.intake.max-batch:256}") int maxBatch,
+            @Value("${ordo.acquiring.intake.timeout:10s}") Duration timeout) {
         this.catalog = catalog;
         this.orders = orders;
         this.wallet = wallet;
@@ -69,9 +85,17 @@ public class AcceptOrder {
         this.notifications = notifications;
         this.tx = tx;
         this.clock = clock;
+        int laneCount = lanes > 0 ? lanes : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        this.intake = new GroupCommit<>("order-intake", laneCount, maxBatch, timeout, this::acceptAll, meters);
     }
 
     public record Accepted(Order order, boolean created) {}
+
+    /**
+     * A checked request on its way to the intake lane: the order it would create, or the refusal it
+     * earns if it is not a repeat of an existing order.
+     */
+    private record Candidate(RequestKey key, String hash, NewOrder order, OrdoException refusal) {}
 
     public Accepted accept(Admitted request) {
         String channelNo = request.channel().channelNo();
@@ -95,66 +119,152 @@ public class AcceptOrder {
         }
         String hash = hash(lineId, carrierNo, provinceNo, cityNo, invoiceType, num, face, amount, notifyUrl, account);
 
-        return FirstWins.create(() -> repeat(channelNo, requestNo, hash), () -> {
-            Offer offer = catalog.offer(
-                            new OfferQuery(channelNo, lineId, carrierNo, provinceNo, cityNo, invoiceType, face))
-                    .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceType))
-                    .orElseThrow(() -> new OrdoException(
-                            ErrorCode.PRODUCT_NOT_FOUND,
-                            "下游渠道(" + channelNo + ")不存在面值(" + Money.centsToYuan(face) + ")的商品"));
-            DownProduct product = offer.product();
-            if (num > product.limitCount()) {
-                throw new OrdoException(
-                        ErrorCode.NUM_OVER_LIMIT, "购买数量(" + num + ")超过单次最大购买数量(" + product.limitCount() + ")");
-            }
-            long due = Money.times(Math.multiplyExact(face, num), product.sellDiscount());
-            if (amount != due) {
-                throw new OrdoException(
-                        ErrorCode.AMOUNT_MISMATCH,
-                        "支付金额(" + Money.centsToYuan(amount) + ")与应付金额(" + Money.centsToYuan(due)
-                                + ")不一致: face × num × sell_discount, rounded half up to the cent");
-            }
-            Account payer = wallet.find(AcquiringAccounts.channel(channelNo))
-                    .orElseThrow(() -> new OrdoException(ErrorCode.INSUFFICIENT, "下游渠道(" + channelNo + ")没有资金账户"));
-            if (payer.balance().value() + payer.credit().value() < amount) {
-                throw new OrdoException(ErrorCode.INSUFFICIENT, "下游渠道(" + channelNo + ")余额不足");
-            }
-            Instant overtimeAt =
-                    clock.instant().plus(Duration.ofSeconds(offer.shelf().orderOvertime()));
-            NewOrder order = new NewOrder(
-                    channelNo,
-                    requestNo,
+        RequestKey key = new RequestKey(channelNo, requestNo);
+        Candidate candidate;
+        try {
+            candidate = new Candidate(
+                    key,
                     hash,
-                    lineId,
-                    carrierNo,
-                    provinceNo,
-                    cityNo,
-                    invoiceType,
-                    num,
-                    face,
-                    amount,
-                    notifyUrl,
-                    account,
-                    product.productId(),
-                    overtimeAt);
-            Order created = tx.execute(status -> {
-                Order o = orders.create(order);
-                jobs.enqueue(AcquiringQueues.BIND, "o" + o.orderId(), new OrderRef(o.orderId()));
-                return o;
-            });
-            return new Accepted(created, true);
+                    newOrder(
+                            channelNo,
+                            requestNo,
+                            hash,
+                            lineId,
+                            carrierNo,
+                            provinceNo,
+                            cityNo,
+                            invoiceType,
+                            num,
+                            face,
+                            amount,
+                            notifyUrl,
+                            account),
+                    null);
+        } catch (OrdoException refusal) {
+            candidate = new Candidate(key, hash, null, refusal);
+        }
+        return intake.submit(candidate, key.hashCode());
+    }
+
+    /** Checks the request against the catalog (in memory): the order it would create. */
+    private NewOrder newOrder(
+            String channelNo,
+            String requestNo,
+            String hash,
+            long lineId,
+            String carrierNo,
+            String provinceNo,
+            String cityNo,
+            int invoiceType,
+            int num,
+            long face,
+            long amount,
+            String notifyUrl,
+            String account) {
+        Offer offer = catalog.offer(new OfferQuery(channelNo, lineId, carrierNo, provinceNo, cityNo, invoiceType, face))
+                .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceType))
+                .orElseThrow(() -> new OrdoException(
+                        ErrorCode.PRODUCT_NOT_FOUND,
+                        "下游渠道(" + channelNo + ")不存在面值(" + Money.centsToYuan(face) + ")的商品"));
+        DownProduct product = offer.product();
+        if (num > product.limitCount()) {
+            throw new OrdoException(
+                    ErrorCode.NUM_OVER_LIMIT, "购买数量(" + num + ")超过单次最大购买数量(" + product.limitCount() + ")");
+        }
+        long due = Money.times(Math.multiplyExact(face, num), product.sellDiscount());
+        if (amount != due) {
+            throw new OrdoException(
+                    ErrorCode.AMOUNT_MISMATCH,
+                    "支付金额(" + Money.centsToYuan(amount) + ")与应付金额(" + Money.centsToYuan(due)
+                            + ")不一致: face × num × sell_discount, rounded half up to the cent");
+        }
+        Instant overtimeAt =
+                clock.instant().plus(Duration.ofSeconds(offer.shelf().orderOvertime()));
+        return new NewOrder(
+                channelNo,
+                requestNo,
+                hash,
+                lineId,
+                carrierNo,
+                provinceNo,
+                cityNo,
+                invoiceType,
+                num,
+                face,
+                amount,
+                notifyUrl,
+                account,
+                product.productId(),
+                overtimeAt);
+    }
+
+    /**
+     * One intake batch in one transaction, answered as if its requests had come one after another:
+     * a request whose number already has an order answers that order (or a conflict); otherwise its
+     * refusal, if it earned one, or the channel's balance decides; the rest are inserted together
+     * with their jobs. A unique key lost to another node fails the batch, which the group commit
+     * runs again: the order that won is then found and answered.
+     */
+    private List<Outcome<Accepted>> acceptAll(List<Candidate> candidates) {
+        return tx.execute(status -> {
+            Map<RequestKey, Order> existing = orders.findByRequests(
+                    candidates.stream().map(Candidate::key).distinct().toList());
+            Map<RequestKey, Candidate> creating = new LinkedHashMap<>();
+            Map<String, Optional<Account>> payers = new HashMap<>();
+            List<Supplier<Outcome<Accepted>>> answers = new ArrayList<>(candidates.size());
+            Map<RequestKey, Order> created = new HashMap<>();
+            for (Candidate c : candidates) {
+                Order earlier = existing.get(c.key());
+                Candidate first = creating.get(c.key());
+                if (earlier != null) {
+                    answers.add(() -> repeat(earlier, c));
+                } else if (first != null) {
+                    answers.add(() -> repeat(created.get(c.key()), c));
+                } else if (c.refusal() != null) {
+                    answers.add(() -> Outcome.failed(c.refusal()));
+                } else {
+                    String channelNo = c.key().channelNo();
+                    Optional<Account> payer =
+                            payers.computeIfAbsent(channelNo, ch -> wallet.find(AcquiringAccounts.channel(ch)));
+                    if (payer.isEmpty()) {
+                        answers.add(() -> Outcome.failed(
+                                new OrdoException(ErrorCode.INSUFFICIENT, "下游渠道(" + channelNo + ")没有资金账户")));
+                    } else if (payer.get().balance().value()
+                                    + payer.get().credit().value()
+                            < c.order().amount()) {
+                        answers.add(() -> Outcome.failed(
+                                new OrdoException(ErrorCode.INSUFFICIENT, "下游渠道(" + channelNo + ")余额不足")));
+                    } else {
+                        creating.put(c.key(), c);
+                        answers.add(() -> Outcome.of(new Accepted(created.get(c.key()), true)));
+                    }
+                }
+            }
+            List<Order> inserted = orders.createAll(
+                    creating.values().stream().map(Candidate::order).toList());
+            Map<String, OrderRef> bindJobs = new LinkedHashMap<>();
+            for (Order order : inserted) {
+                created.put(new RequestKey(order.channelNo(), order.requestNo()), order);
+                bindJobs.put("o" + order.orderId(), new OrderRef(order.orderId()));
+            }
+            jobs.enqueueAll(AcquiringQueues.BIND, bindJobs);
+            return answers.stream().map(Supplier::get).toList();
         });
     }
 
-    private Optional<Accepted> repeat(String channelNo, String requestNo, String hash) {
-        return orders.findByRequest(channelNo, requestNo).map(existing -> {
-            if (!existing.requestHash().equals(hash)) {
-                throw new OrdoException(
-                        ErrorCode.CONFLICT,
-                        "请求编号(" + requestNo + ")已使用, 且参数不同: request_no was used with other parameters");
-            }
-            return new Accepted(existing, false);
-        });
+    private static Outcome<Accepted> repeat(Order existing, Candidate request) {
+        if (!existing.requestHash().equals(request.hash())) {
+            return Outcome.failed(new OrdoException(
+                    ErrorCode.CONFLICT,
+                    "请求编号(" + request.key().requestNo() + ")已使用, 且参数不同: request_no was used with other parameters"));
+        }
+        return Outcome.of(new Accepted(existing, false));
+    }
+
+    /** Lets the intake lanes finish what was queued. */
+    @Override
+    public void destroy() throws InterruptedException {
+        intake.close();
     }
 
     /** The product can be delivered now: some active supplier product serves its pieces. */

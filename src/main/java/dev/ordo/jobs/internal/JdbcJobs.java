@@ -8,6 +8,8 @@ import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -48,6 +50,22 @@ final class JdbcJobs implements Jobs {
         if (!at.isAfter(clock.instant())) {
             afterCommit(queue.name(), this::wakeUp);
         }
+    }
+
+    @Override
+    public <T> void enqueueAll(JobQueue<T> queue, Map<String, T> payloadsById) {
+        if (payloadsById.isEmpty()) {
+            return;
+        }
+        List<TaskInstance<?>> instances = new ArrayList<>(payloadsById.size());
+        payloadsById.forEach((id, payload) -> {
+            if (id == null || id.isBlank() || id.length() > 200) {
+                throw new IllegalArgumentException("job ids are 1 to 200 characters");
+            }
+            instances.add(new TaskInstance<>(queue.name(), id, payload));
+        });
+        client.scheduleBatch(instances, clock.instant());
+        afterCommit(queue.name(), this::wakeUp);
     }
 
     @Override

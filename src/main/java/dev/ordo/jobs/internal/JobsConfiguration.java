@@ -10,12 +10,14 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,6 +45,12 @@ class JobsConfiguration {
                 .jdbcCustomization(JobEngine.baseCustomization(dialect))
                 .build();
         return new JdbcJobs(client, clock);
+    }
+
+    @Bean
+    JobTableMaintenance jobTableMaintenance(
+            DataSource dataSource, Dialect dialect, @Value("${ordo.jobs.table-maintenance:30s}") Duration interval) {
+        return new JobTableMaintenance(new JdbcTemplate(dataSource), dialect == Dialect.POSTGRESQL, interval);
     }
 
     @Bean

@@ -16,10 +16,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -58,38 +63,75 @@ class JdbcOrders implements Orders {
     }
 
     @Override
-    public Order create(NewOrder o) {
-        long orderId = ids.next("oms_order");
-        Instant now = clock.instant();
-        jdbc.sql("""
+    public List<Order> createAll(List<NewOrder> news) {
+        // Stored with millisecond precision: the orders answered are the orders as read back later.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Order> created = new ArrayList<>(news.size());
+        List<Object[]> rows = new ArrayList<>(news.size());
+        List<Object[]> events = new ArrayList<>(news.size());
+        for (NewOrder o : news) {
+            long orderId = ids.next("oms_order");
+            Instant overtime = o.overtimeAt().truncatedTo(ChronoUnit.MILLIS);
+            rows.add(new Object[] {
+                orderId,
+                o.channelNo(),
+                o.requestNo(),
+                o.requestHash(),
+                o.lineId(),
+                o.carrierNo(),
+                o.provinceNo(),
+                o.cityNo(),
+                o.invoiceType(),
+                o.num(),
+                o.face(),
+                o.amount(),
+                o.notifyUrl(),
+                o.rechargeAccount(),
+                o.downProductId(),
+                OrderStatus.ACCEPTED.code(),
+                SqlTime.utc(overtime),
+                SqlTime.utc(overtime),
+                SqlTime.utc(now)
+            });
+            events.add(eventRow(orderId, null, null, "order.accepted", null, OrderStatus.ACCEPTED.code(), null, now));
+            created.add(new Order(
+                    orderId,
+                    o.channelNo(),
+                    o.requestNo(),
+                    o.requestHash(),
+                    null,
+                    false,
+                    o.lineId(),
+                    o.carrierNo(),
+                    o.provinceNo(),
+                    o.cityNo(),
+                    o.invoiceType(),
+                    o.num(),
+                    o.face(),
+                    o.amount(),
+                    o.notifyUrl(),
+                    o.rechargeAccount(),
+                    o.downProductId(),
+                    OrderStatus.ACCEPTED,
+                    0,
+                    overtime,
+                    now,
+                    null,
+                    OrderMoney.ZERO,
+                    0));
+        }
+        template.batchUpdate("""
                         insert into oms_order (order_id, channel_no, request_no, request_hash, parent_order_id, is_parent,
                             line_id, carrier_no, province_no, city_no, invoice_type, num, face, amount, notify_url,
                             recharge_account, down_product_id, status, open_units, overtime_at, deadline_at, created_at,
                             sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee, margin, version)
-                        values (:id, :channel, :request, :hash, null, false, :line, :carrier, :province, :city, :invoice,
-                            :num, :face, :amount, :notify, :account, :product, :status, 0, :overtime, :overtime, :now,
-                            0, 0, 0, 0, 0, 0, 0, 0, 0)""")
-                .param("id", orderId)
-                .param("channel", o.channelNo())
-                .param("request", o.requestNo())
-                .param("hash", o.requestHash())
-                .param("line", o.lineId())
-                .param("carrier", o.carrierNo())
-                .param("province", o.provinceNo())
-                .param("city", o.cityNo())
-                .param("invoice", o.invoiceType())
-                .param("num", o.num())
-                .param("face", o.face())
-                .param("amount", o.amount())
-                .param("notify", o.notifyUrl())
-                .param("account", o.rechargeAccount())
-                .param("product", o.downProductId())
-                .param("status", OrderStatus.ACCEPTED.code())
-                .param("overtime", SqlTime.utc(o.overtimeAt()))
-                .param("now", SqlTime.utc(now))
-                .update();
-        event(orderId, null, null, "order.accepted", null, OrderStatus.ACCEPTED.code(), null, now);
-        return find(orderId).orElseThrow();
+                        values (?, ?, ?, ?, null, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?,
+                            0, 0, 0, 0, 0, 0, 0, 0, 0)""", rows);
+        template.batchUpdate(INSERT_EVENT, events);
+        for (Order order : created) {
+            logEvent(order.orderId(), null, "order.accepted", null);
+        }
+        return created;
     }
 
     @Override
@@ -107,6 +149,29 @@ class JdbcOrders implements Orders {
                 .param("request", requestNo)
                 .query(JdbcOrders::order)
                 .optional();
+    }
+
+    @Override
+    public Map<RequestKey, Order> findByRequests(Collection<RequestKey> requests) {
+        Map<RequestKey, Order> found = new HashMap<>();
+        if (requests.isEmpty()) {
+            return found;
+        }
+        List<Object> args = new ArrayList<>(requests.size() * 2);
+        StringJoiner keys = new StringJoiner(", ", "(", ")");
+        for (RequestKey key : requests) {
+            keys.add("(?, ?)");
+            args.add(key.channelNo());
+            args.add(key.requestNo());
+        }
+        template.query(
+                "select * from oms_order where (channel_no, request_no) in " + keys,
+                rs -> {
+                    Order order = order(rs, 0);
+                    found.put(new RequestKey(order.channelNo(), order.requestNo()), order);
+                },
+                args.toArray());
+        return found;
     }
 
     @Override
@@ -323,6 +388,11 @@ class JdbcOrders implements Orders {
                 .update();
     }
 
+    private static final String INSERT_EVENT = """
+            insert into oms_order_event (event_id, order_id, unit_id, refund_id, event_type, from_status,
+                to_status, reason, created_at, published_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
     void event(
             long orderId,
             Long unitId,
@@ -332,21 +402,34 @@ class JdbcOrders implements Orders {
             Integer to,
             String reason,
             Instant at) {
-        jdbc.sql("""
-                        insert into oms_order_event (event_id, order_id, unit_id, refund_id, event_type, from_status,
-                            to_status, reason, created_at, published_at)
-                        values (:id, :order, :unit, :refund, :type, :from, :to, :reason, :at, :published)""")
-                .param("id", ids.next("oms_order_event"))
-                .param("order", orderId)
-                .param("unit", unitId)
-                .param("refund", refundId)
-                .param("type", type)
-                .param("from", from)
-                .param("to", to)
-                .param("reason", truncate(reason, 1000))
-                .param("at", SqlTime.utc(at))
-                .param("published", relayed ? null : SqlTime.utc(at))
-                .update();
+        template.update(INSERT_EVENT, eventRow(orderId, unitId, refundId, type, from, to, reason, at));
+        logEvent(orderId, unitId, type, reason);
+    }
+
+    private Object[] eventRow(
+            long orderId,
+            Long unitId,
+            Long refundId,
+            String type,
+            Integer from,
+            Integer to,
+            String reason,
+            Instant at) {
+        return new Object[] {
+            ids.next("oms_order_event"),
+            orderId,
+            unitId,
+            refundId,
+            type,
+            from,
+            to,
+            truncate(reason, 1000),
+            SqlTime.utc(at),
+            relayed ? null : SqlTime.utc(at)
+        };
+    }
+
+    private static void logEvent(long orderId, Long unitId, String type, String reason) {
         if (log.isDebugEnabled()) {
             String unit = unitId == null ? "" : " unit " + unitId;
             OrderLog.run(orderId, () -> log.debug("{}{}{}", type, unit, reason == null ? "" : ": " + reason));

@@ -1,0 +1,208 @@
+package dev.ordo.shared;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
+
+/**
+ * Group commit for any write that many callers make at once: each caller hands in one item and
+ * waits; a lane's worker takes whatever has queued up on its lane (up to {@code maxBatch}) and runs
+ * it as one batch — typically one transaction with one batched statement per table — so that a
+ * burst of callers costs a few round trips and one commit instead of a transaction each.
+ *
+ * <p>The batch answers each item on its own ({@link Outcome}): one item's refusal does not fail its
+ * neighbours. A batch that throws is all-or-nothing; on a conflict it could not foresee (a unique key
+ * another node or lane won meanwhile, a deadlock) it is run again, and if it still fails, or fails
+ * otherwise, its items are run one by one so that one bad item cannot fail the others.
+ *
+ * <p>Each lane's worker is a platform thread: as a virtual thread it would queue for the carriers
+ * behind every request handler after each database round trip.
+ *
+ * @param <I> what a caller hands in
+ * @param <O> what it gets back
+ */
+public final class GroupCommit<I, O> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+    private static final int ATTEMPTS = 4;
+
+    /** Runs a batch; answers every item, in order. Throwing fails the batch as a whole. */
+    @FunctionalInterface
+    public interface Batch<I, O> {
+        List<Outcome<O>> run(List<I> items);
+    }
+
+    /** One item's answer: a value or the exception its caller gets. */
+    public record Outcome<O>(O value, RuntimeException failure) {
+
+        public static <O> Outcome<O> of(O value) {
+            return new Outcome<>(value, null);
+        }
+
+        public static <O> Outcome<O> failed(RuntimeException failure) {
+            return new Outcome<>(null, failure);
+        }
+    }
+
+    private record Pending<I, O>(I item, CompletableFuture<O> result) {}
+
+    private final String name;
+    private final Batch<I, O> batch;
+    private final int maxBatch;
+    private final Duration timeout;
+    private final List<BlockingQueue<Pending<I, O>>> lanes = new ArrayList<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private final DistributionSummary batchSizes;
+    private volatile boolean stopping;
+
+    /**
+     * @param name    names the lanes' threads and the metric {@code ordo.group.commit.size{name}}
+     * @param laneCount how many batches may run side by side
+     * @param timeout   how long a caller waits before it gets 503 (the item may still commit)
+     */
+    public GroupCommit(
+            String name, int laneCount, int maxBatch, Duration timeout, Batch<I, O> batch, MeterRegistry meters) {
+        if (laneCount < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("a group commit needs at least one lane and a batch of one");
+        }
+        this.name = name;
+        this.batch = batch;
+        this.maxBatch = maxBatch;
+        this.timeout = timeout;
+        this.batchSizes = DistributionSummary.builder("ordo.group.commit.size")
+                .description("items committed together")
+                .tag("name", name)
+                .register(meters);
+        for (int i = 0; i < laneCount; i++) {
+            BlockingQueue<Pending<I, O>> lane = new LinkedBlockingQueue<>();
+            lanes.add(lane);
+            workers.add(Thread.ofPlatform().daemon().name(name + "-lane-" + i).start(() -> work(lane)));
+        }
+    }
+
+    /**
+     * Hands the item to the lane of {@code key} (equal keys share a lane, so they meet in one batch
+     * or in consecutive ones) and waits for its answer.
+     */
+    public O submit(I item, int key) {
+        if (stopping) {
+            throw new OrdoException(ErrorCode.UNAVAILABLE, "shutting down, retry on another node");
+        }
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        lanes.get(Math.floorMod(key, lanes.size())).add(pending);
+        try {
+            return pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new OrdoException(ErrorCode.UNAVAILABLE, "busy: the request may still apply, repeat it unchanged");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OrdoException(ErrorCode.UNAVAILABLE, "interrupted; repeat the request unchanged");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void work(BlockingQueue<Pending<I, O>> lane) {
+        List<Pending<I, O>> taken = new ArrayList<>(maxBatch);
+        while (!(stopping && lane.isEmpty())) {
+            try {
+                Pending<I, O> first = lane.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                lane.drainTo(taken, maxBatch - 1);
+                run(taken);
+            } catch (InterruptedException e) {
+                if (!stopping) {
+                    log.warn("{} lane interrupted", name);
+                }
+            } catch (RuntimeException e) {
+                taken.forEach(pending -> pending.result().completeExceptionally(e));
+            } finally {
+                taken.clear();
+            }
+        }
+    }
+
+    private void run(List<Pending<I, O>> taken) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Outcome<O>> outcomes =
+                        batch.run(taken.stream().map(Pending::item).toList());
+                if (outcomes.size() != taken.size()) {
+                    throw new IllegalStateException(name + ": a batch must answer every item");
+                }
+                batchSizes.record(taken.size());
+                for (int i = 0; i < taken.size(); i++) {
+                    Outcome<O> outcome = outcomes.get(i);
+                    if (outcome.failure() != null) {
+                        taken.get(i).result().completeExceptionally(outcome.failure());
+                    } else {
+                        taken.get(i).result().complete(outcome.value());
+                    }
+                }
+                return;
+            } catch (TransientDataAccessException | DataIntegrityViolationException e) {
+                if (attempt < ATTEMPTS) {
+                    pause(attempt);
+                    continue;
+                }
+                if (taken.size() == 1) {
+                    throw e;
+                }
+                log.warn("{}: batch of {} failed {} times ({}); one by one", name, taken.size(), attempt, e.toString());
+                oneByOne(taken);
+                return;
+            } catch (RuntimeException e) {
+                if (taken.size() == 1) {
+                    throw e;
+                }
+                oneByOne(taken);
+                return;
+            }
+        }
+    }
+
+    private void oneByOne(List<Pending<I, O>> taken) {
+        for (Pending<I, O> pending : taken) {
+            try {
+                run(List.of(pending));
+            } catch (RuntimeException single) {
+                pending.result().completeExceptionally(single);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(attempt * 5L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lets the lanes finish what was queued (the web server has stopped taking requests by now). */
+    @Override
+    public void close() throws InterruptedException {
+        stopping = true;
+        for (Thread worker : workers) {
+            worker.join(Duration.ofSeconds(10));
+        }
+    }
+}

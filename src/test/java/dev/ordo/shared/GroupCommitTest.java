@@ -1,0 +1,121 @@
+package dev.ordo.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ordo.shared.GroupCommit.Outcome;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+
+/** Callers hand in one item each; batches answer every item on its own, and a failing batch cannot fail the others. */
+class GroupCommitTest {
+
+    private static GroupCommit<Integer, String> groupCommit(GroupCommit.Batch<Integer, String> batch) {
+        return new GroupCommit<>("test", 1, 64, Duration.ofSeconds(10), batch, new SimpleMeterRegistry());
+    }
+
+    /** Runs one caller per item at once, and collects what each got (its value or its exception's message). */
+    private static Map<Integer, String> burst(GroupCommit<Integer, String> commit, int items) throws Exception {
+        Map<Integer, String> answers = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService callers = Executors.newFixedThreadPool(32)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < items; i++) {
+                int item = i;
+                all.add(callers.submit(() -> {
+                    start.await();
+                    try {
+                        answers.put(item, commit.submit(item, 0));
+                    } catch (RuntimeException e) {
+                        answers.put(item, "failed: " + e.getMessage());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        return answers;
+    }
+
+    @Test
+    void every_caller_gets_the_answer_of_its_own_item() throws Exception {
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> items.stream()
+                .map(i -> i % 10 == 0
+                        ? Outcome.<String>failed(new IllegalArgumentException("refused " + i))
+                        : Outcome.of("done " + i))
+                .toList())) {
+            Map<Integer, String> answers = burst(commit, 300);
+            assertThat(answers).hasSize(300);
+            answers.forEach((item, answer) ->
+                    assertThat(answer).isEqualTo(item % 10 == 0 ? "failed: refused " + item : "done " + item));
+        }
+    }
+
+    @Test
+    void a_batch_that_fails_as_a_whole_is_run_item_by_item_so_only_the_bad_item_fails() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> {
+            batchSizes.add(items.size());
+            if (items.contains(7)) {
+                throw new IllegalStateException("item 7 breaks its batch");
+            }
+            return items.stream().map(i -> Outcome.of("done " + i)).toList();
+        })) {
+            Map<Integer, String> answers = burst(commit, 200);
+            assertThat(answers.get(7)).isEqualTo("failed: item 7 breaks its batch");
+            answers.forEach((item, answer) -> {
+                if (item != 7) {
+                    assertThat(answer).isEqualTo("done " + item);
+                }
+            });
+        }
+    }
+
+    @Test
+    void a_batch_that_lost_a_unique_key_is_run_again() throws InterruptedException {
+        AtomicInteger runs = new AtomicInteger();
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new DuplicateKeyException("another node inserted the same key");
+            }
+            return items.stream()
+                    .map(i -> Outcome.of("found the winner's " + i))
+                    .toList();
+        })) {
+            assertThat(commit.submit(1, 0)).isEqualTo("found the winner's 1");
+            assertThat(runs).hasValue(2);
+        }
+    }
+
+    @Test
+    void a_batch_that_does_not_answer_every_item_fails_its_callers() throws InterruptedException {
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> List.of())) {
+            assertThatThrownBy(() -> commit.submit(1, 0)).hasMessageContaining("must answer every item");
+        }
+    }
+
+    @Test
+    void after_close_nothing_is_taken() throws InterruptedException {
+        GroupCommit<Integer, String> commit =
+                groupCommit(items -> items.stream().map(i -> Outcome.of("done")).toList());
+        commit.close();
+        assertThatThrownBy(() -> commit.submit(1, 0))
+                .isInstanceOfSatisfying(
+                        OrdoException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+}
