@@ -62,6 +62,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     private final Batch<I, O> batch;
     private final int maxBatch;
     private final Duration timeout;
+    private final String busy;
     private final List<BlockingQueue<Pending<I, O>>> lanes = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
     private final DistributionSummary batchSizes;
@@ -71,9 +72,16 @@ public final class GroupCommit<I, O> implements AutoCloseable {
      * @param name    names the lanes' threads and the metric {@code ordo.group.commit.size{name}}
      * @param laneCount how many batches may run side by side
      * @param timeout   how long a caller waits before it gets 503 (the item may still commit)
+     * @param busy      the message of that 503: how to repeat safely
      */
     public GroupCommit(
-            String name, int laneCount, int maxBatch, Duration timeout, Batch<I, O> batch, MeterRegistry meters) {
+            String name,
+            int laneCount,
+            int maxBatch,
+            Duration timeout,
+            String busy,
+            Batch<I, O> batch,
+            MeterRegistry meters) {
         if (laneCount < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("a group commit needs at least one lane and a batch of one");
         }
@@ -81,6 +89,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         this.batch = batch;
         this.maxBatch = maxBatch;
         this.timeout = timeout;
+        this.busy = busy;
         this.batchSizes = DistributionSummary.builder("ordo.group.commit.size")
                 .description("items committed together")
                 .tag("name", name)
@@ -105,7 +114,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         try {
             return pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new OrdoException(ErrorCode.UNAVAILABLE, "busy: the request may still apply, repeat it unchanged");
+            throw new OrdoException(ErrorCode.UNAVAILABLE, busy);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OrdoException(ErrorCode.UNAVAILABLE, "interrupted; repeat the request unchanged");

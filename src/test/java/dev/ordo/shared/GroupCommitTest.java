@@ -23,7 +23,7 @@ import org.springframework.dao.DuplicateKeyException;
 class GroupCommitTest {
 
     private static GroupCommit<Integer, String> groupCommit(GroupCommit.Batch<Integer, String> batch) {
-        return new GroupCommit<>("test", 1, 64, Duration.ofSeconds(10), batch, new SimpleMeterRegistry());
+        return new GroupCommit<>("test", 1, 64, Duration.ofSeconds(10), "busy", batch, new SimpleMeterRegistry());
     }
 
     /** Runs one caller per item at once, and collects what each got (its value or its exception's message). */

@@ -86,7 +86,14 @@ public class AcceptOrder implements DisposableBean {
         this.tx = tx;
         this.clock = clock;
         int laneCount = lanes > 0 ? lanes : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        this.intake = new GroupCommit<>("order-intake", laneCount, maxBatch, timeout, this::acceptAll, meters);
+        this.intake = new GroupCommit<>(
+                "order-intake",
+                laneCount,
+                maxBatch,
+                timeout,
+                "busy: the order may still be accepted, repeat the request unchanged",
+                this::acceptAll,
+                meters);
     }
 
     public record Accepted(Order order, boolean created) {}
