@@ -2,6 +2,7 @@ package dev.ordo.acquiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordo.OrdoApplication;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -12,8 +13,11 @@ import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
+import dev.ordo.testing.TestDatabases;
+import dev.ordo.testing.TestJobs;
 import dev.ordo.testing.Unique;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +35,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** SPEC A2 and K6: /order/request and /order/query as seed 000 defines them, on the real database. */
@@ -249,6 +255,56 @@ class OrderRequestTest {
                             .awaitFinal(r.json().get("request_no").asString())
                             .status())
                     .isEqualTo(OrderStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void the_same_request_sent_to_two_nodes_at_once_creates_one_order() throws Exception {
+        // Each node stores its intake batch in its own transaction: the node that loses the unique
+        // key runs its batch again and answers the order the other node stored.
+        Map<String, Object> properties = new HashMap<>(TestDatabases.properties());
+        properties.put("server.port", "0");
+        properties.put("ordo.node-name", "node-2");
+        String[] arguments = properties.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(OrdoApplication.class, TestJobs.class)
+                .profiles("test")
+                .run(arguments)) {
+            int secondPort = Integer.parseInt(second.getEnvironment().getRequiredProperty("local.server.port"));
+            Acquiring[] nodes = {acquiring, new Acquiring(new Http(secondPort), orders, jdbc)};
+            for (int round = 0; round < 5; round++) {
+                String requestNo = Unique.id("two-nodes");
+                Set<String> orderIds = ConcurrentHashMap.newKeySet();
+                Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+                CountDownLatch start = new CountDownLatch(1);
+                try (ExecutorService pool = Executors.newFixedThreadPool(40)) {
+                    List<Future<?>> all = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                        Acquiring node = nodes[i % 2];
+                        all.add(pool.submit(() -> {
+                            start.await();
+                            Response r = node.order(requestNo, "7730");
+                            statuses.merge(r.status(), 1, Integer::sum);
+                            if (r.status() == 200) {
+                                orderIds.add(r.json().get("order_id").asString());
+                            }
+                            return null;
+                        }));
+                    }
+                    start.countDown();
+                    for (Future<?> f : all) {
+                        f.get();
+                    }
+                }
+                assertThat(statuses).containsOnlyKeys(200);
+                assertThat(orderIds).hasSize(1);
+                assertThat(jdbc.sql("select count(*) from oms_order where channel_no = 'test' and request_no = :r")
+                                .param("r", requestNo)
+                                .query(Long.class)
+                                .single())
+                        .isEqualTo(1);
+            }
         }
     }
 
