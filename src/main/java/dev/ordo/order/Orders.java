@@ -31,14 +31,10 @@ public interface Orders {
             long downProductId,
             Instant overtimeAt) {}
 
-    /** Inserts the order as {@link OrderStatus#ACCEPTED}. A second order with the same channel and request number violates a unique key. */
-    default Order create(NewOrder order) {
-        return createAll(List.of(order)).getFirst();
-    }
-
     /**
      * Inserts the orders as {@link OrderStatus#ACCEPTED} with one batched statement per table, and
-     * answers them in the same order as stored.
+     * answers them in the same order as stored. A second order with the same channel and request
+     * number violates a unique key.
      */
     List<Order> createAll(List<NewOrder> orders);
 

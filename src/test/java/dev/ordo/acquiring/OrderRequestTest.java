@@ -2,7 +2,6 @@ package dev.ordo.acquiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ordo.OrdoApplication;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -10,24 +9,18 @@ import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
 import dev.ordo.shared.Signatures;
 import dev.ordo.testing.Acquiring;
+import dev.ordo.testing.AtOnce;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.TestDatabases;
-import dev.ordo.testing.TestJobs;
 import dev.ordo.testing.Unique;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +28,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -141,29 +133,17 @@ class OrderRequestTest {
     @Test
     void two_hundred_concurrent_identical_requests_create_one_order() throws Exception {
         String requestNo = Unique.id("burst");
-        Set<String> orderIds = ConcurrentHashMap.newKeySet();
-        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(64)) {
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                all.add(pool.submit(() -> {
-                    start.await();
-                    Response r = acquiring.order(requestNo, "777");
-                    statuses.merge(r.status(), 1, Integer::sum);
-                    if (r.status() == 200) {
-                        orderIds.add(r.json().get("order_id").asString());
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : all) {
-                f.get();
-            }
-        }
-        assertThat(statuses).containsOnlyKeys(200);
-        assertThat(orderIds).hasSize(1);
+        List<Response> answers = AtOnce.call(200, 64, i -> acquiring.order(requestNo, "777"));
+        assertOneOrder(requestNo, answers);
+    }
+
+    /** Every answer is 200 with the same order, and the database holds exactly that one order. */
+    private void assertOneOrder(String requestNo, List<Response> answers) {
+        assertThat(answers).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(answers.stream()
+                        .map(r -> r.json().get("order_id").asString())
+                        .distinct())
+                .hasSize(1);
         assertThat(jdbc.sql("select count(*) from oms_order where channel_no = 'test' and request_no = :r")
                         .param("r", requestNo)
                         .query(Long.class)
@@ -182,48 +162,18 @@ class OrderRequestTest {
         String earlierId = first.json().get("order_id").asString();
         String twin = Unique.id("mixed-twin");
         long before = orderCount();
-        Map<String, List<Response>> answers = new ConcurrentHashMap<>();
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(64)) {
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 240; i++) {
-                int n = i;
-                all.add(pool.submit(() -> {
-                    start.await();
-                    String kind;
-                    Response r;
-                    switch (n % 6) {
-                        case 0, 1 -> {
-                            kind = "new";
-                            r = acquiring.order(Unique.id("mixed-new"), "7710");
-                        }
-                        case 2 -> {
-                            kind = "repeat";
-                            r = acquiring.order(earlier, "7700");
-                        }
-                        case 3 -> {
-                            kind = "conflict";
-                            r = acquiring.order(earlier, "7790");
-                        }
-                        case 4 -> {
-                            kind = "refused";
-                            r = acquiring.order(Unique.id("mixed-refused"), "7710", "amount", "197.99");
-                        }
-                        default -> {
-                            kind = "twin";
-                            r = acquiring.order(twin, "7720");
-                        }
-                    }
-                    answers.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>())
-                            .add(r);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : all) {
-                f.get();
-            }
-        }
+        record Answer(String kind, Response response) {}
+        Map<String, List<Response>> answers = AtOnce.call(240, 64, n -> switch (n % 6) {
+                    case 0, 1 -> new Answer("new", acquiring.order(Unique.id("mixed-new"), "7710"));
+                    case 2 -> new Answer("repeat", acquiring.order(earlier, "7700"));
+                    case 3 -> new Answer("conflict", acquiring.order(earlier, "7790"));
+                    case 4 ->
+                        new Answer("refused", acquiring.order(Unique.id("mixed-refused"), "7710", "amount", "197.99"));
+                    default -> new Answer("twin", acquiring.order(twin, "7720"));
+                })
+                .stream()
+                .collect(
+                        Collectors.groupingBy(Answer::kind, Collectors.mapping(Answer::response, Collectors.toList())));
         assertThat(answers.get("new"))
                 .hasSize(80)
                 .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
@@ -262,48 +212,12 @@ class OrderRequestTest {
     void the_same_request_sent_to_two_nodes_at_once_creates_one_order() throws Exception {
         // Each node stores its intake batch in its own transaction: the node that loses the unique
         // key runs its batch again and answers the order the other node stored.
-        Map<String, Object> properties = new HashMap<>(TestDatabases.properties());
-        properties.put("server.port", "0");
-        properties.put("ordo.node-name", "node-2");
-        String[] arguments = properties.entrySet().stream()
-                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
-                .toArray(String[]::new);
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(OrdoApplication.class, TestJobs.class)
-                .profiles("test")
-                .run(arguments)) {
+        try (ConfigurableApplicationContext second = TestDatabases.secondNode("node-2")) {
             int secondPort = Integer.parseInt(second.getEnvironment().getRequiredProperty("local.server.port"));
             Acquiring[] nodes = {acquiring, new Acquiring(new Http(secondPort), orders, jdbc)};
             for (int round = 0; round < 5; round++) {
                 String requestNo = Unique.id("two-nodes");
-                Set<String> orderIds = ConcurrentHashMap.newKeySet();
-                Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-                CountDownLatch start = new CountDownLatch(1);
-                try (ExecutorService pool = Executors.newFixedThreadPool(40)) {
-                    List<Future<?>> all = new ArrayList<>();
-                    for (int i = 0; i < 40; i++) {
-                        Acquiring node = nodes[i % 2];
-                        all.add(pool.submit(() -> {
-                            start.await();
-                            Response r = node.order(requestNo, "7730");
-                            statuses.merge(r.status(), 1, Integer::sum);
-                            if (r.status() == 200) {
-                                orderIds.add(r.json().get("order_id").asString());
-                            }
-                            return null;
-                        }));
-                    }
-                    start.countDown();
-                    for (Future<?> f : all) {
-                        f.get();
-                    }
-                }
-                assertThat(statuses).containsOnlyKeys(200);
-                assertThat(orderIds).hasSize(1);
-                assertThat(jdbc.sql("select count(*) from oms_order where channel_no = 'test' and request_no = :r")
-                                .param("r", requestNo)
-                                .query(Long.class)
-                                .single())
-                        .isEqualTo(1);
+                assertOneOrder(requestNo, AtOnce.call(40, 40, i -> nodes[i % 2].order(requestNo, "7730")));
             }
         }
     }

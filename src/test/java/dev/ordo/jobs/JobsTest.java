@@ -5,7 +5,6 @@ import static dev.ordo.testing.TestJobs.RUNS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ordo.OrdoApplication;
 import dev.ordo.shared.Dialect;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
@@ -18,7 +17,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Calendar;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +24,6 @@ import java.util.TimeZone;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -196,16 +193,7 @@ class JobsTest {
 
     @Test
     void two_nodes_on_one_database_share_the_work_and_run_each_job_exactly_once() {
-        Map<String, Object> properties = new HashMap<>(TestDatabases.properties());
-        properties.put("server.port", "0");
-        properties.put("ordo.node-name", "node-2");
-        // As arguments: they must win over application.properties, as the test database does for node 1.
-        String[] arguments = properties.entrySet().stream()
-                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
-                .toArray(String[]::new);
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(OrdoApplication.class, TestJobs.class)
-                .profiles("test")
-                .run(arguments)) {
+        try (ConfigurableApplicationContext second = TestDatabases.secondNode("node-2")) {
             List<String> keys =
                     IntStream.range(0, 200).mapToObj(i -> Unique.id("shared")).toList();
             keys.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 20)));

@@ -1,5 +1,6 @@
 package dev.ordo.testing;
 
+import dev.ordo.OrdoApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -32,6 +34,22 @@ public final class TestDatabases implements ApplicationContextInitializer<Config
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("ordo-test-db", properties()));
+    }
+
+    /**
+     * Starts another node of Ordo on this run's database, on a random port, named {@code nodeName};
+     * the caller closes it. The database properties go in as arguments: they must win over
+     * application.properties, as the initializer's do for the test's own node.
+     */
+    public static ConfigurableApplicationContext secondNode(String nodeName) {
+        Map<String, Object> arguments = new HashMap<>(properties());
+        arguments.put("server.port", "0");
+        arguments.put("ordo.node-name", nodeName);
+        return new SpringApplicationBuilder(OrdoApplication.class, TestJobs.class)
+                .profiles("test")
+                .run(arguments.entrySet().stream()
+                        .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                        .toArray(String[]::new));
     }
 
     /** The same properties for every context of this run (a second node in a test reuses them). */

@@ -127,82 +127,51 @@ public class AcceptOrder implements DisposableBean {
         String hash = hash(lineId, carrierNo, provinceNo, cityNo, invoiceType, num, face, amount, notifyUrl, account);
 
         RequestKey key = new RequestKey(channelNo, requestNo);
-        Candidate candidate;
+        // Checked against the catalog (in memory) here; whether the refusal counts is decided on the
+        // intake lane, after the repeat check, as for a request that came alone.
+        NewOrder order = null;
+        OrdoException refusal = null;
         try {
-            candidate = new Candidate(
-                    key,
+            Offer offer = catalog.offer(
+                            new OfferQuery(channelNo, lineId, carrierNo, provinceNo, cityNo, invoiceType, face))
+                    .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceType))
+                    .orElseThrow(() -> new OrdoException(
+                            ErrorCode.PRODUCT_NOT_FOUND,
+                            "下游渠道(" + channelNo + ")不存在面值(" + Money.centsToYuan(face) + ")的商品"));
+            DownProduct product = offer.product();
+            if (num > product.limitCount()) {
+                throw new OrdoException(
+                        ErrorCode.NUM_OVER_LIMIT, "购买数量(" + num + ")超过单次最大购买数量(" + product.limitCount() + ")");
+            }
+            long due = Money.times(Math.multiplyExact(face, num), product.sellDiscount());
+            if (amount != due) {
+                throw new OrdoException(
+                        ErrorCode.AMOUNT_MISMATCH,
+                        "支付金额(" + Money.centsToYuan(amount) + ")与应付金额(" + Money.centsToYuan(due)
+                                + ")不一致: face × num × sell_discount, rounded half up to the cent");
+            }
+            Instant overtimeAt =
+                    clock.instant().plus(Duration.ofSeconds(offer.shelf().orderOvertime()));
+            order = new NewOrder(
+                    channelNo,
+                    requestNo,
                     hash,
-                    newOrder(
-                            channelNo,
-                            requestNo,
-                            hash,
-                            lineId,
-                            carrierNo,
-                            provinceNo,
-                            cityNo,
-                            invoiceType,
-                            num,
-                            face,
-                            amount,
-                            notifyUrl,
-                            account),
-                    null);
-        } catch (OrdoException refusal) {
-            candidate = new Candidate(key, hash, null, refusal);
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    num,
+                    face,
+                    amount,
+                    notifyUrl,
+                    account,
+                    product.productId(),
+                    overtimeAt);
+        } catch (OrdoException e) {
+            refusal = e;
         }
-        return intake.submit(candidate, key.hashCode());
-    }
-
-    /** Checks the request against the catalog (in memory): the order it would create. */
-    private NewOrder newOrder(
-            String channelNo,
-            String requestNo,
-            String hash,
-            long lineId,
-            String carrierNo,
-            String provinceNo,
-            String cityNo,
-            int invoiceType,
-            int num,
-            long face,
-            long amount,
-            String notifyUrl,
-            String account) {
-        Offer offer = catalog.offer(new OfferQuery(channelNo, lineId, carrierNo, provinceNo, cityNo, invoiceType, face))
-                .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceType))
-                .orElseThrow(() -> new OrdoException(
-                        ErrorCode.PRODUCT_NOT_FOUND,
-                        "下游渠道(" + channelNo + ")不存在面值(" + Money.centsToYuan(face) + ")的商品"));
-        DownProduct product = offer.product();
-        if (num > product.limitCount()) {
-            throw new OrdoException(
-                    ErrorCode.NUM_OVER_LIMIT, "购买数量(" + num + ")超过单次最大购买数量(" + product.limitCount() + ")");
-        }
-        long due = Money.times(Math.multiplyExact(face, num), product.sellDiscount());
-        if (amount != due) {
-            throw new OrdoException(
-                    ErrorCode.AMOUNT_MISMATCH,
-                    "支付金额(" + Money.centsToYuan(amount) + ")与应付金额(" + Money.centsToYuan(due)
-                            + ")不一致: face × num × sell_discount, rounded half up to the cent");
-        }
-        Instant overtimeAt =
-                clock.instant().plus(Duration.ofSeconds(offer.shelf().orderOvertime()));
-        return new NewOrder(
-                channelNo,
-                requestNo,
-                hash,
-                lineId,
-                carrierNo,
-                provinceNo,
-                cityNo,
-                invoiceType,
-                num,
-                face,
-                amount,
-                notifyUrl,
-                account,
-                product.productId(),
-                overtimeAt);
+        return intake.submit(new Candidate(key, hash, order, refusal), key.hashCode());
     }
 
     /**
@@ -222,10 +191,10 @@ public class AcceptOrder implements DisposableBean {
             Map<RequestKey, Order> created = new HashMap<>();
             for (Candidate c : candidates) {
                 Order earlier = existing.get(c.key());
-                Candidate first = creating.get(c.key());
                 if (earlier != null) {
                     answers.add(() -> repeat(earlier, c));
-                } else if (first != null) {
+                } else if (creating.containsKey(c.key())) {
+                    // The same request number earlier in this batch: answered with the order it creates.
                     answers.add(() -> repeat(created.get(c.key()), c));
                 } else if (c.refusal() != null) {
                     answers.add(() -> Outcome.failed(c.refusal()));
