@@ -52,11 +52,30 @@ public interface Orders {
 
     Optional<Unit> unit(long unitId);
 
+    /** A unit to store; its id comes from {@link #nextUnitId()}, so that trade numbers can be derived before it is. */
     record PlannedUnit(
-            int pieces, long face, String upChannelNo, long upProductId, OrderMoney money, Instant deliveryDeadline) {}
+            long unitId,
+            int pieces,
+            long face,
+            String upChannelNo,
+            long upProductId,
+            OrderMoney money,
+            Instant deliveryDeadline) {}
+
+    long nextUnitId();
 
     /** Plans the units of an accepted order and moves it to {@link OrderStatus#BOUND}, recording the decision. */
     boolean bind(long orderId, List<PlannedUnit> units, String decision);
+
+    /**
+     * Bind, pay and claim in one step, for the caller that charges the channel in the same
+     * transaction: moves an accepted order to {@link OrderStatus#PAID} and stores its units as
+     * {@link UnitStatus#SUBMITTING} — claimed for their one submission by the caller, which submits
+     * them next — with the history of each move (bound with the decision, paid).
+     *
+     * @return the units as stored; empty if the order was no longer accepted (nothing written)
+     */
+    List<Unit> bindAndPay(long orderId, List<PlannedUnit> units, String decision, String paidReason);
 
     boolean transition(long orderId, OrderStatus from, OrderStatus to, String reason);
 

@@ -1,12 +1,14 @@
 package dev.ordo.acquiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.ordo.acquiring.internal.OrderSteps;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderEvent;
 import dev.ordo.order.OrderLog;
@@ -15,6 +17,7 @@ import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Cents;
 import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.mock.MockSupplier;
 import dev.ordo.testing.Acquiring;
@@ -23,9 +26,15 @@ import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
 import dev.ordo.testing.Unique;
+import dev.ordo.wallet.AccountKey;
+import dev.ordo.wallet.BalanceChange;
+import dev.ordo.wallet.ChangeType;
+import dev.ordo.wallet.TradeNo;
+import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +66,12 @@ class OrderFlowTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    Wallet wallet;
+
+    @Autowired
+    OrderSteps steps;
 
     Http http;
     Acquiring acquiring;
@@ -213,6 +228,127 @@ class OrderFlowTest {
                 .contains("chose ycup product")
                 .contains("cheapest usable")
                 .contains("considered");
+    }
+
+    /** Bound, paid, delivered and finished in two transactions: the history still has every step, in order. */
+    @Test
+    void an_order_delivered_at_once_records_every_step_of_its_order_and_units() {
+        String requestNo = Unique.id("history");
+        acquiring.order(requestNo, "100010000000000");
+        Order order = acquiring.awaitFinal(requestNo);
+        List<Unit> units = orders.units(order.orderId());
+
+        assertThat(orders.events(order.orderId()))
+                .extracting(OrderEvent::type, OrderEvent::unitId, OrderEvent::fromStatus, OrderEvent::toStatus)
+                .containsExactly(
+                        tuple("order.accepted", null, null, OrderStatus.ACCEPTED.code()),
+                        tuple("order.bound", null, OrderStatus.ACCEPTED.code(), OrderStatus.BOUND.code()),
+                        tuple("order.paid", null, OrderStatus.BOUND.code(), OrderStatus.PAID.code()),
+                        tuple("unit.paid", units.get(0).unitId(), UnitStatus.PLANNED.code(), UnitStatus.PAID.code()),
+                        tuple("unit.paid", units.get(1).unitId(), UnitStatus.PLANNED.code(), UnitStatus.PAID.code()),
+                        tuple(
+                                "unit.delivered",
+                                units.get(0).unitId(),
+                                UnitStatus.SUBMITTING.code(),
+                                UnitStatus.DELIVERED.code()),
+                        tuple(
+                                "unit.delivered",
+                                units.get(1).unitId(),
+                                UnitStatus.SUBMITTING.code(),
+                                UnitStatus.DELIVERED.code()),
+                        tuple("order.succeeded", null, OrderStatus.PAID.code(), OrderStatus.SUCCEEDED.code()));
+        assertThat(units)
+                .allSatisfy(u -> assertThat(u.submittedAt()).isNotNull())
+                .allSatisfy(u -> assertThat(u.resolvedAt()).isNotNull());
+        assertThat(units)
+                .allSatisfy(u -> assertThat(mockSupplier.submissions(Long.toString(u.unitId())))
+                        .isEqualTo(1));
+    }
+
+    /** The supplier has delivered and must be paid: the order waits, delivered, until the supplier's account can pay. */
+    @Test
+    void a_supplier_account_short_of_money_holds_the_delivered_order_until_it_is_topped_up() {
+        Fixtures.supplierLine(http, 41, "poorsup", "http://127.0.0.1:" + port, true, true, 600, 5);
+        Fixtures.channel(http, "poorch", 100_000_000, 0, 10_000, 41);
+        AccountKey supplier = AcquiringAccounts.supplier("poorsup");
+        long balance = wallet.find(supplier).orElseThrow().balance().value();
+        if (balance > 0) {
+            wallet.apply(
+                    new BalanceChange(supplier, new TradeNo(Unique.id("drain")), ChangeType.DEDUCT, Cents.of(balance)));
+        }
+        String requestNo = Unique.id("poor");
+        assertThat(http.withoutToken()
+                        .get(
+                                "/order/request",
+                                Acquiring.exampleOrder("poorch", requestNo, "41", "rechage_account", "100010000000000"))
+                        .status())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> orders.findByRequest("poorch", requestNo)
+                        .map(o -> orders.units(o.orderId()))
+                        .filter(units -> !units.isEmpty())
+                        .map(units -> units.stream().allMatch(u -> u.status() == UnitStatus.DELIVERED))
+                        .orElse(false));
+        Order held = orders.findByRequest("poorch", requestNo).orElseThrow();
+        assertThat(held.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(wallet.find(supplier).orElseThrow().balance().value()).isZero();
+
+        wallet.apply(new BalanceChange(supplier, new TradeNo(Unique.id("topup")), ChangeType.ADD, Cents.of(1_000_000)));
+        Order finished = acquiring.awaitFinal("poorch", requestNo);
+
+        assertThat(finished.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        long cost = orders.units(finished.orderId()).stream()
+                .mapToLong(u -> u.money().cost())
+                .sum();
+        assertThat(cost).isPositive();
+        assertThat(wallet.find(supplier).orElseThrow().balance().value()).isEqualTo(1_000_000 - cost);
+    }
+
+    /** Accepted while it could pay, then the channel could not: nothing is charged and nothing is submitted. */
+    @Test
+    void an_order_its_channel_can_no_longer_pay_fails_with_its_units_cancelled_and_nothing_submitted() {
+        Fixtures.channel(http, "brokech", 100, 0);
+        long product = jdbc.sql("""
+                        select p.product_id from oms_down_product p join oms_down_shelf s on s.shelf_id = p.shelf_id
+                         where s.channel_no = 'brokech' and p.face = 20000""").query(Long.class).single();
+        String requestNo = Unique.id("broke");
+        Order accepted = orders.createAll(List.of(new Orders.NewOrder(
+                        "brokech",
+                        requestNo,
+                        "hash",
+                        1,
+                        "ZSH",
+                        "*",
+                        "*",
+                        1,
+                        1,
+                        20_000,
+                        19_800,
+                        null,
+                        "100010000000000",
+                        product,
+                        Instant.now().plusSeconds(600))))
+                .getFirst();
+
+        steps.advance(accepted.orderId());
+
+        Order failed = orders.find(accepted.orderId()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
+        List<Unit> units = orders.units(failed.orderId());
+        assertThat(units).hasSize(2).allSatisfy(u -> {
+            assertThat(u.status()).isEqualTo(UnitStatus.CANCELLED);
+            assertThat(mockSupplier.submissions(Long.toString(u.unitId()))).isZero();
+        });
+        assertThat(orders.events(failed.orderId()))
+                .filteredOn(e -> e.type().equals("order.failed"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("the channel could not pay"));
+        assertThat(wallet.find(AcquiringAccounts.channel("brokech"))
+                        .orElseThrow()
+                        .balance()
+                        .value())
+                .isEqualTo(100);
     }
 
     @Test

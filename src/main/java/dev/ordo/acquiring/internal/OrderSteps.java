@@ -47,6 +47,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,21 +125,25 @@ public class OrderSteps {
         if (order == null) {
             return;
         }
-        OrderStatus status = order.status();
-        if (status == OrderStatus.ACCEPTED) {
-            if (!bind(order)) {
-                return;
+        switch (order.status()) {
+            case ACCEPTED -> {
+                Plan plan = bind(order);
+                if (plan != null) {
+                    List<Unit> claimed = payAndClaim(order, plan);
+                    if (claimed != null) {
+                        deliverClaimed(order, claimed);
+                    }
+                }
             }
-            status = OrderStatus.BOUND;
-        }
-        if (status == OrderStatus.BOUND) {
-            if (!pay(order)) {
-                return;
+            case BOUND -> {
+                if (pay(order)) {
+                    deliverAndSettle(order);
+                }
             }
-            status = OrderStatus.PAID;
-        }
-        if (status == OrderStatus.PAID) {
-            deliverAndSettle(order);
+            case PAID -> deliverAndSettle(order);
+            default -> {
+                // final: a repeated job
+            }
         }
     }
 
@@ -147,6 +154,10 @@ public class OrderSteps {
                 deliver(order, unit, HandOn.CARRY_ON);
             }
         }
+        refundFailedAndSettle(order);
+    }
+
+    private void refundFailedAndSettle(Order order) {
         List<Unit> units = orders.units(order.orderId());
         boolean settled = true;
         for (Unit unit : units) {
@@ -157,24 +168,105 @@ public class OrderSteps {
             }
         }
         if (settled) {
-            settle(order, units);
+            settle(order, orders.units(order.orderId()));
+        }
+    }
+
+    /**
+     * Submits the units the order's job has just claimed (see {@link #payAndClaim}). When every unit
+     * is delivered at once — the common case — the units, the supplier's cost, the fees and the
+     * order's end are committed together in one batch; otherwise each answer is applied on its own
+     * and the order carries on as after any other submission.
+     */
+    private void deliverClaimed(Order order, List<Unit> claimed) {
+        List<SupplierAnswer> answers = new ArrayList<>(claimed.size());
+        boolean allDelivered = true;
+        for (Unit unit : claimed) {
+            UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            SupplierAnswer answer = submit(order, unit, supplier);
+            answers.add(answer);
+            allDelivered &= answer.transport() == SupplierAnswer.Transport.ANSWERED
+                    && catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())
+                            == Catalog.SUCCESS;
+        }
+        if (allDelivered && settleDelivered(order, claimed, answers)) {
+            return;
+        }
+        for (int i = 0; i < claimed.size(); i++) {
+            Unit unit = claimed.get(i);
+            UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            SupplierAnswer answer = answers.get(i);
+            tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, HandOn.CARRY_ON));
+        }
+        refundFailedAndSettle(order);
+    }
+
+    /**
+     * Every unit of the order delivered: their transitions, the bookings of {@link #settle} and the
+     * order's end in one wallet batch; false (nothing committed) if a unit had moved meanwhile or an
+     * account refused a booking.
+     */
+    private boolean settleDelivered(Order order, List<Unit> units, List<SupplierAnswer> answers) {
+        OrderMoney money = units.stream().map(Unit::money).reduce(OrderMoney.ZERO, OrderMoney::plus);
+        String reason = units.size() + " of " + units.size() + " units delivered; margin " + money.margin();
+        Runnable stateChange = () -> {
+            for (int i = 0; i < units.size(); i++) {
+                SupplierAnswer answer = answers.get(i);
+                if (!orders.transition(
+                                units.get(i),
+                                UnitStatus.SUBMITTING,
+                                UnitStatus.DELIVERED,
+                                new UnitResult(answer.code(), answer.message()),
+                                "submitted: " + answer.code())
+                        .applied()) {
+                    throw new UnitByUnit("unit " + units.get(i).unitId() + " moved meanwhile");
+                }
+            }
+            finish(order, OrderStatus.SUCCEEDED, money, reason);
+        };
+        List<BalanceChange> bookings = bookings(order, units);
+        try {
+            if (bookings.isEmpty()) {
+                tx.executeWithoutResult(s -> stateChange.run());
+            } else {
+                walletBatches.commitWith(bookings, stateChange).ifPresent(refused -> {
+                    throw new UnitByUnit("booking refused: " + refused.message());
+                });
+            }
+            return true;
+        } catch (UnitByUnit e) {
+            log.debug("order {}: settled unit by unit ({})", order.orderId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** A delivered order that cannot be settled in one batch: it is settled unit by unit instead. */
+    private static final class UnitByUnit extends RuntimeException {
+        UnitByUnit(String why) {
+            super(why, null, false, false);
         }
     }
 
     // ---------------------------------------------------------------- bind
 
-    /** Chooses the supplier (cheapest usable first) and plans the delivery units; true when the order is bound. */
-    private boolean bind(Order order) {
+    /** The delivery units chosen for an order, and why. */
+    private record Plan(List<PlannedUnit> units, String decision) {}
+
+    /**
+     * Chooses the supplier (cheapest usable first) and plans the delivery units; null when the order
+     * cannot be bound (it is failed with the reason).
+     */
+    private Plan bind(Order order) {
         long orderId = order.orderId();
         if (!clock.instant().isBefore(order.overtimeAt())) {
             tx.executeWithoutResult(
                     s -> fail(order, OrderStatus.ACCEPTED, "order overtime before a supplier was chosen"));
-            return false;
+            return null;
         }
         DownProduct product = catalog.downProduct(order.downProductId()).orElse(null);
         if (product == null) {
             tx.executeWithoutResult(s -> fail(order, OrderStatus.ACCEPTED, "the downstream product no longer exists"));
-            return false;
+            return null;
         }
         long pieceFace = product.pieceFace();
         int pieces = order.num() * product.piecesPerProduct();
@@ -192,15 +284,15 @@ public class OrderSteps {
                     order,
                     OrderStatus.ACCEPTED,
                     "no usable supplier for " + pieces + " pieces of " + pieceFace + "; considered " + considered));
-            return false;
+            return null;
         }
         UpProduct up = chosen.get().product();
         String supplierNo = chosen.get().supplier().channelNo();
-        List<PlannedUnit> units = plan(order, product, up, supplierNo, pieces, pieceFace);
+        List<PlannedUnit> units = plan(order, product, up, supplierNo, pieces, pieceFace, orders::nextUnitId);
         String decision = "chose " + supplierNo + " product " + up.productId() + " (cheapest usable, cost_discount "
                 + up.costDiscount().toPlainString() + ", limit_count " + up.limitCount() + "): " + units.size()
                 + " units for " + pieces + " pieces of " + pieceFace + "; considered " + considered;
-        return Boolean.TRUE.equals(tx.execute(s -> orders.bind(orderId, units, decision)));
+        return new Plan(units, decision);
     }
 
     /**
@@ -209,7 +301,13 @@ public class OrderSteps {
      * cost and commission computed per unit.
      */
     static List<PlannedUnit> plan(
-            Order order, DownProduct product, UpProduct up, String supplierNo, int pieces, long pieceFace) {
+            Order order,
+            DownProduct product,
+            UpProduct up,
+            String supplierNo,
+            int pieces,
+            long pieceFace,
+            LongSupplier unitIds) {
         List<Integer> sizes = new ArrayList<>();
         for (int left = pieces; left > 0; left -= up.limitCount()) {
             sizes.add(Math.min(left, up.limitCount()));
@@ -231,12 +329,66 @@ public class OrderSteps {
                     Money.times(face, up.costDiscount()),
                     Money.times(face, up.commissionDiscount()),
                     Money.times(face, up.serviceDiscount()));
-            units.add(new PlannedUnit(sizes.get(i), face, supplierNo, up.productId(), money, null));
+            units.add(
+                    new PlannedUnit(unitIds.getAsLong(), sizes.get(i), face, supplierNo, up.productId(), money, null));
         }
         return units;
     }
 
     // ---------------------------------------------------------------- pay
+
+    /**
+     * Binds the order, charges the channel for every unit and claims the units for their submission,
+     * in one transaction batched with the other orders paying from the same account (see
+     * {@link Orders#bindAndPay}); the claimed units, or null when the order is not paid. A channel
+     * that cannot pay leaves the order bound and failed, its units cancelled.
+     */
+    private List<Unit> payAndClaim(Order order, Plan plan) {
+        long orderId = order.orderId();
+        List<BalanceChange> charges =
+                charges(order, plan.units(), PlannedUnit::unitId, u -> u.money().sale());
+        String paidReason = "charged " + order.amount() + " for " + plan.units().size() + " units";
+        AtomicReference<List<Unit>> claimed = new AtomicReference<>();
+        Runnable stateChange = () -> {
+            List<Unit> units = orders.bindAndPay(orderId, plan.units(), plan.decision(), paidReason);
+            if (units.isEmpty()) {
+                // The order moved on meanwhile (overtime): charge nothing; the job's retry finds it settled.
+                throw new IllegalStateException("order " + orderId + " changed before it was charged");
+            }
+            claimed.set(units);
+        };
+        if (charges.isEmpty()) {
+            tx.executeWithoutResult(s -> stateChange.run());
+            return claimed.get();
+        }
+        Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(charges, stateChange);
+        if (refused.isPresent()) {
+            tx.executeWithoutResult(s -> {
+                if (orders.bind(orderId, plan.units(), plan.decision())) {
+                    cancel(
+                            order,
+                            orders.units(orderId),
+                            "the channel could not pay: " + refused.get().message());
+                }
+            });
+            return null;
+        }
+        return claimed.get();
+    }
+
+    /** The channel's charge for each unit that has a price, keyed by the unit's trade number. */
+    private static <U> List<BalanceChange> charges(
+            Order order, List<U> units, ToLongFunction<U> unitId, ToLongFunction<U> sale) {
+        AccountKey payer = AcquiringAccounts.channel(order.channelNo());
+        return units.stream()
+                .filter(u -> sale.applyAsLong(u) > 0)
+                .map(u -> new BalanceChange(
+                        payer,
+                        new TradeNo(unitTrade(unitId.applyAsLong(u))),
+                        ChangeType.DEDUCT,
+                        Cents.of(sale.applyAsLong(u))))
+                .toList();
+    }
 
     /**
      * Charges the channel for every unit, all or nothing, in a batch with the other orders paying
@@ -249,15 +401,8 @@ public class OrderSteps {
             tx.executeWithoutResult(s -> cancel(order, units, "order overtime before payment"));
             return false;
         }
-        AccountKey payer = AcquiringAccounts.channel(order.channelNo());
-        List<BalanceChange> charges = units.stream()
-                .filter(u -> u.money().sale() > 0)
-                .map(u -> new BalanceChange(
-                        payer,
-                        new TradeNo(unitTrade(u.unitId())),
-                        ChangeType.DEDUCT,
-                        Cents.of(u.money().sale())))
-                .toList();
+        List<BalanceChange> charges =
+                charges(order, units, Unit::unitId, u -> u.money().sale());
         if (charges.isEmpty()) {
             tx.executeWithoutResult(s -> paid(order, units));
             return true;
@@ -348,7 +493,13 @@ public class OrderSteps {
                 return;
             }
         }
-        SupplierAnswer answer = suppliers
+        SupplierAnswer answer = submit(order, unit, supplier);
+        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
+    }
+
+    /** The one submission of a unit claimed (SUBMITTING) by the caller. */
+    private SupplierAnswer submit(Order order, Unit unit, UpChannel supplier) {
+        return suppliers
                 .adapter(supplier.protocol())
                 .submit(
                         endpoint(supplier),
@@ -361,7 +512,6 @@ public class OrderSteps {
                                 order.carrierNo(),
                                 order.provinceNo(),
                                 order.cityNo()));
-        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
     }
 
     private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {
@@ -574,6 +724,25 @@ public class OrderSteps {
                 ? OrderStatus.FAILED
                 : (delivered.size() == units.size() ? OrderStatus.SUCCEEDED : OrderStatus.PARTLY_SUCCEEDED);
         String reason = delivered.size() + " of " + units.size() + " units delivered; margin " + money.margin();
+        List<BalanceChange> bookings = bookings(order, delivered);
+        if (bookings.isEmpty()) {
+            tx.executeWithoutResult(s -> finish(order, outcome, money, reason));
+            return;
+        }
+        walletBatches
+                .commitWith(bookings, () -> finish(order, outcome, money, reason))
+                .ifPresent(refused -> {
+                    // The supplier has delivered and must be paid: retry until an operator tops the account up.
+                    throw new IllegalStateException(
+                            "upstream booking of order " + order.orderId() + " refused: " + refused.message());
+                });
+    }
+
+    /**
+     * For each delivered unit: the supplier's cost, its commission and service fee, the channel's
+     * commission and fees, keyed by the unit's trade number.
+     */
+    private static List<BalanceChange> bookings(Order order, List<Unit> delivered) {
         List<BalanceChange> bookings = new ArrayList<>();
         for (Unit u : delivered) {
             TradeNo trade = new TradeNo(unitTrade(u.unitId()));
@@ -600,17 +769,7 @@ public class OrderSteps {
                     ChangeType.ADD,
                     m.paymentFee());
         }
-        if (bookings.isEmpty()) {
-            tx.executeWithoutResult(s -> finish(order, outcome, money, reason));
-            return;
-        }
-        walletBatches
-                .commitWith(bookings, () -> finish(order, outcome, money, reason))
-                .ifPresent(refused -> {
-                    // The supplier has delivered and must be paid: retry until an operator tops the account up.
-                    throw new IllegalStateException(
-                            "upstream booking of order " + order.orderId() + " refused: " + refused.message());
-                });
+        return bookings;
     }
 
     private static void book(

@@ -31,6 +31,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Orders, units and order events in explicit SQL; every status change is conditional and checked. */
 @Repository
@@ -191,6 +193,11 @@ class JdbcOrders implements Orders {
     }
 
     @Override
+    public long nextUnitId() {
+        return ids.next("oms_order_unit");
+    }
+
+    @Override
     public boolean bind(long orderId, List<PlannedUnit> units, String decision) {
         int moved = jdbc.sql("""
                         update oms_order set status = :to, open_units = :units, version = version + 1
@@ -203,19 +210,60 @@ class JdbcOrders implements Orders {
         if (moved != 1) {
             return false;
         }
-        List<Object[]> rows = new ArrayList<>();
+        Instant now = clock.instant();
+        insertUnits(orderId, units, UnitStatus.PLANNED, null);
+        event(orderId, null, null, "order.bound", OrderStatus.ACCEPTED.code(), OrderStatus.BOUND.code(), decision, now);
+        return true;
+    }
+
+    @Override
+    public List<Unit> bindAndPay(long orderId, List<PlannedUnit> units, String decision, String paidReason) {
+        int moved = jdbc.sql("""
+                        update oms_order set status = :to, open_units = :units, version = version + 1
+                        where order_id = :id and status = :from""")
+                .param("to", OrderStatus.PAID.code())
+                .param("units", units.size())
+                .param("id", orderId)
+                .param("from", OrderStatus.ACCEPTED.code())
+                .update();
+        if (moved != 1) {
+            return List.of();
+        }
+        // Stored with millisecond precision: the units answered are the units as read back later.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Unit> claimed = insertUnits(orderId, units, UnitStatus.SUBMITTING, now);
+        event(orderId, null, null, "order.bound", OrderStatus.ACCEPTED.code(), OrderStatus.BOUND.code(), decision, now);
+        event(orderId, null, null, "order.paid", OrderStatus.BOUND.code(), OrderStatus.PAID.code(), paidReason, now);
+        for (Unit unit : claimed) {
+            event(
+                    orderId,
+                    unit.unitId(),
+                    null,
+                    "unit.paid",
+                    UnitStatus.PLANNED.code(),
+                    UnitStatus.PAID.code(),
+                    "paid with the order",
+                    now);
+        }
+        return claimed;
+    }
+
+    /** Inserts the units in one batched statement; {@code submittedAt} with {@link UnitStatus#SUBMITTING}. */
+    private List<Unit> insertUnits(long orderId, List<PlannedUnit> units, UnitStatus status, Instant submittedAt) {
+        List<Object[]> rows = new ArrayList<>(units.size());
+        List<Unit> stored = new ArrayList<>(units.size());
         int seq = 1;
         for (PlannedUnit u : units) {
             OrderMoney m = u.money();
             rows.add(new Object[] {
-                ids.next("oms_order_unit"),
+                u.unitId(),
                 orderId,
-                seq++,
+                seq,
                 u.pieces(),
                 u.face(),
                 u.upChannelNo(),
                 u.upProductId(),
-                UnitStatus.PLANNED.code(),
+                status.code(),
                 m.sale(),
                 m.commission(),
                 m.serviceFee(),
@@ -223,24 +271,33 @@ class JdbcOrders implements Orders {
                 m.cost(),
                 m.upCommission(),
                 m.upServiceFee(),
-                SqlTime.utc(u.deliveryDeadline())
+                SqlTime.utc(u.deliveryDeadline()),
+                SqlTime.utc(submittedAt)
             });
+            stored.add(new Unit(
+                    u.unitId(),
+                    orderId,
+                    seq++,
+                    u.pieces(),
+                    u.face(),
+                    u.upChannelNo(),
+                    u.upProductId(),
+                    status,
+                    m,
+                    u.deliveryDeadline(),
+                    submittedAt,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0));
         }
         template.batchUpdate("""
                         insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,
                             status, sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee,
-                            delivery_deadline, version)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", rows);
-        event(
-                orderId,
-                null,
-                null,
-                "order.bound",
-                OrderStatus.ACCEPTED.code(),
-                OrderStatus.BOUND.code(),
-                decision,
-                clock.instant());
-        return true;
+                            delivery_deadline, submitted_at, version)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", rows);
+        return stored;
     }
 
     @Override
@@ -345,6 +402,7 @@ class JdbcOrders implements Orders {
 
     @Override
     public List<OrderEvent> events(long orderId) {
+        flushEvents();
         return jdbc.sql("select * from oms_order_event where order_id = :id order by created_at, event_id")
                 .param("id", orderId)
                 .query(JdbcOrders::event)
@@ -393,6 +451,11 @@ class JdbcOrders implements Orders {
                 to_status, reason, created_at, published_at)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /**
+     * Records an event. Inside a transaction the rows are kept and inserted in one batched statement
+     * just before it commits (or before the transaction reads its order's events): a step that moves
+     * an order and its units writes its history in one round trip.
+     */
     void event(
             long orderId,
             Long unitId,
@@ -402,8 +465,64 @@ class JdbcOrders implements Orders {
             Integer to,
             String reason,
             Instant at) {
-        template.update(INSERT_EVENT, eventRow(orderId, unitId, refundId, type, from, to, reason, at));
+        Object[] row = eventRow(orderId, unitId, refundId, type, from, to, reason, at);
+        PendingEvents pending = pendingEvents();
+        if (pending == null) {
+            template.update(INSERT_EVENT, row);
+        } else {
+            pending.rows.add(row);
+        }
         logEvent(orderId, unitId, type, reason);
+    }
+
+    /** The events of the current transaction not yet inserted; null outside a transaction. */
+    private PendingEvents pendingEvents() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()
+                || !TransactionSynchronizationManager.isSynchronizationActive()) {
+            return null;
+        }
+        for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
+            if (s instanceof PendingEvents pending && pending.owner == this) {
+                return pending;
+            }
+        }
+        PendingEvents pending = new PendingEvents(this);
+        TransactionSynchronizationManager.registerSynchronization(pending);
+        return pending;
+    }
+
+    private void flushEvents() {
+        PendingEvents pending = pendingEvents();
+        if (pending != null) {
+            pending.flush();
+        }
+    }
+
+    /**
+     * Kept with the transaction's synchronizations, so that a transaction suspended for another
+     * (REQUIRES_NEW) keeps its own.
+     */
+    private static final class PendingEvents implements TransactionSynchronization {
+        private final JdbcOrders owner;
+        private final List<Object[]> rows = new ArrayList<>();
+
+        PendingEvents(JdbcOrders owner) {
+            this.owner = owner;
+        }
+
+        /** Also run when the transaction is flushed ({@code TransactionStatus.flush()}). */
+        @Override
+        public void flush() {
+            if (!rows.isEmpty()) {
+                owner.template.batchUpdate(INSERT_EVENT, rows);
+                rows.clear();
+            }
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            flush();
+        }
     }
 
     private Object[] eventRow(

@@ -11,6 +11,7 @@ import dev.ordo.order.Orders.PlannedUnit;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** SPEC A3's delivery split: pieces of split_order_face, units of at most the supplier's limit_count, money allocated. */
@@ -86,7 +87,8 @@ class PlanTest {
     @Test
     void the_seeds_example_becomes_two_units_of_face_100() {
         DownProduct product = product(20_000, true, 10_000);
-        List<PlannedUnit> units = OrderSteps.plan(order(1, 20_000, 19_800), product, up(10_000, 1), "ycup", 2, 10_000);
+        List<PlannedUnit> units = OrderSteps.plan(
+                order(1, 20_000, 19_800), product, up(10_000, 1), "ycup", 2, 10_000, new AtomicLong()::incrementAndGet);
         assertThat(units).hasSize(2).allSatisfy(u -> {
             assertThat(u.face()).isEqualTo(10_000);
             assertThat(u.pieces()).isEqualTo(1);
@@ -100,8 +102,14 @@ class PlanTest {
     void pieces_are_grouped_by_the_suppliers_limit_and_the_money_adds_up_exactly() {
         // 3 products of 500, split into 100s: 15 pieces; the supplier takes 4 at once: 4 + 4 + 4 + 3.
         Order order = order(3, 50_000, 148_500);
-        List<PlannedUnit> units =
-                OrderSteps.plan(order, product(50_000, true, 10_000), up(10_000, 4), "ycup", 15, 10_000);
+        List<PlannedUnit> units = OrderSteps.plan(
+                order,
+                product(50_000, true, 10_000),
+                up(10_000, 4),
+                "ycup",
+                15,
+                10_000,
+                new AtomicLong()::incrementAndGet);
         assertThat(units).extracting(PlannedUnit::pieces).containsExactly(4, 4, 4, 3);
         assertThat(units.stream().mapToLong(u -> u.money().sale()).sum()).isEqualTo(148_500);
         assertThat(units.stream().mapToLong(u -> u.money().commission()).sum()).isEqualTo(300);
