@@ -94,6 +94,16 @@ public interface Orders {
      */
     UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason);
 
+    /**
+     * Moves units of one order that are all in {@code from} to {@code to}, each with its answer
+     * ({@code results}, in the order of {@code units}): one statement per distinct answer, and the
+     * final ones counted off the order in one more.
+     *
+     * @return how many moved; when fewer than all, some had moved meanwhile and the caller must roll
+     *     its transaction back
+     */
+    int transitionAll(List<Unit> units, UnitStatus from, UnitStatus to, List<UnitResult> results, String reason);
+
     /** @param openUnits units of the order still open after this one, or -1 if it did not become final */
     record UnitTransition(boolean applied, int openUnits) {
 

@@ -209,18 +209,14 @@ public class OrderSteps {
     private boolean settleDelivered(Order order, List<Unit> units, List<SupplierAnswer> answers) {
         OrderMoney money = units.stream().map(Unit::money).reduce(OrderMoney.ZERO, OrderMoney::plus);
         String reason = units.size() + " of " + units.size() + " units delivered; margin " + money.margin();
+        List<UnitResult> results =
+                answers.stream().map(a -> new UnitResult(a.code(), a.message())).toList();
+        String how =
+                answers.stream().map(a -> "submitted: " + a.code()).distinct().collect(Collectors.joining(", "));
         Runnable stateChange = () -> {
-            for (int i = 0; i < units.size(); i++) {
-                SupplierAnswer answer = answers.get(i);
-                if (!orders.transition(
-                                units.get(i),
-                                UnitStatus.SUBMITTING,
-                                UnitStatus.DELIVERED,
-                                new UnitResult(answer.code(), answer.message()),
-                                "submitted: " + answer.code())
-                        .applied()) {
-                    throw new UnitByUnit("unit " + units.get(i).unitId() + " moved meanwhile");
-                }
+            if (orders.transitionAll(units, UnitStatus.SUBMITTING, UnitStatus.DELIVERED, results, how)
+                    != units.size()) {
+                throw new UnitByUnit("a unit of order " + order.orderId() + " moved meanwhile");
             }
             finish(order, OrderStatus.SUCCEEDED, money, reason);
         };

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -346,53 +347,95 @@ class JdbcOrders implements Orders {
 
     @Override
     public UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
-        long unitId = unit.unitId();
-        long orderId = unit.orderId();
+        Moved moved = move(List.of(unit), from, to, List.of(result), reason, true);
+        return moved.units() == 1 ? new UnitTransition(true, moved.openUnits()) : UnitTransition.NOT_APPLIED;
+    }
+
+    @Override
+    public int transitionAll(
+            List<Unit> units, UnitStatus from, UnitStatus to, List<UnitResult> results, String reason) {
+        return move(units, from, to, results, reason, false).units();
+    }
+
+    /** @param openUnits the order's open units after the move if asked for and the units became final, else -1 */
+    private record Moved(int units, int openUnits) {}
+
+    private Moved move(
+            List<Unit> units,
+            UnitStatus from,
+            UnitStatus to,
+            List<UnitResult> results,
+            String reason,
+            boolean wantOpenUnits) {
         check(from.canBecome(to), "unit", from, to);
+        if (units.isEmpty()) {
+            return new Moved(0, -1);
+        }
+        long orderId = units.getFirst().orderId();
         Instant now = clock.instant();
+        Map<UnitResult, List<Long>> byResult = new LinkedHashMap<>();
+        for (int i = 0; i < units.size(); i++) {
+            Unit unit = units.get(i);
+            if (unit.orderId() != orderId) {
+                throw new IllegalArgumentException("units of more than one order");
+            }
+            byResult.computeIfAbsent(results.get(i), r -> new ArrayList<>()).add(unit.unitId());
+        }
         String timestamps = to == UnitStatus.SUBMITTING
                 ? ", submitted_at = :now"
                 : (to == UnitStatus.DELIVERED || to == UnitStatus.FAILED ? ", resolved_at = :now" : "");
-        String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
-        var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps + answer
-                        + " where unit_id = :id and status = :from")
-                .param("to", to.code())
-                .param("id", unitId)
-                .param("from", from.code());
-        if (!timestamps.isEmpty()) {
-            statement = statement.param("now", SqlTime.utc(now));
+        int moved = 0;
+        for (Map.Entry<UnitResult, List<Long>> group : byResult.entrySet()) {
+            UnitResult result = group.getKey();
+            String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
+            var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps
+                            + answer + " where unit_id in (:ids) and status = :from")
+                    .param("to", to.code())
+                    .param("ids", group.getValue())
+                    .param("from", from.code());
+            if (!timestamps.isEmpty()) {
+                statement = statement.param("now", SqlTime.utc(now));
+            }
+            if (!answer.isEmpty()) {
+                statement = statement
+                        .param("code", truncate(result.resultCode(), 32))
+                        .param("msg", truncate(result.resultMsg(), 256));
+            }
+            moved += statement.update();
         }
-        if (!answer.isEmpty()) {
-            statement = statement
-                    .param("code", truncate(result.resultCode(), 32))
-                    .param("msg", truncate(result.resultMsg(), 256));
-        }
-        if (statement.update() != 1) {
-            return UnitTransition.NOT_APPLIED;
+        if (moved != units.size()) {
+            return new Moved(moved, -1);
         }
         if (to != UnitStatus.SUBMITTING) {
-            event(orderId, unitId, null, "unit." + name(to), from.code(), to.code(), reason, now);
+            for (Unit unit : units) {
+                event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), reason, now);
+            }
         }
         if (!to.isFinal()) {
-            return new UnitTransition(true, -1);
+            return new Moved(moved, -1);
         }
-        // Counted off under the order row's lock: exactly one unit sees the count reach zero.
+        // Counted off under the order row's lock: exactly one transition sees the count reach zero.
         String countOff =
-                "update oms_order set open_units = open_units - 1, version = version + 1 where order_id = :id";
-        if (updateReturning) {
-            return new UnitTransition(
-                    true,
+                "update oms_order set open_units = open_units - :n, version = version + 1 where order_id = :id";
+        if (wantOpenUnits && updateReturning) {
+            return new Moved(
+                    moved,
                     jdbc.sql(countOff + " returning open_units")
+                            .param("n", units.size())
                             .param("id", orderId)
                             .query(Integer.class)
                             .single());
         }
-        jdbc.sql(countOff).param("id", orderId).update();
-        int open = jdbc.sql("select open_units from oms_order where order_id = :id")
-                .param("id", orderId)
-                .query(Integer.class)
-                .single();
-        return new UnitTransition(true, open);
+        jdbc.sql(countOff).param("n", units.size()).param("id", orderId).update();
+        if (!wantOpenUnits) {
+            return new Moved(moved, -1);
+        }
+        return new Moved(
+                moved,
+                jdbc.sql("select open_units from oms_order where order_id = :id")
+                        .param("id", orderId)
+                        .query(Integer.class)
+                        .single());
     }
 
     @Override
