@@ -268,8 +268,8 @@ class OrderFlowTest {
     /** The supplier has delivered and must be paid: the order waits, delivered, until the supplier's account can pay. */
     @Test
     void a_supplier_account_short_of_money_holds_the_delivered_order_until_it_is_topped_up() {
-        Fixtures.supplierLine(http, 41, "poorsup", "http://127.0.0.1:" + port, true, true, 600, 5);
-        Fixtures.channel(http, "poorch", 100_000_000, 0, 10_000, 41);
+        Fixtures.supplierLine(http, 42, "poorsup", "http://127.0.0.1:" + port, true, true, 600, 5);
+        Fixtures.channel(http, "poorch", 100_000_000, 0, 10_000, 42);
         AccountKey supplier = AcquiringAccounts.supplier("poorsup");
         long balance = wallet.find(supplier).orElseThrow().balance().value();
         if (balance > 0) {
@@ -280,7 +280,7 @@ class OrderFlowTest {
         assertThat(http.withoutToken()
                         .get(
                                 "/order/request",
-                                Acquiring.exampleOrder("poorch", requestNo, "41", "rechage_account", "100010000000000"))
+                                Acquiring.exampleOrder("poorch", requestNo, "42", "rechage_account", "100010000000000"))
                         .status())
                 .isEqualTo(200);
 
