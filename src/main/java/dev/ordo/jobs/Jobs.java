@@ -2,6 +2,7 @@ package dev.ordo.jobs;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Enqueues durable jobs. Inside a transaction the job is written in that transaction: it exists if
@@ -24,4 +25,10 @@ public interface Jobs {
 
     /** Runs the recurring job with this name now instead of at its next time; false if unknown or running. */
     boolean runRecurringNow(String name);
+
+    /**
+     * Since when the queue's longest-waiting job has been due without a worker taking it, on any
+     * node; empty when none waits. One probe of the job table's due index.
+     */
+    Optional<Instant> oldestWaiting(JobQueue<?> queue);
 }

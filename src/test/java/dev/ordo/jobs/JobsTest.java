@@ -105,6 +105,28 @@ class JobsTest {
                 .orElse(null);
     }
 
+    /** A queue no node serves: its jobs stay due, as a queue's backlog does when its workers cannot keep up. */
+    private static final JobQueue<String> UNSERVED = JobQueue.of("test:unserved", String.class);
+
+    @Test
+    void the_oldest_waiting_job_of_a_queue_is_found_and_jobs_not_yet_due_do_not_count() {
+        Instant now = Instant.now();
+        String prefix = Unique.id("waiting");
+        jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
+        assertThat(jobs.oldestWaiting(UNSERVED)).isEmpty();
+
+        jobs.enqueue(UNSERVED, prefix + "-later", "x", now.plusSeconds(3600));
+        assertThat(jobs.oldestWaiting(UNSERVED)).as("not due yet").isEmpty();
+        jobs.enqueue(UNSERVED, prefix + "-30", "x", now.minusSeconds(30));
+        jobs.enqueue(UNSERVED, prefix + "-90", "x", now.minusSeconds(90));
+        jobs.enqueue(UNSERVED, prefix + "-10", "x", now.minusSeconds(10));
+
+        assertThat(jobs.oldestWaiting(UNSERVED))
+                .hasValueSatisfying(since ->
+                        assertThat(Duration.between(since, now).toMillis()).isBetween(89_000L, 91_000L));
+        jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
+    }
+
     @Test
     void a_delayed_job_does_not_run_before_its_time() {
         String key = Unique.id("delayed");

@@ -62,6 +62,7 @@ public class AcceptOrder implements DisposableBean {
     private final Wallet wallet;
     private final Jobs jobs;
     private final Notifications notifications;
+    private final OrderBacklog backlog;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final GroupCommit<Candidate, Accepted> intake;
@@ -72,6 +73,7 @@ public class AcceptOrder implements DisposableBean {
             Wallet wallet,
             Jobs jobs,
             Notifications notifications,
+            OrderBacklog backlog,
             TransactionTemplate tx,
             Clock clock,
             MeterRegistry meters,
@@ -83,6 +85,7 @@ public class AcceptOrder implements DisposableBean {
         this.wallet = wallet;
         this.jobs = jobs;
         this.notifications = notifications;
+        this.backlog = backlog;
         this.tx = tx;
         this.clock = clock;
         int laneCount = lanes > 0 ? lanes : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -189,6 +192,7 @@ public class AcceptOrder implements DisposableBean {
             Map<String, Optional<Account>> payers = new HashMap<>();
             List<Supplier<Outcome<Accepted>>> answers = new ArrayList<>(candidates.size());
             Map<RequestKey, Order> created = new HashMap<>();
+            OrdoException busy = backlog.refusal();
             for (Candidate c : candidates) {
                 Order earlier = existing.get(c.key());
                 if (earlier != null) {
@@ -198,6 +202,8 @@ public class AcceptOrder implements DisposableBean {
                     answers.add(() -> repeat(created.get(c.key()), c));
                 } else if (c.refusal() != null) {
                     answers.add(() -> Outcome.failed(c.refusal()));
+                } else if (busy != null) {
+                    answers.add(() -> Outcome.failed(busy));
                 } else {
                     String channelNo = c.key().channelNo();
                     Optional<Account> payer =

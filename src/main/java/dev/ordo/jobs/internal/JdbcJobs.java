@@ -6,13 +6,18 @@ import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -24,11 +29,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 final class JdbcJobs implements Jobs {
 
     private final SchedulerClient client;
+    private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Map<String, Runnable> wakeUps = new ConcurrentHashMap<>();
 
-    JdbcJobs(SchedulerClient client, Clock clock) {
+    JdbcJobs(SchedulerClient client, JdbcTemplate jdbc, Clock clock) {
         this.client = client;
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -80,6 +87,20 @@ final class JdbcJobs implements Jobs {
             afterCommit(name, this::wakeUp);
         }
         return rescheduled;
+    }
+
+    @Override
+    public Optional<Instant> oldestWaiting(JobQueue<?> queue) {
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        Timestamp oldest = jdbc.query(
+                "select min(execution_time) from scheduled_tasks where task_name = ? and picked = ? and execution_time <= ?",
+                ps -> {
+                    ps.setString(1, queue.name());
+                    ps.setBoolean(2, false);
+                    ps.setTimestamp(3, Timestamp.from(clock.instant()), utc);
+                },
+                rs -> rs.next() ? rs.getTimestamp(1, utc) : null);
+        return Optional.ofNullable(oldest).map(Timestamp::toInstant);
     }
 
     private void wakeUp(String queueOrTask) {

@@ -39,12 +39,12 @@ class JobsConfiguration {
     }
 
     @Bean
-    JdbcJobs jobs(Dialect dialect, JsonTaskSerializer serializer, Clock clock) {
+    JdbcJobs jobs(DataSource dataSource, Dialect dialect, JsonTaskSerializer serializer, Clock clock) {
         SchedulerClient client = SchedulerClient.Builder.create(jobsDataSource)
                 .serializer(serializer)
                 .jdbcCustomization(JobEngine.baseCustomization(dialect))
                 .build();
-        return new JdbcJobs(client, clock);
+        return new JdbcJobs(client, new JdbcTemplate(dataSource), clock);
     }
 
     @Bean
