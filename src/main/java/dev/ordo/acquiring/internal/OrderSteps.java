@@ -62,8 +62,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * together with the money it moves.
  *
  * <p>The order's job ({@link #advance}) carries an order through every step that can run at once —
- * bind, pay, the delivery of each unit, the refund of units that failed, up_pay — one transaction
- * per step. Its job stays claimed until it returns, so if the node dies another node runs it again
+ * bind, pay, the delivery of each unit, the refund of units that failed, up_pay. An accepted order
+ * is bound, paid and claimed in one transaction ({@link #payAndClaim}); when its supplier delivers
+ * every unit at once, the answers, the bookings and the finish are a second one
+ * ({@link #settleDelivered}); otherwise each step is a transaction of its own. Its job stays
+ * claimed until it returns, so if the node dies another node runs it again
  * and it carries on from the state the order is in. Where a step must wait (an unknown result to
  * query, a supplier that could not be reached) or is started from outside (a callback, an operator,
  * the overtime timer), it hands over to that step's queue: {@link HandOn#ENQUEUE} enqueues the next
