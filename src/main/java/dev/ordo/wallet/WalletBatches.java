@@ -19,7 +19,8 @@ import java.util.Optional;
 public interface WalletBatches {
 
     /**
-     * @param changes     applied all or none, after {@code stateChange}
+     * @param changes     applied all or none, after {@code stateChange}; none: the state change
+     *                    alone commits, in a transaction of its own
      * @param stateChange runs in the batch's transaction before the changes; must be idempotent
      *                    (it may run again when a batch is retried)
      * @return empty when the state change and every change committed; otherwise the first refusal

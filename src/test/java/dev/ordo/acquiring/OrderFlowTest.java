@@ -34,7 +34,6 @@ import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -313,22 +312,7 @@ class OrderFlowTest {
                         select p.product_id from oms_down_product p join oms_down_shelf s on s.shelf_id = p.shelf_id
                          where s.channel_no = 'brokech' and p.face = 20000""").query(Long.class).single();
         String requestNo = Unique.id("broke");
-        Order accepted = orders.createAll(List.of(new Orders.NewOrder(
-                        "brokech",
-                        requestNo,
-                        "hash",
-                        1,
-                        "ZSH",
-                        "*",
-                        "*",
-                        1,
-                        1,
-                        20_000,
-                        19_800,
-                        null,
-                        "100010000000000",
-                        product,
-                        Instant.now().plusSeconds(600))))
+        Order accepted = orders.createAll(List.of(Acquiring.exampleNewOrder("brokech", requestNo, product)))
                 .getFirst();
 
         steps.advance(accepted.orderId());

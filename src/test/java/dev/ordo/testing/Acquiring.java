@@ -8,6 +8,7 @@ import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.testing.Http.Response;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -134,5 +135,28 @@ public final class Acquiring {
 
     public static boolean successful(OrderStatus status) {
         return status == OrderStatus.SUCCEEDED || status == OrderStatus.PARTLY_SUCCEEDED;
+    }
+
+    /**
+     * The seed's example order (face 200 for 198, recharge account ending in 0) as the intake would
+     * store it, for a test that drives the flow's steps itself.
+     */
+    public static Orders.NewOrder exampleNewOrder(String channelNo, String requestNo, long downProductId) {
+        return new Orders.NewOrder(
+                channelNo,
+                requestNo,
+                "hash",
+                1,
+                "ZSH",
+                "*",
+                "*",
+                1,
+                1,
+                20_000,
+                19_800,
+                null,
+                "100010000000000",
+                downProductId,
+                Instant.now().plusSeconds(600));
     }
 }

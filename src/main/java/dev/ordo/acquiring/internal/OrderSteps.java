@@ -182,10 +182,12 @@ public class OrderSteps {
      * and the order carries on as after any other submission.
      */
     private void deliverClaimed(Order order, List<Unit> claimed) {
+        List<UpChannel> suppliersOf = new ArrayList<>(claimed.size());
         List<SupplierAnswer> answers = new ArrayList<>(claimed.size());
         boolean allDelivered = true;
         for (Unit unit : claimed) {
             UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            suppliersOf.add(supplier);
             SupplierAnswer answer = submit(order, unit, supplier);
             answers.add(answer);
             allDelivered &= answer.transport() == SupplierAnswer.Transport.ANSWERED
@@ -197,7 +199,7 @@ public class OrderSteps {
         }
         for (int i = 0; i < claimed.size(); i++) {
             Unit unit = claimed.get(i);
-            UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            UpChannel supplier = suppliersOf.get(i);
             SupplierAnswer answer = answers.get(i);
             tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, HandOn.CARRY_ON));
         }
@@ -223,15 +225,10 @@ public class OrderSteps {
             }
             finish(order, OrderStatus.SUCCEEDED, money, reason);
         };
-        List<BalanceChange> bookings = bookings(order, units);
         try {
-            if (bookings.isEmpty()) {
-                tx.executeWithoutResult(s -> stateChange.run());
-            } else {
-                walletBatches.commitWith(bookings, stateChange).ifPresent(refused -> {
-                    throw new UnitByUnit("booking refused: " + refused.message());
-                });
-            }
+            walletBatches.commitWith(bookings(order, units), stateChange).ifPresent(refused -> {
+                throw new UnitByUnit("booking refused: " + refused.message());
+            });
             return true;
         } catch (UnitByUnit e) {
             log.debug("order {}: settled unit by unit ({})", order.orderId(), e.getMessage());
@@ -356,10 +353,6 @@ public class OrderSteps {
             }
             claimed.set(units);
         };
-        if (charges.isEmpty()) {
-            tx.executeWithoutResult(s -> stateChange.run());
-            return claimed.get();
-        }
         Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(charges, stateChange);
         if (refused.isPresent()) {
             tx.executeWithoutResult(s -> {
@@ -402,10 +395,6 @@ public class OrderSteps {
         }
         List<BalanceChange> charges =
                 charges(order, units, Unit::unitId, u -> u.money().sale());
-        if (charges.isEmpty()) {
-            tx.executeWithoutResult(s -> paid(order, units));
-            return true;
-        }
         Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(charges, () -> paid(order, units));
         refused.ifPresent(
                 r -> tx.executeWithoutResult(s -> cancel(order, units, "the channel could not pay: " + r.message())));
@@ -723,13 +712,8 @@ public class OrderSteps {
                 ? OrderStatus.FAILED
                 : (delivered.size() == units.size() ? OrderStatus.SUCCEEDED : OrderStatus.PARTLY_SUCCEEDED);
         String reason = delivered.size() + " of " + units.size() + " units delivered; margin " + money.margin();
-        List<BalanceChange> bookings = bookings(order, delivered);
-        if (bookings.isEmpty()) {
-            tx.executeWithoutResult(s -> finish(order, outcome, money, reason));
-            return;
-        }
         walletBatches
-                .commitWith(bookings, () -> finish(order, outcome, money, reason))
+                .commitWith(bookings(order, delivered), () -> finish(order, outcome, money, reason))
                 .ifPresent(refused -> {
                     // The supplier has delivered and must be paid: retry until an operator tops the account up.
                     throw new IllegalStateException(

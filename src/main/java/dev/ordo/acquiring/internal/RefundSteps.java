@@ -310,10 +310,6 @@ public class RefundSteps {
                 jobs.enqueue(AcquiringQueues.REFUND_UP_PAY, "r" + refundId, new RefundRef(refundId));
             }
         };
-        if (changes.isEmpty()) {
-            tx.executeWithoutResult(s -> moveOn.run());
-            return;
-        }
         walletBatches.commitWith(changes, moveOn).ifPresent(r -> {
             throw new IllegalStateException("refund " + refundId + " refused by the wallet: " + r.message());
         });
@@ -371,10 +367,6 @@ public class RefundSteps {
                 notifyChannel(refund, outcome);
             }
         };
-        if (changes.isEmpty()) {
-            tx.executeWithoutResult(s -> finish.run());
-            return;
-        }
         walletBatches.commitWith(changes, finish).ifPresent(r -> {
             throw new IllegalStateException("supplier reversal of refund " + refundId + " refused: " + r.message());
         });

@@ -74,30 +74,7 @@ class JdbcOrders implements Orders {
         List<Object[]> events = new ArrayList<>(news.size());
         for (NewOrder o : news) {
             long orderId = ids.next("oms_order");
-            Instant overtime = o.overtimeAt().truncatedTo(ChronoUnit.MILLIS);
-            rows.add(new Object[] {
-                orderId,
-                o.channelNo(),
-                o.requestNo(),
-                o.requestHash(),
-                o.lineId(),
-                o.carrierNo(),
-                o.provinceNo(),
-                o.cityNo(),
-                o.invoiceType(),
-                o.num(),
-                o.face(),
-                o.amount(),
-                o.notifyUrl(),
-                o.rechargeAccount(),
-                o.downProductId(),
-                OrderStatus.ACCEPTED.code(),
-                SqlTime.utc(overtime),
-                SqlTime.utc(overtime),
-                SqlTime.utc(now)
-            });
-            events.add(eventRow(orderId, null, null, "order.accepted", null, OrderStatus.ACCEPTED.code(), null, now));
-            created.add(new Order(
+            Order order = new Order(
                     orderId,
                     o.channelNo(),
                     o.requestNo(),
@@ -117,11 +94,34 @@ class JdbcOrders implements Orders {
                     o.downProductId(),
                     OrderStatus.ACCEPTED,
                     0,
-                    overtime,
+                    o.overtimeAt().truncatedTo(ChronoUnit.MILLIS),
                     now,
                     null,
                     OrderMoney.ZERO,
-                    0));
+                    0);
+            created.add(order);
+            rows.add(new Object[] {
+                order.orderId(),
+                order.channelNo(),
+                order.requestNo(),
+                order.requestHash(),
+                order.lineId(),
+                order.carrierNo(),
+                order.provinceNo(),
+                order.cityNo(),
+                order.invoiceType(),
+                order.num(),
+                order.face(),
+                order.amount(),
+                order.notifyUrl(),
+                order.rechargeAccount(),
+                order.downProductId(),
+                order.status().code(),
+                SqlTime.utc(order.overtimeAt()),
+                SqlTime.utc(order.overtimeAt()),
+                SqlTime.utc(now)
+            });
+            events.add(eventRow(orderId, null, null, "order.accepted", null, OrderStatus.ACCEPTED.code(), null, now));
         }
         template.batchUpdate("""
                         insert into oms_order (order_id, channel_no, request_no, request_hash, parent_order_id, is_parent,
@@ -200,15 +200,7 @@ class JdbcOrders implements Orders {
 
     @Override
     public boolean bind(long orderId, List<PlannedUnit> units, String decision) {
-        int moved = jdbc.sql("""
-                        update oms_order set status = :to, open_units = :units, version = version + 1
-                        where order_id = :id and status = :from""")
-                .param("to", OrderStatus.BOUND.code())
-                .param("units", units.size())
-                .param("id", orderId)
-                .param("from", OrderStatus.ACCEPTED.code())
-                .update();
-        if (moved != 1) {
+        if (!moveAccepted(orderId, OrderStatus.BOUND, units.size())) {
             return false;
         }
         Instant now = clock.instant();
@@ -219,15 +211,7 @@ class JdbcOrders implements Orders {
 
     @Override
     public List<Unit> bindAndPay(long orderId, List<PlannedUnit> units, String decision, String paidReason) {
-        int moved = jdbc.sql("""
-                        update oms_order set status = :to, open_units = :units, version = version + 1
-                        where order_id = :id and status = :from""")
-                .param("to", OrderStatus.PAID.code())
-                .param("units", units.size())
-                .param("id", orderId)
-                .param("from", OrderStatus.ACCEPTED.code())
-                .update();
-        if (moved != 1) {
+        if (!moveAccepted(orderId, OrderStatus.PAID, units.size())) {
             return List.of();
         }
         // Stored with millisecond precision: the units answered are the units as read back later.
@@ -249,33 +233,26 @@ class JdbcOrders implements Orders {
         return claimed;
     }
 
+    /** Moves an accepted order on with its units planned (all of them open); false if it was no longer accepted. */
+    private boolean moveAccepted(long orderId, OrderStatus to, int units) {
+        return jdbc.sql("""
+                                update oms_order set status = :to, open_units = :units, version = version + 1
+                                where order_id = :id and status = :from""")
+                        .param("to", to.code())
+                        .param("units", units)
+                        .param("id", orderId)
+                        .param("from", OrderStatus.ACCEPTED.code())
+                        .update()
+                == 1;
+    }
+
     /** Inserts the units in one batched statement; {@code submittedAt} with {@link UnitStatus#SUBMITTING}. */
     private List<Unit> insertUnits(long orderId, List<PlannedUnit> units, UnitStatus status, Instant submittedAt) {
         List<Object[]> rows = new ArrayList<>(units.size());
         List<Unit> stored = new ArrayList<>(units.size());
         int seq = 1;
         for (PlannedUnit u : units) {
-            OrderMoney m = u.money();
-            rows.add(new Object[] {
-                u.unitId(),
-                orderId,
-                seq,
-                u.pieces(),
-                u.face(),
-                u.upChannelNo(),
-                u.upProductId(),
-                status.code(),
-                m.sale(),
-                m.commission(),
-                m.serviceFee(),
-                m.paymentFee(),
-                m.cost(),
-                m.upCommission(),
-                m.upServiceFee(),
-                SqlTime.utc(u.deliveryDeadline()),
-                SqlTime.utc(submittedAt)
-            });
-            stored.add(new Unit(
+            Unit unit = new Unit(
                     u.unitId(),
                     orderId,
                     seq++,
@@ -284,14 +261,35 @@ class JdbcOrders implements Orders {
                     u.upChannelNo(),
                     u.upProductId(),
                     status,
-                    m,
+                    u.money(),
                     u.deliveryDeadline(),
                     submittedAt,
                     null,
                     null,
                     null,
                     null,
-                    0));
+                    0);
+            stored.add(unit);
+            OrderMoney m = unit.money();
+            rows.add(new Object[] {
+                unit.unitId(),
+                unit.orderId(),
+                unit.seq(),
+                unit.pieces(),
+                unit.face(),
+                unit.upChannelNo(),
+                unit.upProductId(),
+                unit.status().code(),
+                m.sale(),
+                m.commission(),
+                m.serviceFee(),
+                m.paymentFee(),
+                m.cost(),
+                m.upCommission(),
+                m.upServiceFee(),
+                SqlTime.utc(unit.deliveryDeadline()),
+                SqlTime.utc(unit.submittedAt())
+            });
         }
         template.batchUpdate("""
                         insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,

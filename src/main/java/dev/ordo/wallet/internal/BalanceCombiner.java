@@ -75,7 +75,9 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
     @Override
     public Optional<BalanceOutcome.Refused> commitWith(List<BalanceChange> changes, Runnable stateChange) {
         if (changes.isEmpty()) {
-            throw new IllegalArgumentException("a submission needs at least one change");
+            // Nothing to share a commit for: the state change alone, in a transaction of its own.
+            tx.executeWithoutResult(s -> stateChange.run());
+            return Optional.empty();
         }
         try {
             flowLanes.submit(

@@ -11,9 +11,9 @@ import dev.ordo.order.Orders.PlannedUnit;
 import dev.ordo.order.Orders.UnitResult;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
+import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Unique;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,22 +34,7 @@ class UnitTransitionsTest {
 
     @BeforeEach
     void acceptAnOrder() {
-        order = orders.createAll(List.of(new Orders.NewOrder(
-                        "test",
-                        Unique.id("units"),
-                        "hash",
-                        1,
-                        "ZSH",
-                        "*",
-                        "*",
-                        1,
-                        1,
-                        20_000,
-                        19_800,
-                        null,
-                        "100010000000000",
-                        1,
-                        Instant.now().plusSeconds(600))))
+        order = orders.createAll(List.of(Acquiring.exampleNewOrder("test", Unique.id("units"), 1)))
                 .getFirst();
     }
 
