@@ -32,9 +32,14 @@ fi
 volume=$(pg -tAc "select count(*) from wallet_record")
 echo "bench: database $DB holds $volume wallet records"
 
-# Warm up the JVM (JIT) before measuring.
-ORDO_TOKEN=$ORDO_TOKEN BENCH_MODE=spread BENCH_RUN="warm$RUN_ID" \
-  wrk -t2 -c"$CLIENTS" -d10s -s bench/deduct.lua "$ORDO_URL" >/dev/null
+# Warm up the JVM before measuring: on two cores the JIT compiler of a fresh JVM is still busy after
+# half a minute of load (a profile 10 s into the load had 38 % of the JVM's CPU in C2, and the spread
+# case ran at a third of its later rate), so give it a minute, both cases.
+echo "bench: warming up (45 s spread, 15 s hot)"
+for mode_seconds in spread:45 hot:15; do
+  ORDO_TOKEN=$ORDO_TOKEN BENCH_MODE=${mode_seconds%:*} BENCH_RUN="warm$RUN_ID" \
+    wrk -t2 -c"$CLIENTS" -d"${mode_seconds#*:}s" -s bench/deduct.lua "$ORDO_URL" >/dev/null
+done
 settle_database
 
 measure() { # mode -> writes $OUT/<mode>.txt

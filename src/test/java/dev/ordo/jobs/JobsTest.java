@@ -13,6 +13,8 @@ import dev.ordo.testing.TestJobs;
 import dev.ordo.testing.TestJobs.Probe;
 import dev.ordo.testing.TestJobs.Run;
 import dev.ordo.testing.Unique;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -95,6 +98,67 @@ class JobsTest {
                             t -> assertThat(t.toInstant()).isAfter(before));
         }
         // Elsewhere it does nothing (InnoDB purges its own dead rows; H2 is one node) and succeeds.
+    }
+
+    @Test
+    void the_job_tables_indexes_are_rebuilt_once_bloated_so_that_a_claim_probes_them_on_postgresql() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return; // InnoDB's primary key is the table itself; H2 is the embedded single node
+        }
+        // A burst worked off: 20,000 jobs come and go, and leave the indexes hundreds of pages long;
+        // one job enqueued last is still there (the table keeps its length).
+        jdbc.update("""
+                insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                select 'test:burst', 'burst-' || n, now() + interval '1 day', false, 1
+                  from generate_series(1, 20000) n""");
+        jdbc.update("""
+                insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version)
+                values ('test:burst-tail', 'tail', now() + interval '1 day', false, 1)""");
+        jdbc.update("delete from scheduled_tasks where task_name = 'test:burst'");
+        jdbc.execute("vacuum (analyze) scheduled_tasks");
+        assertThat(primaryKeyPages()).isGreaterThan(64);
+
+        Object lastSuccess = lastSuccess("jobs:table-maintenance");
+        await().atMost(PATIENCE).until(() -> jobs.runRecurringNow("jobs:table-maintenance"));
+        await().atMost(PATIENCE).until(() -> !Objects.equals(lastSuccess("jobs:table-maintenance"), lastSuccess));
+
+        assertThat(primaryKeyPages()).isLessThan(16);
+        assertThat(
+                        jdbc.queryForList(
+                                "select indexrelid from pg_index where indrelid = 'scheduled_tasks'::regclass and not indisvalid"))
+                .isEmpty();
+        assertThat(deletePlan()).contains("Index Scan").doesNotContain("Seq Scan");
+        jdbc.update("delete from scheduled_tasks where task_name = 'test:burst-tail'");
+    }
+
+    /**
+     * How PostgreSQL deletes a finished job for db-scheduler: a prepared statement, which after a few
+     * runs is planned once for any parameters (before the fix: a sequential scan of the whole table).
+     */
+    private String deletePlan() {
+        return jdbc.execute((ConnectionCallback<String>) connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("set plan_cache_mode = force_generic_plan");
+                statement.execute("""
+                        prepare finished_job(text, text, bigint) as
+                        delete from scheduled_tasks where task_name = $1 and task_instance = $2 and version = $3""");
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = statement.executeQuery("explain execute finished_job('oms:order:bind', '1', 1)")) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                statement.execute("deallocate finished_job");
+                statement.execute("reset plan_cache_mode");
+                return plan.toString();
+            }
+        });
+    }
+
+    private long primaryKeyPages() {
+        return jdbc.queryForObject(
+                "select pg_relation_size('scheduled_tasks_pkey'::regclass) / current_setting('block_size')::int",
+                Long.class);
     }
 
     private Object lastSuccess(String task) {

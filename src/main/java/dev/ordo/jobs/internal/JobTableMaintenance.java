@@ -12,9 +12,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * first ones off the due index (measured: 100 ms per claim with a backlog of 30,000), and without
  * vacuum every claim steps over the dead rows of all jobs done since. Autovacuum catches up only
  * after its threshold and naptime, or never where it is off; this keeps the claim cheap either way.
- * On MySQL/MariaDB (InnoDB purges its own dead rows) and H2 it does nothing.
+ *
+ * <p>Vacuum frees the dead rows but never shrinks the indexes, and a bloated index over a nearly empty
+ * table misleads the planner the other way: it prices a primary-key probe at a share of the index's
+ * pages per live row, so with a few rows left in an index of hundreds of pages it reads the whole
+ * table for every job's claim and delete instead (measured: a burst after a quiet spell ran two
+ * sequential scans per order until the statistics caught up). So when the primary key's index has
+ * grown far beyond what its live rows need, the indexes are rebuilt, concurrently (jobs go on).
+ *
+ * <p>On MySQL/MariaDB (InnoDB purges its own dead rows, and its primary key is the table) and H2 it
+ * does nothing.
  */
 final class JobTableMaintenance implements RecurringJob {
+
+    private static final int MIN_PAGES = 64;
+    private static final int SLACK = 4;
+    private static final int ROWS_PER_PAGE = 100;
 
     private final JdbcTemplate jdbc;
     private final boolean postgresql;
@@ -38,9 +51,31 @@ final class JobTableMaintenance implements RecurringJob {
 
     @Override
     public void run() {
-        if (postgresql) {
-            // Outside any transaction (VACUUM cannot run inside one): a pooled connection in autocommit.
-            jdbc.execute("vacuum (analyze) scheduled_tasks");
+        if (!postgresql) {
+            return;
         }
+        // Outside any transaction (neither VACUUM nor REINDEX CONCURRENTLY can run inside one): a
+        // pooled connection in autocommit.
+        jdbc.execute("vacuum (analyze) scheduled_tasks");
+        if (indexBloated()) {
+            // A rebuild that failed half-way leaves an invalid copy behind, which every write would maintain.
+            for (String invalid : jdbc.queryForList("""
+                            select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+                             where i.indrelid = 'scheduled_tasks'::regclass and not i.indisvalid""", String.class)) {
+                jdbc.execute("drop index concurrently if exists \"" + invalid.replace("\"", "\"\"") + "\"");
+            }
+            jdbc.execute("reindex table concurrently scheduled_tasks");
+        }
+    }
+
+    /**
+     * The primary key's index holds more than {@value #SLACK} times the pages its live rows need (at
+     * about {@value #ROWS_PER_PAGE} entries a page), and more than {@value #MIN_PAGES} pages.
+     */
+    boolean indexBloated() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                        select c.relpages > ? and c.relpages > ? * (greatest(t.reltuples, 0) / ? + 1)
+                          from pg_class c, pg_class t
+                         where c.oid = 'scheduled_tasks_pkey'::regclass and t.oid = 'scheduled_tasks'::regclass""", Boolean.class, MIN_PAGES, SLACK, ROWS_PER_PAGE));
     }
 }

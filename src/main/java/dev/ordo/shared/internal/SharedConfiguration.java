@@ -12,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class SharedConfiguration {
@@ -30,6 +32,12 @@ class SharedConfiguration {
     @Bean
     Ids ids(DataSource dataSource, @Value("${ordo.ids.block-size:1000}") int blockSize) {
         return new BlockIds(dataSource, blockSize);
+    }
+
+    /** Replaces Spring Boot's JSON converter (same mapper): answers carry their length, see {@link SizedJsonConverter}. */
+    @Bean
+    JacksonJsonHttpMessageConverter jsonConverter(JsonMapper mapper) {
+        return new SizedJsonConverter(mapper);
     }
 
     /**

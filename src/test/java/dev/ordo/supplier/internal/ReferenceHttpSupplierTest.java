@@ -1,0 +1,131 @@
+package dev.ordo.supplier.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ordo.supplier.Delivery;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.SupplierAnswer.Transport;
+import dev.ordo.supplier.SupplierEndpoint;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The reference protocol's client against a real HTTP server: what each kind of failure means for a resend. */
+class ReferenceHttpSupplierTest {
+
+    private final ReferenceHttpSupplier client = new ReferenceHttpSupplier(new JsonMapper(), Clock.systemUTC());
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Answer> answer = new AtomicReference<>(new Answer(200, "{\"code\":\"0000\"}", 0));
+    private HttpServer server;
+
+    private record Answer(int status, String body, long delayMillis) {}
+
+    private String start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/submit", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Answer a = answer.get();
+            sleep(a.delayMillis());
+            byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(a.status(), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/submit";
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (server != null) {
+            server.stop(0);
+        }
+        client.destroy();
+    }
+
+    private static SupplierEndpoint supplier(String url, int timeoutMs) {
+        return new SupplierEndpoint(
+                "ycup", "reference-http", 1, url, url, url, "http://127.0.0.1/notify", "secret-1", timeoutMs);
+    }
+
+    private static Delivery delivery() {
+        return new Delivery("u1001", 1001L, 1, 10000L, "100011000000000", "ZSH", null, null);
+    }
+
+    @Test
+    void anAnswerIsReadWithItsCodeAndTheFormIsSignedAndEncoded() throws IOException {
+        answer.set(new Answer(200, "{\"code\":\"0000\",\"msg\":\"ok\",\"supplier_order_no\":\"S1\"}", 0));
+        SupplierAnswer got = client.submit(supplier(start(), 2000), delivery());
+
+        assertThat(got).isEqualTo(SupplierAnswer.answered("0000", "ok", "S1"));
+        assertThat(bodies)
+                .singleElement()
+                .satisfies(body -> assertThat(body)
+                        .contains("channel_no=ycup", "order_no=u1001", "face=10000", "account=100011000000000", "sign=")
+                        .contains("notify_url=http%3A%2F%2F127.0.0.1%2Fnotify"));
+    }
+
+    @Test
+    void callsInARowAreAllAnswered() throws IOException {
+        String url = start();
+        for (int i = 0; i < 20; i++) {
+            assertThat(client.submit(supplier(url, 2000), delivery()).code()).isEqualTo("0000");
+        }
+        assertThat(bodies).hasSize(20);
+    }
+
+    @Test
+    void aRefusedConnectionIsNotSentAndSoSafeToSendAgain() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SupplierAnswer got = client.submit(supplier("http://127.0.0.1:" + closedPort + "/submit", 2000), delivery());
+
+        assertThat(got.transport()).isEqualTo(Transport.NOT_SENT);
+    }
+
+    @Test
+    void noAnswerWithinTheTimeoutMayHaveReachedTheSupplier() throws IOException {
+        answer.set(new Answer(200, "{\"code\":\"0000\"}", 1500));
+        SupplierAnswer got = client.submit(supplier(start(), 300), delivery());
+
+        assertThat(got.transport()).isEqualTo(Transport.NO_ANSWER);
+        assertThat(bodies).hasSize(1); // it did arrive: only a query may tell what became of it
+    }
+
+    @Test
+    void anHttpErrorIsAnAnswerCarryingItsStatus() throws IOException {
+        answer.set(new Answer(503, "down for maintenance", 0));
+        SupplierAnswer got = client.submit(supplier(start(), 2000), delivery());
+
+        assertThat(got).isEqualTo(SupplierAnswer.answered("HTTP_503", "down for maintenance", null));
+    }
+
+    @Test
+    void anUnreadableOrCodelessReplyIsNoAnswer() throws IOException {
+        String url = start();
+        answer.set(new Answer(200, "<html>gateway</html>", 0));
+        assertThat(client.submit(supplier(url, 2000), delivery()).transport()).isEqualTo(Transport.NO_ANSWER);
+        answer.set(new Answer(200, "{\"msg\":\"no code\"}", 0));
+        assertThat(client.submit(supplier(url, 2000), delivery()).transport()).isEqualTo(Transport.NO_ANSWER);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
