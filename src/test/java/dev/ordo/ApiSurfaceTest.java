@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +55,21 @@ class ApiSurfaceTest {
         assertThat(problem.get("code").asInt()).isEqualTo(903);
         assertThat(problem.get("msg").asString())
                 .isEqualTo(problem.get("detail").asString());
+    }
+
+    @Test
+    void json_answers_and_problems_carry_their_length_instead_of_being_chunked() {
+        Http http = new Http(port);
+        for (Response response : new Response[] {
+            http.get("/account/create", "eid", "length-" + System.nanoTime(), "name", "colin"),
+            http.get("/account/balance/add", "eid", "x", "trade_no", "t", "amount", "-3"),
+            http.get("/v3/api-docs")
+        }) {
+            assertThat(response.headers()).as(response.toString()).doesNotContainKey("transfer-encoding");
+            assertThat(response.headers().get("content-length"))
+                    .as(response.toString())
+                    .isEqualTo(Integer.toString(response.body().getBytes(StandardCharsets.UTF_8).length));
+        }
     }
 
     @Test

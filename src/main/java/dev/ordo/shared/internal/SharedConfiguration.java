@@ -12,7 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -34,10 +35,18 @@ class SharedConfiguration {
         return new BlockIds(dataSource, blockSize);
     }
 
-    /** Replaces Spring Boot's JSON converter (same mapper): answers carry their length, see {@link SizedJsonConverter}. */
+    /**
+     * Replaces Spring Boot's JSON converter, in its place in the list and with its mapper: answers carry
+     * their length ({@link SizedJsonConverter}). Runs after Boot's own configurer, which is ordered first.
+     */
     @Bean
-    JacksonJsonHttpMessageConverter jsonConverter(JsonMapper mapper) {
-        return new SizedJsonConverter(mapper);
+    WebMvcConfigurer sizedJsonAnswers(JsonMapper mapper) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+                builder.withJsonConverter(new SizedJsonConverter(mapper));
+            }
+        };
     }
 
     /**
