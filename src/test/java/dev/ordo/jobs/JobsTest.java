@@ -40,6 +40,9 @@ class JobsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+    /** A queue no node serves: its jobs stay due, as a queue's backlog does when its workers cannot keep up. */
+    private static final JobQueue<String> UNSERVED = JobQueue.of("test:unserved", String.class);
+
     @LocalServerPort
     int port;
 
@@ -80,10 +83,8 @@ class JobsTest {
 
     @Test
     void the_job_table_is_vacuumed_and_analyzed_by_its_timer_on_postgresql() {
-        Object lastSuccess = lastSuccess("jobs:table-maintenance");
         Instant before = Instant.now();
-        await().atMost(PATIENCE).until(() -> jobs.runRecurringNow("jobs:table-maintenance"));
-        await().atMost(PATIENCE).until(() -> !Objects.equals(lastSuccess("jobs:table-maintenance"), lastSuccess));
+        runTableMaintenanceNow();
         if (dialect == Dialect.POSTGRESQL) {
             Map<String, Object> stats = jdbc.queryForMap("""
                     select last_vacuum, last_analyze from pg_stat_user_tables
@@ -118,9 +119,7 @@ class JobsTest {
         jdbc.execute("vacuum (analyze) scheduled_tasks");
         assertThat(primaryKeyPages()).isGreaterThan(64);
 
-        Object lastSuccess = lastSuccess("jobs:table-maintenance");
-        await().atMost(PATIENCE).until(() -> jobs.runRecurringNow("jobs:table-maintenance"));
-        await().atMost(PATIENCE).until(() -> !Objects.equals(lastSuccess("jobs:table-maintenance"), lastSuccess));
+        runTableMaintenanceNow();
 
         assertThat(primaryKeyPages()).isLessThan(16);
         assertThat(
@@ -161,6 +160,13 @@ class JobsTest {
                 Long.class);
     }
 
+    /** Runs {@code jobs:table-maintenance} now and waits until it has succeeded. */
+    private void runTableMaintenanceNow() {
+        Object lastSuccess = lastSuccess("jobs:table-maintenance");
+        await().atMost(PATIENCE).until(() -> jobs.runRecurringNow("jobs:table-maintenance"));
+        await().atMost(PATIENCE).until(() -> !Objects.equals(lastSuccess("jobs:table-maintenance"), lastSuccess));
+    }
+
     private Object lastSuccess(String task) {
         return jdbc
                 .queryForList("select last_success from scheduled_tasks where task_name = ?", Object.class, task)
@@ -168,9 +174,6 @@ class JobsTest {
                 .findFirst()
                 .orElse(null);
     }
-
-    /** A queue no node serves: its jobs stay due, as a queue's backlog does when its workers cannot keep up. */
-    private static final JobQueue<String> UNSERVED = JobQueue.of("test:unserved", String.class);
 
     @Test
     void the_oldest_waiting_job_of_a_queue_is_found_and_jobs_not_yet_due_do_not_count() {

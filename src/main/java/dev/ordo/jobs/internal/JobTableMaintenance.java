@@ -72,7 +72,7 @@ final class JobTableMaintenance implements RecurringJob {
      * The primary key's index holds more than {@value #SLACK} times the pages its live rows need (at
      * about {@value #ROWS_PER_PAGE} entries a page), and more than {@value #MIN_PAGES} pages.
      */
-    boolean indexBloated() {
+    private boolean indexBloated() {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                         select c.relpages > ? and c.relpages > ? * (greatest(t.reltuples, 0) / ? + 1)
                           from pg_class c, pg_class t
