@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Orders and their units as the flows change them. Every method runs in the caller's transaction.
@@ -71,11 +72,19 @@ public interface Orders {
      * Bind, pay and claim in one step, for the caller that charges the channel in the same
      * transaction: moves an accepted order to {@link OrderStatus#PAID} and stores its units as
      * {@link UnitStatus#SUBMITTING} — claimed for their one submission by the caller, which submits
-     * them next — with the history of each move (bound with the decision, paid).
+     * them next — with the history of each move (bound with the decision, paid). Inside {@link
+     * dev.ordo.shared.DeferredWrites} its writes are sent with the others of the transaction.
      *
-     * @return the units as stored; empty if the order was no longer accepted (nothing written)
+     * @param moved what to throw if the order was no longer accepted: the caller's transaction must
+     *     roll back (thrown at once, or at the flush of the deferred writes)
+     * @return the units as stored
      */
-    List<Unit> bindAndPay(long orderId, List<PlannedUnit> units, String decision, String paidReason);
+    List<Unit> bindAndPay(
+            long orderId,
+            List<PlannedUnit> units,
+            String decision,
+            String paidReason,
+            Supplier<? extends RuntimeException> moved);
 
     boolean transition(long orderId, OrderStatus from, OrderStatus to, String reason);
 
@@ -95,14 +104,26 @@ public interface Orders {
     UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason);
 
     /**
-     * Moves units of one order that are all in {@code from} to {@code to}, each with its answer
-     * ({@code results}, in the order of {@code units}): one statement per distinct answer, and the
-     * final ones counted off the order in one more.
+     * Moves every unit of one order, all in {@code from}, to the final {@code to} with its answer
+     * ({@code results}, in the order of {@code units}), counts them off, and moves the order from
+     * {@code orderFrom} to the final {@code orderTo} with the money of {@link #finish}, with the
+     * history of each move. Inside {@link dev.ordo.shared.DeferredWrites} its writes are sent with the
+     * others of the transaction.
      *
-     * @return how many moved; when fewer than all, some had moved meanwhile and the caller must roll
-     *     its transaction back
+     * @param moved what to throw if a unit or the order had moved meanwhile: the caller's transaction
+     *     must roll back (thrown at once, or at the flush of the deferred writes)
      */
-    int transitionAll(List<Unit> units, UnitStatus from, UnitStatus to, List<UnitResult> results, String reason);
+    void finishWithUnits(
+            List<Unit> units,
+            UnitStatus from,
+            UnitStatus to,
+            List<UnitResult> results,
+            String unitReason,
+            OrderStatus orderFrom,
+            OrderStatus orderTo,
+            OrderMoney money,
+            String reason,
+            Supplier<? extends RuntimeException> moved);
 
     /** @param openUnits units of the order still open after this one, or -1 if it did not become final */
     record UnitTransition(boolean applied, int openUnits) {

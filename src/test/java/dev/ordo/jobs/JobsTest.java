@@ -270,6 +270,40 @@ class JobsTest {
     }
 
     @Test
+    void a_finished_job_is_deleted_unless_another_node_has_claimed_it_meanwhile() {
+        String done = Unique.id("done");
+        jobs.enqueue(PROBE, done, new Probe(done, 0, 0));
+        await().atMost(PATIENCE).until(() -> runs(done).size() == 1 && executions(done) == 0);
+
+        String takenOver = Unique.id("taken-over");
+        jobs.enqueue(PROBE, takenOver, new Probe(takenOver, 0, 1_500));
+        await().atMost(PATIENCE).until(() -> runs(takenOver).size() == 1);
+        // While it runs, another node takes the execution over (as after missed heartbeats): a new version.
+        assertThat(jdbc.update(
+                        "update scheduled_tasks set version = version + 1, picked_by = 'other-node'"
+                                + " where task_name = ? and task_instance = ?",
+                        PROBE.name(),
+                        takenOver))
+                .isEqualTo(1);
+        await().pollDelay(Duration.ofMillis(2_500)).atMost(PATIENCE).until(() -> true);
+        assertThat(jdbc.queryForObject(
+                        "select picked_by from scheduled_tasks where task_name = ? and task_instance = ?",
+                        String.class,
+                        PROBE.name(),
+                        takenOver))
+                .isEqualTo("other-node");
+        jdbc.update("delete from scheduled_tasks where task_name = ? and task_instance = ?", PROBE.name(), takenOver);
+    }
+
+    private int executions(String key) {
+        return Objects.requireNonNull(jdbc.queryForObject(
+                "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                Integer.class,
+                PROBE.name(),
+                key));
+    }
+
+    @Test
     void the_same_job_id_is_queued_once_while_it_is_pending() {
         String key = Unique.id("once");
         Instant at = Instant.now().plusMillis(800);

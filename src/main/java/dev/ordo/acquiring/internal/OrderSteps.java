@@ -219,11 +219,18 @@ public class OrderSteps {
         String how =
                 answers.stream().map(a -> "submitted: " + a.code()).distinct().collect(Collectors.joining(", "));
         Runnable stateChange = () -> {
-            if (orders.transitionAll(units, UnitStatus.SUBMITTING, UnitStatus.DELIVERED, results, how)
-                    != units.size()) {
-                throw new UnitByUnit("a unit of order " + order.orderId() + " moved meanwhile");
-            }
-            finish(order, OrderStatus.SUCCEEDED, money, reason);
+            orders.finishWithUnits(
+                    units,
+                    UnitStatus.SUBMITTING,
+                    UnitStatus.DELIVERED,
+                    results,
+                    how,
+                    OrderStatus.PAID,
+                    OrderStatus.SUCCEEDED,
+                    money,
+                    reason,
+                    () -> new UnitByUnit("order " + order.orderId() + " or a unit of it moved meanwhile"));
+            notifyChannel(order, OrderStatus.SUCCEEDED);
         };
         try {
             walletBatches.commitWith(bookings(order, units), stateChange).ifPresent(refused -> {
@@ -345,14 +352,13 @@ public class OrderSteps {
                 charges(order, plan.units(), PlannedUnit::unitId, u -> u.money().sale());
         String paidReason = "charged " + order.amount() + " for " + plan.units().size() + " units";
         AtomicReference<List<Unit>> claimed = new AtomicReference<>();
-        Runnable stateChange = () -> {
-            List<Unit> units = orders.bindAndPay(orderId, plan.units(), plan.decision(), paidReason);
-            if (units.isEmpty()) {
-                // The order moved on meanwhile (overtime): charge nothing; the job's retry finds it settled.
-                throw new IllegalStateException("order " + orderId + " changed before it was charged");
-            }
-            claimed.set(units);
-        };
+        // If the order moved on meanwhile (overtime), nothing is charged; the job's retry finds it settled.
+        Runnable stateChange = () -> claimed.set(orders.bindAndPay(
+                orderId,
+                plan.units(),
+                plan.decision(),
+                paidReason,
+                () -> new IllegalStateException("order " + orderId + " changed before it was charged")));
         Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(charges, stateChange);
         if (refused.isPresent()) {
             tx.executeWithoutResult(s -> {

@@ -8,8 +8,11 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.MySQL8JdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.logging.LogLevel;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
@@ -21,6 +24,7 @@ import dev.ordo.jobs.JobsAdmin;
 import dev.ordo.jobs.QueueStats;
 import dev.ordo.jobs.RecurringJob;
 import dev.ordo.shared.Dialect;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +81,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final String nodeName;
+    private final BatchedCompletion completion;
 
     private final Map<String, JobQueue<?>> queues = new LinkedHashMap<>();
     private final List<String> recurringNames = new ArrayList<>();
@@ -95,6 +100,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
             JsonTaskSerializer serializer,
             JsonMapper json,
             JobMetrics metrics,
+            MeterRegistry meters,
             TransactionTemplate tx,
             Clock clock,
             String nodeName) {
@@ -112,6 +118,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         this.tx = tx;
         this.clock = clock;
         this.nodeName = nodeName;
+        this.completion = new BatchedCompletion(jdbc, tx, meters);
     }
 
     /** The customization db-scheduler should use on this database, with instants stored as UTC. */
@@ -210,9 +217,21 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     private <T> Task<T> task(JobQueue<T> queue, JobHandler<?> untyped) {
         @SuppressWarnings("unchecked")
         JobHandler<T> handler = (JobHandler<T>) untyped;
-        return Tasks.oneTime(queue.name(), queue.payloadType())
-                .onFailure(new RetryThenDeadLetter<>(queue, deadLetters, json, clock))
-                .execute((instance, context) -> runJob(handler, instance, context.getExecution().consecutiveFailures));
+        CompletionHandler<T> done = completion.handler();
+        return new OneTimeTask<T>(
+                queue.name(), queue.payloadType(), new RetryThenDeadLetter<>(queue, deadLetters, json, clock)) {
+            @Override
+            public void executeOnce(TaskInstance<T> instance, ExecutionContext context) {
+                runJob(handler, instance, context.getExecution().consecutiveFailures);
+            }
+
+            /** As db-scheduler's one-time task, but the execution is deleted in a batch ({@link BatchedCompletion}). */
+            @Override
+            public CompletionHandler<T> execute(TaskInstance<T> instance, ExecutionContext context) {
+                executeOnce(instance, context);
+                return done;
+            }
+        };
     }
 
     private static <T> void runJob(JobHandler<T> handler, TaskInstance<T> instance, int failuresSoFar) {
@@ -280,6 +299,11 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        try {
+            completion.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         log.info("job engine stopped on {}", nodeName);
     }

@@ -69,6 +69,7 @@ class JobsConfiguration {
             JsonTaskSerializer serializer,
             JsonMapper json,
             JobMetrics metrics,
+            MeterRegistry meters,
             TransactionTemplate tx,
             Clock clock,
             @Value("${ordo.node-name:}") String nodeName) {
@@ -83,6 +84,7 @@ class JobsConfiguration {
                 serializer,
                 json,
                 metrics,
+                meters,
                 tx,
                 clock,
                 nodeName.isBlank() ? defaultNodeName() : nodeName);

@@ -9,6 +9,7 @@ import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.DeferredWrites;
 import dev.ordo.shared.Dialect;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.SqlTime;
@@ -20,12 +21,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -210,10 +211,20 @@ class JdbcOrders implements Orders {
     }
 
     @Override
-    public List<Unit> bindAndPay(long orderId, List<PlannedUnit> units, String decision, String paidReason) {
-        if (!moveAccepted(orderId, OrderStatus.PAID, units.size())) {
-            return List.of();
-        }
+    public List<Unit> bindAndPay(
+            long orderId,
+            List<PlannedUnit> units,
+            String decision,
+            String paidReason,
+            Supplier<? extends RuntimeException> moved) {
+        DeferredWrites.write(
+                template,
+                """
+                        update oms_order set status = ?, open_units = ?, version = version + 1
+                        where order_id = ? and status = ?""",
+                new Object[] {OrderStatus.PAID.code(), units.size(), orderId, OrderStatus.ACCEPTED.code()},
+                1,
+                moved);
         // Stored with millisecond precision: the units answered are the units as read back later.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Unit> claimed = insertUnits(orderId, units, UnitStatus.SUBMITTING, now);
@@ -291,11 +302,7 @@ class JdbcOrders implements Orders {
                 SqlTime.utc(unit.submittedAt())
             });
         }
-        template.batchUpdate("""
-                        insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,
-                            status, sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee,
-                            delivery_deadline, submitted_at, version)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", rows);
+        DeferredWrites.writeAll(template, INSERT_UNIT, rows, DeferredWrites.UNCHECKED, null);
         return stored;
     }
 
@@ -345,95 +352,123 @@ class JdbcOrders implements Orders {
 
     @Override
     public UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
-        Moved moved = move(List.of(unit), from, to, List.of(result), reason, true);
-        return moved.units() == 1 ? new UnitTransition(true, moved.openUnits()) : UnitTransition.NOT_APPLIED;
+        check(from.canBecome(to), "unit", from, to);
+        long orderId = unit.orderId();
+        Instant now = clock.instant();
+        String timestamps = to == UnitStatus.SUBMITTING
+                ? ", submitted_at = :now"
+                : (to == UnitStatus.DELIVERED || to == UnitStatus.FAILED ? ", resolved_at = :now" : "");
+        String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
+        var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps + answer
+                        + " where unit_id = :id and status = :from")
+                .param("to", to.code())
+                .param("id", unit.unitId())
+                .param("from", from.code());
+        if (!timestamps.isEmpty()) {
+            statement = statement.param("now", SqlTime.utc(now));
+        }
+        if (!answer.isEmpty()) {
+            statement = statement
+                    .param("code", truncate(result.resultCode(), 32))
+                    .param("msg", truncate(result.resultMsg(), 256));
+        }
+        if (statement.update() != 1) {
+            return UnitTransition.NOT_APPLIED;
+        }
+        if (to != UnitStatus.SUBMITTING) {
+            event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), reason, now);
+        }
+        if (!to.isFinal()) {
+            return new UnitTransition(true, -1);
+        }
+        // Counted off under the order row's lock: exactly one transition sees the count reach zero.
+        String countOff =
+                "update oms_order set open_units = open_units - 1, version = version + 1 where order_id = :id";
+        if (updateReturning) {
+            return new UnitTransition(
+                    true,
+                    jdbc.sql(countOff + " returning open_units")
+                            .param("id", orderId)
+                            .query(Integer.class)
+                            .single());
+        }
+        jdbc.sql(countOff).param("id", orderId).update();
+        return new UnitTransition(
+                true,
+                jdbc.sql("select open_units from oms_order where order_id = :id")
+                        .param("id", orderId)
+                        .query(Integer.class)
+                        .single());
     }
 
     @Override
-    public int transitionAll(
-            List<Unit> units, UnitStatus from, UnitStatus to, List<UnitResult> results, String reason) {
-        return move(units, from, to, results, reason, false).units();
-    }
-
-    /** @param openUnits the order's open units after the move if asked for and the units became final, else -1 */
-    private record Moved(int units, int openUnits) {}
-
-    private Moved move(
+    public void finishWithUnits(
             List<Unit> units,
             UnitStatus from,
             UnitStatus to,
             List<UnitResult> results,
+            String unitReason,
+            OrderStatus orderFrom,
+            OrderStatus orderTo,
+            OrderMoney m,
             String reason,
-            boolean wantOpenUnits) {
-        check(from.canBecome(to), "unit", from, to);
-        if (units.isEmpty()) {
-            return new Moved(0, -1);
+            Supplier<? extends RuntimeException> moved) {
+        check(from.canBecome(to) && to.isFinal(), "unit", from, to);
+        check(orderFrom.canBecome(orderTo) && orderTo.isFinal(), "order", orderFrom, orderTo);
+        if (units.isEmpty() || units.size() != results.size()) {
+            throw new IllegalArgumentException("every unit of the order, each with its answer");
         }
         long orderId = units.getFirst().orderId();
         Instant now = clock.instant();
-        Map<UnitResult, List<Long>> byResult = new LinkedHashMap<>();
+        List<Object[]> rows = new ArrayList<>(units.size());
         for (int i = 0; i < units.size(); i++) {
             Unit unit = units.get(i);
             if (unit.orderId() != orderId) {
                 throw new IllegalArgumentException("units of more than one order");
             }
-            byResult.computeIfAbsent(results.get(i), r -> new ArrayList<>()).add(unit.unitId());
+            UnitResult result = results.get(i);
+            rows.add(new Object[] {
+                to.code(),
+                SqlTime.utc(now),
+                truncate(result.resultCode(), 32),
+                truncate(result.resultMsg(), 256),
+                unit.unitId(),
+                from.code()
+            });
         }
-        String timestamps = to == UnitStatus.SUBMITTING
-                ? ", submitted_at = :now"
-                : (to == UnitStatus.DELIVERED || to == UnitStatus.FAILED ? ", resolved_at = :now" : "");
-        int moved = 0;
-        for (Map.Entry<UnitResult, List<Long>> group : byResult.entrySet()) {
-            UnitResult result = group.getKey();
-            String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
-            var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps
-                            + answer + " where unit_id in (:ids) and status = :from")
-                    .param("to", to.code())
-                    .param("ids", group.getValue())
-                    .param("from", from.code());
-            if (!timestamps.isEmpty()) {
-                statement = statement.param("now", SqlTime.utc(now));
-            }
-            if (!answer.isEmpty()) {
-                statement = statement
-                        .param("code", truncate(result.resultCode(), 32))
-                        .param("msg", truncate(result.resultMsg(), 256));
-            }
-            moved += statement.update();
+        DeferredWrites.writeAll(template, """
+                        update oms_order_unit set status = ?, version = version + 1, resolved_at = ?, result_code = ?,
+                            result_msg = ?
+                        where unit_id = ? and status = ?""", rows, 1, moved);
+        // Every unit is final now: counted off with the order's end, under the order row's lock.
+        DeferredWrites.write(
+                template,
+                """
+                        update oms_order set status = ?, finished_at = ?, deadline_at = null, sale = ?, commission = ?,
+                            service_fee = ?, payment_fee = ?, cost = ?, up_commission = ?, up_service_fee = ?,
+                            margin = ?, open_units = open_units - ?, version = version + 1
+                        where order_id = ? and status = ?""",
+                new Object[] {
+                    orderTo.code(),
+                    SqlTime.utc(now),
+                    m.sale(),
+                    m.commission(),
+                    m.serviceFee(),
+                    m.paymentFee(),
+                    m.cost(),
+                    m.upCommission(),
+                    m.upServiceFee(),
+                    m.margin(),
+                    units.size(),
+                    orderId,
+                    orderFrom.code()
+                },
+                1,
+                moved);
+        for (Unit unit : units) {
+            event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), unitReason, now);
         }
-        if (moved != units.size()) {
-            return new Moved(moved, -1);
-        }
-        if (to != UnitStatus.SUBMITTING) {
-            for (Unit unit : units) {
-                event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), reason, now);
-            }
-        }
-        if (!to.isFinal()) {
-            return new Moved(moved, -1);
-        }
-        // Counted off under the order row's lock: exactly one transition sees the count reach zero.
-        String countOff =
-                "update oms_order set open_units = open_units - :n, version = version + 1 where order_id = :id";
-        if (wantOpenUnits && updateReturning) {
-            return new Moved(
-                    moved,
-                    jdbc.sql(countOff + " returning open_units")
-                            .param("n", units.size())
-                            .param("id", orderId)
-                            .query(Integer.class)
-                            .single());
-        }
-        jdbc.sql(countOff).param("n", units.size()).param("id", orderId).update();
-        if (!wantOpenUnits) {
-            return new Moved(moved, -1);
-        }
-        return new Moved(
-                moved,
-                jdbc.sql("select open_units from oms_order where order_id = :id")
-                        .param("id", orderId)
-                        .query(Integer.class)
-                        .single());
+        event(orderId, null, null, "order." + name(orderTo), orderFrom.code(), orderTo.code(), reason, now);
     }
 
     @Override
@@ -486,6 +521,12 @@ class JdbcOrders implements Orders {
                 .param("refund", refundId)
                 .update();
     }
+
+    private static final String INSERT_UNIT = """
+            insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,
+                status, sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee,
+                delivery_deadline, submitted_at, version)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
 
     private static final String INSERT_EVENT = """
             insert into oms_order_event (event_id, order_id, unit_id, refund_id, event_type, from_status,

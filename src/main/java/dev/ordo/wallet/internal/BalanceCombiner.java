@@ -1,5 +1,6 @@
 package dev.ordo.wallet.internal;
 
+import dev.ordo.shared.DeferredWrites;
 import dev.ordo.shared.GroupCommit;
 import dev.ordo.shared.GroupCommit.Outcome;
 import dev.ordo.wallet.BalanceChange;
@@ -133,10 +134,14 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
     /** One batch in one transaction: every state change, then all the balance changes, then the answers. */
     private List<Outcome<Object>> run(List<Pending<?>> batch) {
         List<Object> values = tx.execute(status -> {
-            for (Pending<?> pending : batch) {
-                if (pending.before() != null) {
-                    pending.before().run();
+            // The state changes' own writes go as one batch per statement (see DeferredWrites).
+            try (DeferredWrites writes = DeferredWrites.open()) {
+                for (Pending<?> pending : batch) {
+                    if (pending.before() != null) {
+                        pending.before().run();
+                    }
                 }
+                writes.flush();
             }
             List<List<BalanceOutcome>> outcomes =
                     wallet.applyGroups(batch.stream().map(Pending::changes).toList());

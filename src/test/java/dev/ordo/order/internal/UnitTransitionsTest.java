@@ -1,9 +1,11 @@
 package dev.ordo.order.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ordo.order.Order;
+import dev.ordo.order.OrderEvent;
 import dev.ordo.order.OrderMoney;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -11,6 +13,7 @@ import dev.ordo.order.Orders.PlannedUnit;
 import dev.ordo.order.Orders.UnitResult;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.DeferredWrites;
 import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Unique;
@@ -43,10 +46,38 @@ class UnitTransitionsTest {
         return new PlannedUnit(orders.nextUnitId(), 1, face, "ycup", 1, money, null);
     }
 
-    private List<Unit> bindAndPay() {
-        return tx.execute(s ->
-                orders.bindAndPay(order.orderId(), List.of(planned(10_000), planned(10_000)), "two units", "charged"));
+    private static IllegalStateException moved() {
+        return new IllegalStateException("moved meanwhile");
     }
+
+    private List<Unit> bindAndPay(Order order) {
+        return orders.bindAndPay(
+                order.orderId(),
+                List.of(planned(10_000), planned(10_000)),
+                "two units",
+                "charged",
+                UnitTransitionsTest::moved);
+    }
+
+    private List<Unit> bindAndPay() {
+        return tx.execute(s -> bindAndPay(order));
+    }
+
+    private void deliverAndFinish(List<Unit> units, UnitResult first, UnitResult second) {
+        orders.finishWithUnits(
+                units,
+                UnitStatus.SUBMITTING,
+                UnitStatus.DELIVERED,
+                List.of(first, second),
+                "submitted",
+                OrderStatus.PAID,
+                OrderStatus.SUCCEEDED,
+                MONEY,
+                "2 of 2 units delivered",
+                UnitTransitionsTest::moved);
+    }
+
+    private static final OrderMoney MONEY = new OrderMoney(19_800, 40, 20, 100, 19_400, 20, 10);
 
     @Test
     void an_order_bound_and_paid_in_one_step_has_its_units_claimed_for_submission() {
@@ -65,47 +96,89 @@ class UnitTransitionsTest {
     void an_order_no_longer_accepted_is_not_bound_again() {
         bindAndPay();
 
-        assertThat(bindAndPay()).isEmpty();
+        assertThatThrownBy(this::bindAndPay).isInstanceOf(IllegalStateException.class);
         assertThat(orders.units(order.orderId())).hasSize(2);
     }
 
     @Test
-    void units_moved_together_are_counted_off_the_order_once_each() {
+    void units_delivered_together_are_counted_off_and_the_order_finishes_with_them() {
         List<Unit> units = bindAndPay();
-        UnitResult ok = new UnitResult("R0000", "success");
 
-        int moved = tx.execute(s -> orders.transitionAll(
-                units,
-                UnitStatus.SUBMITTING,
-                UnitStatus.DELIVERED,
-                List.of(ok, new UnitResult("R0000", "late")),
-                "done"));
+        tx.executeWithoutResult(
+                s -> deliverAndFinish(units, new UnitResult("R0000", "success"), new UnitResult("R0000", "late")));
 
-        assertThat(moved).isEqualTo(2);
         assertThat(orders.units(order.orderId()))
                 .extracting(Unit::status, Unit::resultMsg)
                 .containsExactly(tuple(UnitStatus.DELIVERED, "success"), tuple(UnitStatus.DELIVERED, "late"));
-        assertThat(orders.find(order.orderId()).orElseThrow().openUnits()).isZero();
+        Order finished = orders.find(order.orderId()).orElseThrow();
+        assertThat(finished.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(finished.openUnits()).isZero();
+        assertThat(finished.money()).isEqualTo(MONEY);
+        assertThat(orders.events(order.orderId()))
+                .extracting(OrderEvent::type)
+                .containsExactly(
+                        "order.accepted",
+                        "order.bound",
+                        "order.paid",
+                        "unit.paid",
+                        "unit.paid",
+                        "unit.delivered",
+                        "unit.delivered",
+                        "order.succeeded");
     }
 
     @Test
-    void a_move_of_units_of_which_one_had_moved_reports_it_so_that_the_caller_rolls_back() {
+    void units_of_which_one_had_moved_are_not_finished_and_the_caller_is_told_to_roll_back() {
         List<Unit> units = bindAndPay();
         UnitResult ok = new UnitResult("R0000", "success");
         Orders.UnitTransition callback = tx.execute(
                 s -> orders.transition(units.getFirst(), UnitStatus.SUBMITTING, UnitStatus.DELIVERED, ok, "callback"));
         assertThat((Object) callback).isEqualTo(new Orders.UnitTransition(true, 1));
 
-        int moved = tx.execute(s -> {
-            int n = orders.transitionAll(units, UnitStatus.SUBMITTING, UnitStatus.DELIVERED, List.of(ok, ok), "late");
-            s.setRollbackOnly();
-            return n;
-        });
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> deliverAndFinish(units, ok, ok)))
+                .hasMessage("moved meanwhile");
 
-        assertThat(moved).isEqualTo(1);
         assertThat(orders.units(order.orderId()))
                 .extracting(Unit::status)
                 .containsExactly(UnitStatus.DELIVERED, UnitStatus.SUBMITTING);
-        assertThat(orders.find(order.orderId()).orElseThrow().openUnits()).isEqualTo(1);
+        Order paid = orders.find(order.orderId()).orElseThrow();
+        assertThat(paid.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(paid.openUnits()).isEqualTo(1);
+    }
+
+    @Test
+    void deferred_writes_of_several_orders_are_sent_at_the_flush_and_checked_there() {
+        Order second = orders.createAll(List.of(Acquiring.exampleNewOrder("test", Unique.id("units"), 1)))
+                .getFirst();
+        List<List<Unit>> paid = tx.execute(s -> {
+            try (DeferredWrites writes = DeferredWrites.open()) {
+                List<List<Unit>> both = List.of(bindAndPay(order), bindAndPay(second));
+                assertThat(orders.find(order.orderId()).orElseThrow().status())
+                        .as("not yet sent")
+                        .isEqualTo(OrderStatus.ACCEPTED);
+                writes.flush();
+                return both;
+            }
+        });
+        assertThat(orders.find(order.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+        assertThat(orders.units(second.orderId())).isEqualTo(paid.get(1));
+
+        // One unit of the second order answered by a callback meanwhile: the flush fails, nothing of either commits.
+        UnitResult ok = new UnitResult("R0000", "success");
+        tx.execute(s ->
+                orders.transition(paid.get(1).getFirst(), UnitStatus.SUBMITTING, UnitStatus.DELIVERED, ok, "callback"));
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
+                    try (DeferredWrites writes = DeferredWrites.open()) {
+                        deliverAndFinish(paid.get(0), ok, ok);
+                        deliverAndFinish(paid.get(1), ok, ok);
+                        writes.flush();
+                    }
+                }))
+                .hasMessage("moved meanwhile");
+        assertThat(List.of(order, second))
+                .extracting(o -> orders.find(o.orderId()).orElseThrow().status())
+                .containsExactly(OrderStatus.PAID, OrderStatus.PAID);
+        assertThat(orders.units(order.orderId())).extracting(Unit::status).containsOnly(UnitStatus.SUBMITTING);
+        assertThat(DeferredWrites.current()).isNull();
     }
 }
