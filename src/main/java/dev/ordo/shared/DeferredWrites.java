@@ -21,6 +21,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * #current() current} writes and writes at once when there are none. A count that is not the one
  * expected throws the exception its write named, from {@link #flush()}: the transaction rolls back as
  * it would have had the write been checked at once, only later.
+ *
+ * <p>The writes belong to the thread, not to the transaction: a transaction started inside (a
+ * {@code REQUIRES_NEW}) would see them as its own, so none may be started while they are open.
  */
 public final class DeferredWrites implements AutoCloseable {
 
