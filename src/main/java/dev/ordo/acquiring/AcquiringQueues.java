@@ -2,6 +2,7 @@ package dev.ordo.acquiring;
 
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.notify.Notifications.NotificationRef;
+import dev.ordo.order.Order;
 import java.time.Duration;
 
 /**
@@ -12,7 +13,21 @@ public final class AcquiringQueues {
 
     private AcquiringQueues() {}
 
-    public record OrderRef(long orderId) {}
+    /**
+     * An order's job. The order's own job ({@link #BIND}) carries the order as it was accepted, so that
+     * its first run needs no read of it; every other job, and a job enqueued by an earlier version,
+     * carries only the id ({@code accepted} null).
+     */
+    public record OrderRef(long orderId, Order accepted) {
+
+        public OrderRef(long orderId) {
+            this(orderId, null);
+        }
+
+        public static OrderRef accepted(Order order) {
+            return new OrderRef(order.orderId(), order);
+        }
+    }
 
     public record UnitRef(long unitId) {}
 

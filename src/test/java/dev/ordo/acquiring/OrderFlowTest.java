@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.ordo.acquiring.AcquiringQueues.OrderRef;
 import dev.ordo.acquiring.internal.OrderSteps;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderEvent;
@@ -302,6 +303,33 @@ class OrderFlowTest {
                 .sum();
         assertThat(cost).isPositive();
         assertThat(wallet.find(supplier).orElseThrow().balance().value()).isEqualTo(1_000_000 - cost);
+    }
+
+    /**
+     * The order's job carries the order as accepted; run again after the order moved on (the node died
+     * after the order was paid and delivered), it reads the order and charges and submits nothing twice.
+     */
+    @Test
+    void an_orders_job_run_again_after_the_order_moved_on_carries_it_on_from_its_state_not_from_the_job() {
+        long product = jdbc.sql("""
+                        select p.product_id from oms_down_product p join oms_down_shelf s on s.shelf_id = p.shelf_id
+                         where s.channel_no = 'test' and p.face = 20000""").query(Long.class).single();
+        Order accepted = orders.createAll(List.of(Acquiring.exampleNewOrder("test", Unique.id("again"), product)))
+                .getFirst();
+        AccountKey channel = AcquiringAccounts.channel("test");
+
+        steps.advance(OrderRef.accepted(accepted));
+        Order succeeded = orders.find(accepted.orderId()).orElseThrow();
+        long balance = wallet.find(channel).orElseThrow().balance().value();
+        steps.advance(OrderRef.accepted(accepted));
+
+        assertThat(succeeded.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(orders.find(accepted.orderId()).orElseThrow()).isEqualTo(succeeded);
+        assertThat(wallet.find(channel).orElseThrow().balance().value()).isEqualTo(balance);
+        assertThat(orders.units(accepted.orderId()))
+                .hasSize(2)
+                .allSatisfy(u -> assertThat(mockSupplier.submissions(Long.toString(u.unitId())))
+                        .isEqualTo(1));
     }
 
     /** Accepted while it could pay, then the channel could not: nothing is charged and nothing is submitted. */

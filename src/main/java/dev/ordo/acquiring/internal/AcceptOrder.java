@@ -227,7 +227,7 @@ public class AcceptOrder implements DisposableBean {
             Map<String, OrderRef> bindJobs = new LinkedHashMap<>();
             for (Order order : inserted) {
                 created.put(new RequestKey(order.channelNo(), order.requestNo()), order);
-                bindJobs.put("o" + order.orderId(), new OrderRef(order.orderId()));
+                bindJobs.put("o" + order.orderId(), OrderRef.accepted(order));
             }
             jobs.enqueueAll(AcquiringQueues.BIND, bindJobs);
             return answers.stream().map(Supplier::get).toList();

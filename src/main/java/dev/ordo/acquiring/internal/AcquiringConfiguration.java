@@ -39,11 +39,7 @@ class AcquiringConfiguration {
 
     @Bean
     JobHandler<OrderRef> bindHandler(OrderSteps steps, StepContext context) {
-        return JobHandler.of(
-                BIND,
-                job -> context.order(
-                        job.payload().orderId(),
-                        () -> steps.advance(job.payload().orderId())));
+        return JobHandler.of(BIND, job -> context.order(job.payload().orderId(), () -> steps.advance(job.payload())));
     }
 
     @Bean

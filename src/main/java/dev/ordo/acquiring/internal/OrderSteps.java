@@ -123,6 +123,33 @@ public class OrderSteps {
      * in — bind, pay, deliver its units, refund the ones that failed, up_pay — while each step can
      * run at once.
      */
+    public void advance(OrderRef job) {
+        Order accepted = job.accepted();
+        if (accepted == null || accepted.status() != OrderStatus.ACCEPTED) {
+            advance(job.orderId());
+            return;
+        }
+        // The order as accepted, carried by its job: no read on the way of nearly every order. If the
+        // job runs again after the order moved on (the node died after paying), the payment finds the
+        // order no longer accepted, writes nothing, and the order is read and carried on from its state.
+        Plan plan = bind(accepted);
+        if (plan == null) {
+            advance(job.orderId());
+            return;
+        }
+        List<Unit> claimed;
+        try {
+            claimed = payAndClaim(accepted, plan);
+        } catch (OrderMoved e) {
+            advance(job.orderId());
+            return;
+        }
+        if (claimed != null) {
+            deliverClaimed(accepted, claimed);
+        }
+    }
+
+    /** {@link #advance(OrderRef)} from the order as it is now. */
     public void advance(long orderId) {
         Order order = orders.find(orderId).orElse(null);
         if (order == null) {
@@ -243,6 +270,13 @@ public class OrderSteps {
         }
     }
 
+    /** An order that was no longer accepted when it was to be paid: nothing was written. */
+    static final class OrderMoved extends IllegalStateException {
+        OrderMoved(String why) {
+            super(why);
+        }
+    }
+
     /** A delivered order that cannot be settled in one batch: it is settled unit by unit instead. */
     private static final class UnitByUnit extends RuntimeException {
         UnitByUnit(String why) {
@@ -358,7 +392,7 @@ public class OrderSteps {
                 plan.units(),
                 plan.decision(),
                 paidReason,
-                () -> new IllegalStateException("order " + orderId + " changed before it was charged")));
+                () -> new OrderMoved("order " + orderId + " changed before it was charged")));
         Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(charges, stateChange);
         if (refused.isPresent()) {
             tx.executeWithoutResult(s -> {
