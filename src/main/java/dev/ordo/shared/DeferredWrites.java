@@ -82,8 +82,7 @@ public final class DeferredWrites implements AutoCloseable {
             rows.forEach(args -> pending.add(new Write(args, expected, onMismatch)));
             return;
         }
-        int[] counts = rows.size() == 1 ? new int[] {jdbc.update(sql, rows.getFirst())} : jdbc.batchUpdate(sql, rows);
-        check(counts, rows.size(), i -> expected, i -> onMismatch);
+        check(run(jdbc, sql, rows), rows.size(), i -> expected, i -> onMismatch);
     }
 
     /** Sends every write collected so far, one batch per statement in the order first written; checks every count. */
@@ -91,17 +90,10 @@ public final class DeferredWrites implements AutoCloseable {
         for (Map.Entry<Statement, List<Write>> entry : writes.entrySet()) {
             List<Write> pending = entry.getValue();
             Statement statement = entry.getKey();
-            int[] counts = pending.size() == 1
-                    ? new int[] {
-                        statement
-                                .jdbc()
-                                .update(statement.sql(), pending.getFirst().args())
-                    }
-                    : statement
-                            .jdbc()
-                            .batchUpdate(
-                                    statement.sql(),
-                                    pending.stream().map(Write::args).toList());
+            int[] counts = run(
+                    statement.jdbc(),
+                    statement.sql(),
+                    pending.stream().map(Write::args).toList());
             check(
                     counts,
                     pending.size(),
@@ -109,6 +101,11 @@ public final class DeferredWrites implements AutoCloseable {
                     i -> pending.get(i).onMismatch());
         }
         writes.clear();
+    }
+
+    /** One row as one statement, several as one JDBC batch. */
+    private static int[] run(JdbcTemplate jdbc, String sql, List<Object[]> rows) {
+        return rows.size() == 1 ? new int[] {jdbc.update(sql, rows.getFirst())} : jdbc.batchUpdate(sql, rows);
     }
 
     private static void check(

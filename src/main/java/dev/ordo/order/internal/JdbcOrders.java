@@ -325,25 +325,7 @@ class JdbcOrders implements Orders {
     public boolean finish(long orderId, OrderStatus from, OrderStatus to, OrderMoney m, String reason) {
         check(from.canBecome(to) && to.isFinal(), "order", from, to);
         Instant now = clock.instant();
-        int moved = jdbc.sql("""
-                        update oms_order set status = :to, finished_at = :now, deadline_at = null, sale = :sale,
-                            commission = :commission, service_fee = :service, payment_fee = :payment, cost = :cost,
-                            up_commission = :upCommission, up_service_fee = :upService, margin = :margin,
-                            version = version + 1
-                        where order_id = :id and status = :from""")
-                .param("to", to.code())
-                .param("now", SqlTime.utc(now))
-                .param("sale", m.sale())
-                .param("commission", m.commission())
-                .param("service", m.serviceFee())
-                .param("payment", m.paymentFee())
-                .param("cost", m.cost())
-                .param("upCommission", m.upCommission())
-                .param("upService", m.upServiceFee())
-                .param("margin", m.margin())
-                .param("id", orderId)
-                .param("from", from.code())
-                .update();
+        int moved = template.update(FINISH, finishRow(orderId, from, to, m, 0, now));
         if (moved == 1) {
             event(orderId, null, null, "order." + name(to), from.code(), to.code(), reason, now);
         }
@@ -441,30 +423,7 @@ class JdbcOrders implements Orders {
                             result_msg = ?
                         where unit_id = ? and status = ?""", rows, 1, moved);
         // Every unit is final now: counted off with the order's end, under the order row's lock.
-        DeferredWrites.write(
-                template,
-                """
-                        update oms_order set status = ?, finished_at = ?, deadline_at = null, sale = ?, commission = ?,
-                            service_fee = ?, payment_fee = ?, cost = ?, up_commission = ?, up_service_fee = ?,
-                            margin = ?, open_units = open_units - ?, version = version + 1
-                        where order_id = ? and status = ?""",
-                new Object[] {
-                    orderTo.code(),
-                    SqlTime.utc(now),
-                    m.sale(),
-                    m.commission(),
-                    m.serviceFee(),
-                    m.paymentFee(),
-                    m.cost(),
-                    m.upCommission(),
-                    m.upServiceFee(),
-                    m.margin(),
-                    units.size(),
-                    orderId,
-                    orderFrom.code()
-                },
-                1,
-                moved);
+        DeferredWrites.write(template, FINISH, finishRow(orderId, orderFrom, orderTo, m, units.size(), now), 1, moved);
         for (Unit unit : units) {
             event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), unitReason, now);
         }
@@ -520,6 +479,32 @@ class JdbcOrders implements Orders {
                 .param("id", unitId)
                 .param("refund", refundId)
                 .update();
+    }
+
+    /** An order's final update: its status, end and money; {@code open_units} counted off by the last parameter. */
+    private static final String FINISH = """
+            update oms_order set status = ?, finished_at = ?, deadline_at = null, sale = ?, commission = ?,
+                service_fee = ?, payment_fee = ?, cost = ?, up_commission = ?, up_service_fee = ?,
+                margin = ?, open_units = open_units - ?, version = version + 1
+            where order_id = ? and status = ?""";
+
+    private static Object[] finishRow(
+            long orderId, OrderStatus from, OrderStatus to, OrderMoney m, int countedOff, Instant now) {
+        return new Object[] {
+            to.code(),
+            SqlTime.utc(now),
+            m.sale(),
+            m.commission(),
+            m.serviceFee(),
+            m.paymentFee(),
+            m.cost(),
+            m.upCommission(),
+            m.upServiceFee(),
+            m.margin(),
+            countedOff,
+            orderId,
+            from.code()
+        };
     }
 
     private static final String INSERT_UNIT = """
