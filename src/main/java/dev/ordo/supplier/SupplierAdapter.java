@@ -1,5 +1,7 @@
 package dev.ordo.supplier;
 
+import java.util.List;
+
 /**
  * One supplier protocol. Implementations never throw for transport problems: they answer
  * {@link SupplierAnswer.Transport#NOT_SENT} or {@link SupplierAnswer.Transport#NO_ANSWER}.
@@ -10,6 +12,14 @@ public interface SupplierAdapter {
     String protocol();
 
     SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery);
+
+    /**
+     * Submits several deliveries to one supplier and answers each, in order. One by one unless the
+     * protocol can carry several in a request.
+     */
+    default List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
+        return deliveries.stream().map(d -> submit(supplier, d)).toList();
+    }
 
     /** The state of an earlier delivery, by Ordo's {@code orderNo}. */
     SupplierAnswer query(SupplierEndpoint supplier, String orderNo);

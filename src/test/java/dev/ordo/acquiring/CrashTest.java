@@ -149,7 +149,7 @@ class CrashTest {
         String mock = "http://127.0.0.1:" + mockPort + "/mock/supplier";
         Response supplier = http.put("/admin/catalog/up-channels/ycup", """
                 {"channel_no":"ycup","channel_name":"Mock supplier","status":0,"service_class":10,
-                 "protocol":"reference-http","request_url":"%s/submit","query_url":"%s/query","return_url":"%s/return",
+                 "protocol":"reference-http-batch","request_url":"%s/submit-batch","query_url":"%s/query","return_url":"%s/return",
                  "can_query":0,"first_query_time":1,"query_replenish_time":1,"request_replenish_time":2,
                  "timeout_ms":2000}""".formatted(mock, mock, mock));
         assertThat(supplier.status()).isEqualTo(200);

@@ -209,14 +209,14 @@ public class OrderSteps {
      * and the order carries on as after any other submission.
      */
     private void deliverClaimed(Order order, List<Unit> claimed) {
-        List<UpChannel> suppliersOf = new ArrayList<>(claimed.size());
-        List<SupplierAnswer> answers = new ArrayList<>(claimed.size());
+        List<UpChannel> suppliersOf = claimed.stream()
+                .map(unit -> catalog.supplier(unit.upChannelNo()).orElseThrow())
+                .toList();
+        List<SupplierAnswer> answers = submitAll(order, claimed, suppliersOf);
         boolean allDelivered = true;
-        for (Unit unit : claimed) {
-            UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
-            suppliersOf.add(supplier);
-            SupplierAnswer answer = submit(order, unit, supplier);
-            answers.add(answer);
+        for (int i = 0; i < claimed.size(); i++) {
+            UpChannel supplier = suppliersOf.get(i);
+            SupplierAnswer answer = answers.get(i);
             allDelivered &= answer.transport() == SupplierAnswer.Transport.ANSWERED
                     && catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())
                             == Catalog.SUCCESS;
@@ -527,19 +527,41 @@ public class OrderSteps {
 
     /** The one submission of a unit claimed (SUBMITTING) by the caller. */
     private SupplierAnswer submit(Order order, Unit unit, UpChannel supplier) {
-        return suppliers
-                .adapter(supplier.protocol())
-                .submit(
-                        endpoint(supplier),
-                        new Delivery(
-                                Long.toString(unit.unitId()),
-                                order.orderId(),
-                                unit.pieces(),
-                                unit.face() / unit.pieces(),
-                                order.rechargeAccount() == null ? "" : order.rechargeAccount(),
-                                order.carrierNo(),
-                                order.provinceNo(),
-                                order.cityNo()));
+        return suppliers.adapter(supplier.protocol()).submit(endpoint(supplier), delivery(order, unit));
+    }
+
+    /**
+     * The one submission of each unit claimed by the caller, {@code suppliersOf} theirs: the units
+     * that go to the same supplier one after another are handed to its adapter together (a protocol
+     * that carries several deliveries in a request sends them in one).
+     */
+    private List<SupplierAnswer> submitAll(Order order, List<Unit> units, List<UpChannel> suppliersOf) {
+        List<SupplierAnswer> answers = new ArrayList<>(units.size());
+        for (int from = 0; from < units.size(); ) {
+            UpChannel supplier = suppliersOf.get(from);
+            int to = from + 1;
+            while (to < units.size() && suppliersOf.get(to).channelNo().equals(supplier.channelNo())) {
+                to++;
+            }
+            List<Delivery> deliveries = units.subList(from, to).stream()
+                    .map(unit -> delivery(order, unit))
+                    .toList();
+            answers.addAll(suppliers.adapter(supplier.protocol()).submitAll(endpoint(supplier), deliveries));
+            from = to;
+        }
+        return answers;
+    }
+
+    private static Delivery delivery(Order order, Unit unit) {
+        return new Delivery(
+                Long.toString(unit.unitId()),
+                order.orderId(),
+                unit.pieces(),
+                unit.face() / unit.pieces(),
+                order.rechargeAccount() == null ? "" : order.rechargeAccount(),
+                order.carrierNo(),
+                order.provinceNo(),
+                order.cityNo());
     }
 
     private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {

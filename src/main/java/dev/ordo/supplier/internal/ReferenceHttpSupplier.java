@@ -1,73 +1,27 @@
 package dev.ordo.supplier.internal;
 
-import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.Delivery;
 import dev.ordo.supplier.SupplierAdapter;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.NameValuePair;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.message.BasicNameValuePair;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The reference supplier protocol ({@code reference-http}, docs/supplier-protocol.md): signed form
- * POSTs answered with JSON {@code {"code","msg","order_no","supplier_order_no"}}.
- *
- * <p>The calls block their caller (a job worker) on a pooled keep-alive connection: Apache HttpClient's
- * classic client, see ADR 0008. No redirects and no automatic retries: a submission that may have left
- * is never sent again.
+ * POSTs answered with JSON {@code {"code","msg","order_no","supplier_order_no"}}, one delivery per
+ * submission.
  */
 @Component
-class ReferenceHttpSupplier implements SupplierAdapter, DisposableBean {
+class ReferenceHttpSupplier implements SupplierAdapter {
 
     static final String PROTOCOL = "reference-http";
 
-    private final CloseableHttpClient http = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnTotal(512)
-                    .setMaxConnPerRoute(128)
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(3))
-                            // A connection idle this long is checked before use: the supplier may have closed it.
-                            .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                            .build())
-                    .build())
-            // Below the keep-alive timeouts of common servers, so that a closed connection is rarely met.
-            .evictIdleConnections(TimeValue.ofSeconds(15))
-            .disableRedirectHandling()
-            .disableAutomaticRetries()
-            .disableCookieManagement()
-            .disableAuthCaching()
-            .build();
-    private final JsonMapper json;
-    private final Clock clock;
+    private final SupplierHttp http;
 
-    ReferenceHttpSupplier(JsonMapper json, Clock clock) {
-        this.json = json;
-        this.clock = clock;
+    ReferenceHttpSupplier(SupplierHttp http) {
+        this.http = http;
     }
 
     @Override
@@ -126,58 +80,7 @@ class ReferenceHttpSupplier implements SupplierAdapter, DisposableBean {
     }
 
     private SupplierAnswer post(SupplierEndpoint supplier, String url, Map<String, String> form) {
-        form.values().removeIf(value -> value == null);
-        form.put("timestamp", Long.toString(clock.instant().getEpochSecond()));
-        form.put(Signatures.SIGN, Signatures.sign(supplier.secret(), form));
-        List<NameValuePair> fields = new ArrayList<>(form.size());
-        form.forEach((name, value) -> fields.add(new BasicNameValuePair(name, value)));
-        HttpPost request = new HttpPost(url);
-        request.setEntity(new UrlEncodedFormEntity(fields, StandardCharsets.UTF_8));
-        request.setConfig(RequestConfig.custom()
-                .setResponseTimeout(Timeout.ofMilliseconds(supplier.timeoutMs()))
-                .build());
-        Reply reply;
-        try {
-            reply = http.execute(
-                    request,
-                    response -> new Reply(
-                            response.getCode(),
-                            response.getEntity() == null
-                                    ? ""
-                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
-        } catch (ConnectException | ConnectTimeoutException | UnknownHostException e) {
-            return SupplierAnswer.notSent("could not connect: " + e);
-        } catch (IOException | IllegalArgumentException e) {
-            return SupplierAnswer.noAnswer("no answer: " + e);
-        }
-        if (reply.status() / 100 != 2) {
-            return SupplierAnswer.answered("HTTP_" + reply.status(), abbreviate(reply.body()), null);
-        }
-        try {
-            JsonNode answer = json.readTree(reply.body());
-            String code = text(answer, "code");
-            if (code == null) {
-                return SupplierAnswer.noAnswer("answer without code: " + abbreviate(reply.body()));
-            }
-            return SupplierAnswer.answered(code, text(answer, "msg"), text(answer, "supplier_order_no"));
-        } catch (RuntimeException e) {
-            return SupplierAnswer.noAnswer("unreadable answer: " + abbreviate(reply.body()));
-        }
-    }
-
-    private record Reply(int status, String body) {}
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
-    }
-
-    private static String abbreviate(String text) {
-        return text == null || text.length() <= 200 ? text : text.substring(0, 200);
-    }
-
-    @Override
-    public void destroy() throws IOException {
-        http.close();
+        SupplierHttp.Reply reply = http.post(supplier, url, form);
+        return reply.whole() != null ? reply.whole() : SupplierHttp.answer(reply.json());
     }
 }

@@ -8,8 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -18,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The mock supplier of SPEC A5, speaking the reference protocol. Its answer is chosen by the last
@@ -34,6 +39,9 @@ public final class MockSupplier {
     public static final String UNKNOWN = "R9999";
     public static final String NOT_FOUND = "R4040";
     public static final String BAD_SIGN = "R4010";
+    public static final String BAD_REQUEST = "R4000";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String secret;
     private final Duration latency;
@@ -73,39 +81,94 @@ public final class MockSupplier {
         if (!Signatures.verify(secret, p, p.get(Signatures.SIGN))) {
             return answer(BAD_SIGN, "bad signature", p.get("order_no"));
         }
-        String orderNo = p.get("order_no");
-        String account = p.getOrDefault("account", "");
-        long outOrderId = parseLong(p.get("out_order_id"));
         pause(latency);
+        Received received = receive(
+                p.get("order_no"),
+                p.getOrDefault("account", ""),
+                parseLong(p.get("out_order_id")),
+                p.get("notify_url"));
+        if (received.late()) {
+            pause(noAnswerDelay);
+        }
+        return received.answer();
+    }
+
+    /**
+     * The batched submission of {@code reference-http-batch}: {@code orders} is a JSON array of
+     * deliveries; each is answered in {@code results} as {@link #submit} would answer it alone. The
+     * answer waits for the slowest of them (an account ending in 8 delays the whole batch).
+     */
+    public Map<String, Object> submitBatch(Map<String, String> p) {
+        if (!Signatures.verify(secret, p, p.get(Signatures.SIGN))) {
+            return answer(BAD_SIGN, "bad signature", null);
+        }
+        JsonNode orders;
+        try {
+            orders = JSON.readTree(p.getOrDefault("orders", ""));
+        } catch (RuntimeException e) {
+            orders = null;
+        }
+        if (orders == null || !orders.isArray()) {
+            return answer(BAD_REQUEST, "orders must be a JSON array", null);
+        }
+        pause(latency);
+        List<Map<String, Object>> results = new ArrayList<>(orders.size());
+        boolean late = false;
+        for (JsonNode order : orders) {
+            Received received = receive(
+                    text(order, "order_no"),
+                    Objects.requireNonNullElse(text(order, "account"), ""),
+                    parseLong(text(order, "out_order_id")),
+                    p.get("notify_url"));
+            results.add(received.answer());
+            late |= received.late();
+        }
+        if (late) {
+            pause(noAnswerDelay);
+        }
+        Map<String, Object> answer = answer(SUCCESS, "batch of " + results.size(), null);
+        answer.remove("order_no");
+        answer.remove("supplier_order_no");
+        answer.put("results", results);
+        return answer;
+    }
+
+    /** A delivery's answer, and whether it comes only after the no-answer delay. */
+    private record Received(Map<String, Object> answer, boolean late) {}
+
+    private Received receive(String orderNo, String account, long outOrderId, String notifyUrl) {
+        if (orderNo == null || orderNo.isEmpty()) {
+            return new Received(answer(BAD_REQUEST, "order_no is missing", orderNo), false);
+        }
         MockDelivery delivery = deliveries.computeIfAbsent(
                 orderNo,
                 no -> new MockDelivery(
-                        no,
-                        outOrderId,
-                        account,
-                        p.get("notify_url"),
-                        finalCode(account, outOrderId),
-                        new AtomicInteger()));
+                        no, outOrderId, account, notifyUrl, finalCode(account, outOrderId), new AtomicInteger()));
         int submission = delivery.submissions().incrementAndGet();
         char last = account.isEmpty() ? '0' : account.charAt(account.length() - 1);
         if (submission > 1) {
             // A real supplier would refuse the duplicate; the count is what matters here.
-            return answer(delivery.finalCode(), "duplicate submission " + submission, orderNo);
+            return new Received(answer(delivery.finalCode(), "duplicate submission " + submission, orderNo), false);
         }
-        switch (last) {
+        return switch (last) {
             case '9', '7' -> {
                 scheduleCallback(delivery);
-                return answer(UNKNOWN, "processing", orderNo);
+                yield new Received(answer(UNKNOWN, "processing", orderNo), false);
             }
-            case '8' -> {
-                pause(noAnswerDelay);
-                return answer(SUCCESS, "late success", orderNo);
-            }
-            default -> {
-                return answer(
-                        delivery.finalCode(), delivery.finalCode().equals(SUCCESS) ? "success" : "failure", orderNo);
-            }
-        }
+            case '8' -> new Received(answer(SUCCESS, "late success", orderNo), true);
+            default ->
+                new Received(
+                        answer(
+                                delivery.finalCode(),
+                                delivery.finalCode().equals(SUCCESS) ? "success" : "failure",
+                                orderNo),
+                        false);
+        };
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.isObject() ? node.get(field) : null;
+        return value == null || value.isNull() ? null : value.asString();
     }
 
     private String finalCode(String account, long outOrderId) {

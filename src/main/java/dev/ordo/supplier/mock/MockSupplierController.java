@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The mock supplier inside Ordo ({@code ordo.mock-supplier.enabled}, on by default, off under
- * {@code prod}): {@code /mock/supplier/submit}, {@code /query}, {@code /return}, {@code /stats}.
+ * {@code prod}): {@code /mock/supplier/submit}, {@code /submit-batch}, {@code /query}, {@code /return}, {@code /stats}.
  */
 @RestController
 @RequestMapping("/mock/supplier")
@@ -50,6 +50,11 @@ class MockSupplierController {
     @PostMapping("/submit")
     Map<String, Object> submit(HttpServletRequest request) {
         return supplier.submit(params(request));
+    }
+
+    @PostMapping("/submit-batch")
+    Map<String, Object> submitBatch(HttpServletRequest request) {
+        return supplier.submitBatch(params(request));
     }
 
     @PostMapping("/query")

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The mock supplier on its own, outside Ordo (so that it keeps counting while Ordo is killed and
@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  */
 public final class MockSupplierServer implements AutoCloseable {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final HttpServer server;
     private final MockSupplier supplier;
 
@@ -30,6 +32,7 @@ public final class MockSupplierServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         route("/mock/supplier/submit", supplier::submit);
+        route("/mock/supplier/submit-batch", supplier::submitBatch);
         route("/mock/supplier/query", supplier::query);
         route("/mock/supplier/return", supplier::returnDelivery);
         route("/mock/supplier/stats", p -> supplier.stats());
@@ -81,21 +84,8 @@ public final class MockSupplierServer implements AutoCloseable {
         return params;
     }
 
-    /** Flat maps of strings and numbers only: enough JSON for the protocol. */
     static String toJson(Map<String, Object> map) {
-        return map.entrySet().stream()
-                .map(e -> "\"" + e.getKey() + "\":" + value(e.getValue()))
-                .collect(Collectors.joining(",", "{", "}"));
-    }
-
-    private static String value(Object value) {
-        if (value == null) {
-            return "null";
-        }
-        if (value instanceof Number) {
-            return value.toString();
-        }
-        return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return JSON.writeValueAsString(map);
     }
 
     @Override

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The reference protocol's client against a real HTTP server: what each kind of failure means for a resend. */
 class ReferenceHttpSupplierTest {
 
-    private final ReferenceHttpSupplier client = new ReferenceHttpSupplier(new JsonMapper(), Clock.systemUTC());
+    private final SupplierHttp http = new SupplierHttp(new JsonMapper(), Clock.systemUTC());
+    private final ReferenceHttpSupplier client = new ReferenceHttpSupplier(http);
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final AtomicReference<Answer> answer = new AtomicReference<>(new Answer(200, "{\"code\":\"0000\"}", 0));
     private HttpServer server;
@@ -50,7 +51,7 @@ class ReferenceHttpSupplierTest {
         if (server != null) {
             server.stop(0);
         }
-        client.destroy();
+        http.destroy();
     }
 
     private static SupplierEndpoint supplier(String url, int timeoutMs) {

@@ -1,0 +1,198 @@
+package dev.ordo.supplier.internal;
+
+import dev.ordo.shared.GroupCommit;
+import dev.ordo.shared.GroupCommit.Outcome;
+import dev.ordo.shared.OrdoException;
+import dev.ordo.supplier.Delivery;
+import dev.ordo.supplier.SupplierAdapter;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.SupplierEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The reference protocol with batched submissions ({@code reference-http-batch},
+ * docs/supplier-protocol.md): the deliveries that callers submit at the same moment, to the same
+ * supplier, go in one request — a JSON array {@code orders} — answered per delivery in
+ * {@code results}. Queries and returns are those of {@code reference-http}.
+ *
+ * <p>Callers hand their deliveries in and wait (a {@link GroupCommit} without retries): each lane
+ * sends what has queued up while its previous request was out, so a burst of orders costs a few
+ * requests instead of one per delivery, and a slow supplier gets bigger batches rather than fewer
+ * orders. Nothing is ever sent twice: a request that fails leaves every delivery it carried
+ * unanswered ({@link SupplierAnswer.Transport#NO_ANSWER}, resolved by query), except one that could
+ * not connect, which was not sent.
+ */
+@Component
+class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
+
+    static final String PROTOCOL = "reference-http-batch";
+
+    /** The deliveries of one caller, all to one supplier. */
+    private record Submission(SupplierEndpoint supplier, List<Delivery> deliveries) {}
+
+    private final SupplierHttp http;
+    private final ReferenceHttpSupplier single;
+    private final int maxPerRequest;
+    private final GroupCommit<Submission, List<SupplierAnswer>> batches;
+
+    ReferenceHttpBatchSupplier(
+            SupplierHttp http,
+            ReferenceHttpSupplier single,
+            MeterRegistry meters,
+            @Value("${ordo.supplier.batch.lanes:2}") int lanes,
+            @Value("${ordo.supplier.batch.max-deliveries:100}") int maxPerRequest) {
+        if (maxPerRequest < 1) {
+            throw new IllegalArgumentException("ordo.supplier.batch.max-deliveries must be at least 1");
+        }
+        this.http = http;
+        this.single = single;
+        this.maxPerRequest = maxPerRequest;
+        // The longest a caller waits: its lane's request before, and its own, each within the 120 s
+        // that a supplier's timeout_ms may be at most. Never retried: a batch answers every item.
+        this.batches = new GroupCommit<>(
+                "supplier-submit",
+                lanes,
+                maxPerRequest,
+                Duration.ofSeconds(250),
+                "the supplier's answer did not come in time",
+                this::send,
+                meters);
+    }
+
+    @Override
+    public String protocol() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery) {
+        return submitAll(supplier, List.of(delivery)).getFirst();
+    }
+
+    @Override
+    public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return batches.submit(
+                    new Submission(supplier, deliveries),
+                    deliveries.getFirst().orderNo().hashCode());
+        } catch (OrdoException e) {
+            // Waited too long, interrupted or shutting down: the request may have left.
+            return Collections.nCopies(deliveries.size(), SupplierAnswer.noAnswer(e.getMessage()));
+        }
+    }
+
+    /** One lane's batch: the deliveries of every caller, one request per supplier and chunk. */
+    private List<Outcome<List<SupplierAnswer>>> send(List<Submission> submissions) {
+        Map<SupplierEndpoint, List<Delivery>> bySupplier = new LinkedHashMap<>();
+        for (Submission s : submissions) {
+            bySupplier.computeIfAbsent(s.supplier(), k -> new ArrayList<>()).addAll(s.deliveries());
+        }
+        Map<String, SupplierAnswer> answers = new HashMap<>();
+        bySupplier.forEach((supplier, deliveries) -> {
+            for (int from = 0; from < deliveries.size(); from += maxPerRequest) {
+                List<Delivery> chunk = deliveries.subList(from, Math.min(deliveries.size(), from + maxPerRequest));
+                List<SupplierAnswer> chunkAnswers = request(supplier, chunk);
+                for (int i = 0; i < chunk.size(); i++) {
+                    answers.put(key(supplier, chunk.get(i)), chunkAnswers.get(i));
+                }
+            }
+        });
+        List<Outcome<List<SupplierAnswer>>> outcomes = new ArrayList<>(submissions.size());
+        for (Submission s : submissions) {
+            outcomes.add(Outcome.of(s.deliveries().stream()
+                    .map(d -> answers.get(key(s.supplier(), d)))
+                    .toList()));
+        }
+        return outcomes;
+    }
+
+    private static String key(SupplierEndpoint supplier, Delivery delivery) {
+        return supplier.channelNo() + '\u0000' + delivery.orderNo();
+    }
+
+    /** One request; an answer for every delivery, whatever happens. */
+    List<SupplierAnswer> request(SupplierEndpoint supplier, List<Delivery> deliveries) {
+        try {
+            List<Map<String, Object>> orders = new ArrayList<>(deliveries.size());
+            for (Delivery d : deliveries) {
+                Map<String, Object> order = new LinkedHashMap<>();
+                order.put("order_no", d.orderNo());
+                order.put("out_order_id", d.outOrderId());
+                order.put("face", d.face());
+                order.put("num", d.pieces());
+                order.put("account", d.account());
+                order.put("carrier_no", d.carrierNo());
+                order.put("province_no", d.provinceNo());
+                order.put("city_no", d.cityNo());
+                orders.add(order);
+            }
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("channel_no", supplier.channelNo());
+            form.put("orders", http.json().writeValueAsString(orders));
+            form.put("notify_url", supplier.notifyUrl());
+            SupplierHttp.Reply reply = http.post(supplier, supplier.requestUrl(), form);
+            if (reply.whole() != null) {
+                return Collections.nCopies(deliveries.size(), reply.whole());
+            }
+            return answers(reply.json(), deliveries);
+        } catch (RuntimeException e) {
+            return Collections.nCopies(deliveries.size(), SupplierAnswer.noAnswer("no answer: " + e));
+        }
+    }
+
+    /**
+     * Each delivery's answer from {@code results}, by {@code order_no}; one left out is unknown. An
+     * answer without {@code results} (a signature refused, say) answers every delivery with its code.
+     */
+    private static List<SupplierAnswer> answers(JsonNode reply, List<Delivery> deliveries) {
+        JsonNode results = reply.get("results");
+        if (results == null || !results.isArray()) {
+            return Collections.nCopies(deliveries.size(), SupplierHttp.answer(reply));
+        }
+        Map<String, SupplierAnswer> byOrderNo = new HashMap<>();
+        for (JsonNode result : results) {
+            String orderNo = result.isObject() ? SupplierHttp.text(result, "order_no") : null;
+            if (orderNo != null) {
+                byOrderNo.putIfAbsent(orderNo, SupplierHttp.answer(result));
+            }
+        }
+        return deliveries.stream()
+                .map(d -> byOrderNo.getOrDefault(
+                        d.orderNo(), SupplierAnswer.noAnswer("delivery " + d.orderNo() + " not in the batch's answer")))
+                .toList();
+    }
+
+    @Override
+    public SupplierAnswer query(SupplierEndpoint supplier, String orderNo) {
+        return single.query(supplier, orderNo);
+    }
+
+    @Override
+    public SupplierAnswer returnDelivery(SupplierEndpoint supplier, String orderNo, String returnNo) {
+        return single.returnDelivery(supplier, orderNo, returnNo);
+    }
+
+    @Override
+    public SupplierAnswer queryReturn(SupplierEndpoint supplier, String returnNo) {
+        return single.queryReturn(supplier, returnNo);
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        batches.close();
+    }
+}

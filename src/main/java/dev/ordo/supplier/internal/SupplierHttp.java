@@ -1,0 +1,148 @@
+package dev.ordo.supplier.internal;
+
+import dev.ordo.shared.Signatures;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.SupplierEndpoint;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.NameValuePair;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The transport of the reference protocols (docs/supplier-protocol.md): a signed form POST answered
+ * with JSON, on a pool of keep-alive connections shared by every supplier.
+ *
+ * <p>The calls block their caller on a pooled connection: Apache HttpClient's classic client, see
+ * ADR 0008. No redirects and no automatic retries: a submission that may have left is never sent again.
+ */
+@Component
+class SupplierHttp implements DisposableBean {
+
+    /** What one POST gave: the answer's JSON, or an answer that stands for everything the request carried. */
+    record Reply(JsonNode json, SupplierAnswer whole) {
+
+        static Reply of(SupplierAnswer whole) {
+            return new Reply(null, whole);
+        }
+    }
+
+    private final CloseableHttpClient http = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(512)
+                    .setMaxConnPerRoute(128)
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(3))
+                            // A connection idle this long is checked before use: the supplier may have closed it.
+                            .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                            .build())
+                    .build())
+            // Below the keep-alive timeouts of common servers, so that a closed connection is rarely met.
+            .evictIdleConnections(TimeValue.ofSeconds(15))
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .build();
+    private final JsonMapper json;
+    private final Clock clock;
+
+    SupplierHttp(JsonMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    JsonMapper json() {
+        return json;
+    }
+
+    /**
+     * Signs and posts the form (null values left out). A connection that could not be opened is
+     * {@link SupplierAnswer.Transport#NOT_SENT}; a timeout, a broken connection or an answer that is
+     * not JSON is {@link SupplierAnswer.Transport#NO_ANSWER}; a status other than 2xx is answered with
+     * the code {@code HTTP_<status>}.
+     */
+    Reply post(SupplierEndpoint supplier, String url, Map<String, String> form) {
+        form.values().removeIf(value -> value == null);
+        form.put("timestamp", Long.toString(clock.instant().getEpochSecond()));
+        form.put(Signatures.SIGN, Signatures.sign(supplier.secret(), form));
+        List<NameValuePair> fields = new ArrayList<>(form.size());
+        form.forEach((name, value) -> fields.add(new BasicNameValuePair(name, value)));
+        HttpPost request = new HttpPost(url);
+        request.setEntity(new UrlEncodedFormEntity(fields, StandardCharsets.UTF_8));
+        request.setConfig(RequestConfig.custom()
+                .setResponseTimeout(Timeout.ofMilliseconds(supplier.timeoutMs()))
+                .build());
+        Raw raw;
+        try {
+            raw = http.execute(
+                    request,
+                    response -> new Raw(
+                            response.getCode(),
+                            response.getEntity() == null
+                                    ? ""
+                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+        } catch (ConnectException | ConnectTimeoutException | UnknownHostException e) {
+            return Reply.of(SupplierAnswer.notSent("could not connect: " + e));
+        } catch (IOException | IllegalArgumentException e) {
+            return Reply.of(SupplierAnswer.noAnswer("no answer: " + e));
+        }
+        if (raw.status() / 100 != 2) {
+            return Reply.of(SupplierAnswer.answered("HTTP_" + raw.status(), abbreviate(raw.body()), null));
+        }
+        try {
+            JsonNode answer = json.readTree(raw.body());
+            if (answer == null || !answer.isObject()) {
+                return Reply.of(SupplierAnswer.noAnswer("unreadable answer: " + abbreviate(raw.body())));
+            }
+            return new Reply(answer, null);
+        } catch (RuntimeException e) {
+            return Reply.of(SupplierAnswer.noAnswer("unreadable answer: " + abbreviate(raw.body())));
+        }
+    }
+
+    private record Raw(int status, String body) {}
+
+    /** One delivery's answer in JSON {@code {"code","msg","supplier_order_no"}}; no code means no usable answer. */
+    static SupplierAnswer answer(JsonNode answer) {
+        String code = text(answer, "code");
+        if (code == null) {
+            return SupplierAnswer.noAnswer("answer without code: " + abbreviate(answer.toString()));
+        }
+        return SupplierAnswer.answered(code, text(answer, "msg"), text(answer, "supplier_order_no"));
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 200 ? text : text.substring(0, 200);
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        http.close();
+    }
+}

@@ -1,0 +1,270 @@
+package dev.ordo.supplier.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ordo.shared.Signatures;
+import dev.ordo.supplier.Delivery;
+import dev.ordo.supplier.SupplierAnswer;
+import dev.ordo.supplier.SupplierAnswer.Transport;
+import dev.ordo.supplier.SupplierEndpoint;
+import dev.ordo.supplier.mock.MockSupplier;
+import dev.ordo.supplier.mock.MockSupplierServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The batched reference protocol against real HTTP servers: deliveries submitted at the same moment
+ * share a request, each gets its own answer, and whatever goes wrong with a request leaves its
+ * deliveries to a query — never to a second submission.
+ */
+class ReferenceHttpBatchSupplierTest {
+
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final String SECRET = "batch-secret-0001";
+
+    private final SupplierHttp http = new SupplierHttp(JSON, Clock.systemUTC());
+    private ReferenceHttpBatchSupplier client = batchClient(2, 100);
+    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+
+    private ReferenceHttpBatchSupplier batchClient(int lanes, int maxPerRequest) {
+        return new ReferenceHttpBatchSupplier(
+                http, new ReferenceHttpSupplier(http), new SimpleMeterRegistry(), lanes, maxPerRequest);
+    }
+
+    /** A supplier answering each request with what {@code answer} makes of its form. */
+    private String start(Function<Map<String, String>, String> answer) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/submit", exchange -> {
+            Map<String, String> form =
+                    form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            requests.add(form);
+            byte[] body = answer.apply(form).getBytes(StandardCharsets.UTF_8);
+            int status = body.length > 0 && body[0] == '!' ? 500 : 200;
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/submit";
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop(0);
+        }
+        client.destroy();
+        http.destroy();
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private static SupplierEndpoint supplier(String url, int timeoutMs) {
+        return new SupplierEndpoint(
+                "ycup", "reference-http-batch", 1, url, url, url, "http://127.0.0.1/notify", SECRET, timeoutMs);
+    }
+
+    private static Delivery delivery(int n) {
+        return new Delivery("u" + n, 1000L + n, 1, 10000L, "10001100000000" + (n % 10), "ZSH", null, null);
+    }
+
+    /** Answers every delivery of the request with code "C" + its order_no. */
+    private static String echo(Map<String, String> form) {
+        List<Map<String, String>> results = new ArrayList<>();
+        for (JsonNode order : JSON.readTree(form.get("orders"))) {
+            String no = order.get("order_no").asString();
+            results.add(Map.of("order_no", no, "code", "C" + no, "msg", "ok", "supplier_order_no", "S" + no));
+        }
+        return JSON.writeValueAsString(Map.of("code", "0000", "results", results));
+    }
+
+    @Test
+    void deliveriesSubmittedAtTheSameMomentShareARequestAndEachGetsItsOwnAnswer() throws Exception {
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        client.destroy();
+        client = batchClient(1, 100);
+        String url = start(form -> {
+            if (requests.size() == 1) {
+                firstArrived.countDown();
+                await(release);
+            }
+            return echo(form);
+        });
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<List<SupplierAnswer>> first =
+                    callers.submit(() -> client.submitAll(supplier(url, 5000), List.of(delivery(0), delivery(1))));
+            assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+            // While the first request is out, ten callers queue up on the lane.
+            List<Future<SupplierAnswer>> queued = IntStream.rangeClosed(2, 11)
+                    .mapToObj(n -> callers.submit(() -> client.submit(supplier(url, 5000), delivery(n))))
+                    .toList();
+            Thread.sleep(300);
+            release.countDown();
+
+            assertThat(first.get()).extracting(SupplierAnswer::code).containsExactly("Cu0", "Cu1");
+            for (int n = 2; n <= 11; n++) {
+                assertThat(queued.get(n - 2).get()).isEqualTo(SupplierAnswer.answered("Cu" + n, "ok", "Su" + n));
+            }
+        }
+        assertThat(requests).hasSize(2);
+        assertThat(JSON.readTree(requests.get(1).get("orders"))).hasSize(10);
+    }
+
+    @Test
+    void theBatchIsSignedAndCarriesEveryDeliveryField() throws IOException {
+        String url = start(ReferenceHttpBatchSupplierTest::echo);
+        client.submitAll(supplier(url, 2000), List.of(delivery(7)));
+
+        Map<String, String> form = requests.getFirst();
+        assertThat(Signatures.verify(SECRET, form, form.get(Signatures.SIGN))).isTrue();
+        assertThat(form).containsEntry("channel_no", "ycup").containsEntry("notify_url", "http://127.0.0.1/notify");
+        JsonNode order = JSON.readTree(form.get("orders")).get(0);
+        assertThat(order.get("order_no").asString()).isEqualTo("u7");
+        assertThat(order.get("out_order_id").asLong()).isEqualTo(1007L);
+        assertThat(order.get("face").asLong()).isEqualTo(10000L);
+        assertThat(order.get("num").asInt()).isEqualTo(1);
+        assertThat(order.get("account").asString()).isEqualTo("100011000000007");
+        assertThat(order.get("carrier_no").asString()).isEqualTo("ZSH");
+    }
+
+    @Test
+    void aRequestCarriesAtMostTheConfiguredNumberOfDeliveries() throws Exception {
+        client.destroy();
+        client = batchClient(1, 2);
+        String url = start(ReferenceHttpBatchSupplierTest::echo);
+        List<SupplierAnswer> answers = client.submitAll(
+                supplier(url, 2000),
+                IntStream.range(0, 5)
+                        .mapToObj(ReferenceHttpBatchSupplierTest::delivery)
+                        .toList());
+
+        assertThat(answers).extracting(SupplierAnswer::code).containsExactly("Cu0", "Cu1", "Cu2", "Cu3", "Cu4");
+        assertThat(requests)
+                .extracting(form -> JSON.readTree(form.get("orders")).size())
+                .containsExactly(2, 2, 1);
+    }
+
+    @Test
+    void aDeliveryLeftOutOfTheAnswerIsUnknownAndResolvedByQuery() throws IOException {
+        String url = start(form ->
+                "{\"code\":\"0000\",\"results\":[{\"order_no\":\"u1\",\"code\":\"0000\"},{\"code\":\"0000\"}]}");
+        List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+
+        assertThat(answers.get(0)).isEqualTo(SupplierAnswer.answered("0000", null, null));
+        assertThat(answers.get(1).transport()).isEqualTo(Transport.NO_ANSWER);
+    }
+
+    @Test
+    void anAnswerWithoutResultsAnswersEveryDeliveryWithItsCode() throws IOException {
+        String url = start(form -> "{\"code\":\"R4010\",\"msg\":\"bad signature\"}");
+        List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+
+        assertThat(answers)
+                .containsOnly(SupplierAnswer.answered("R4010", "bad signature", null))
+                .hasSize(2);
+    }
+
+    @Test
+    void anHttpErrorAnswersEveryDeliveryWithItsStatus() throws IOException {
+        String url = start(form -> "!down");
+        List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+
+        assertThat(answers).extracting(SupplierAnswer::code).containsExactly("HTTP_500", "HTTP_500");
+    }
+
+    @Test
+    void aRefusedConnectionLeavesEveryDeliveryNotSentAndATimeoutLeavesThemUnknown() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        assertThat(client.submitAll(
+                        supplier("http://127.0.0.1:" + closedPort + "/submit", 2000),
+                        List.of(delivery(1), delivery(2))))
+                .extracting(SupplierAnswer::transport)
+                .containsExactly(Transport.NOT_SENT, Transport.NOT_SENT);
+
+        String url = start(form -> {
+            sleep(Duration.ofMillis(1500));
+            return echo(form);
+        });
+        assertThat(client.submitAll(supplier(url, 300), List.of(delivery(1), delivery(2))))
+                .extracting(SupplierAnswer::transport)
+                .containsExactly(Transport.NO_ANSWER, Transport.NO_ANSWER);
+        assertThat(requests).hasSize(1); // it did arrive: only a query may tell what became of it
+    }
+
+    @Test
+    void theMockSupplierAnswersEachDeliveryOfABatchByItsAccountsLastDigit() throws IOException {
+        MockSupplier mock = new MockSupplier(SECRET, Duration.ZERO, Duration.ofMillis(10), Duration.ZERO);
+        try (MockSupplierServer mockServer = new MockSupplierServer(0, mock)) {
+            String url = "http://127.0.0.1:" + mockServer.port() + "/mock/supplier/submit-batch";
+            List<Delivery> deliveries = List.of(delivery(0), delivery(1), delivery(9));
+            List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), deliveries);
+
+            assertThat(answers)
+                    .extracting(SupplierAnswer::code)
+                    .containsExactly(MockSupplier.SUCCESS, MockSupplier.FAILURE, MockSupplier.UNKNOWN);
+            assertThat(mock.stats()).containsEntry("units", 3).containsEntry("duplicate_submissions", 0);
+
+            SupplierEndpoint wrongSecret = new SupplierEndpoint(
+                    "ycup", "reference-http-batch", 1, url, url, url, null, "another-secret-0001", 2000);
+            assertThat(client.submitAll(wrongSecret, List.of(delivery(5))))
+                    .extracting(SupplierAnswer::code)
+                    .containsExactly(MockSupplier.BAD_SIGN);
+            assertThat(mock.submissions("u5")).isZero();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
