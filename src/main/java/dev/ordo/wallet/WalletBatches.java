@@ -11,7 +11,10 @@ import java.util.Optional;
  *
  * <p>The state change runs first and the balance changes last, so a busy account's row is locked
  * only for the balance changes and the commit: one row update and one commit per batch rather than
- * per caller, and batches touching the same account overlap everything but that last step.
+ * per caller. Submissions whose first change is to the same account share a lane, so they meet in
+ * one batch (or consecutive ones) instead of waiting for each other's row lock in batches side by
+ * side: callers put first the account their submissions share most (the channel's when an order
+ * pays, the supplier's when it is settled).
  *
  * <p>The caller blocks until its batch has committed. If the state change throws, the exception
  * reaches this caller alone (its neighbours are committed without it).

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
@@ -29,9 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Two kinds of lanes. HTTP balance operations (one change, no state change, the record in the
  * answer) queue on a lane chosen by their account, so that one account's operations batch together.
- * Submissions with a state change ({@link #commitWith}) are spread over the flow lanes in turn:
- * their batches run side by side, and since their balance changes come last, a busy account's row
- * is held only for that last step.
+ * Submissions with a state change ({@link #commitWith}) queue on a flow lane chosen by the account
+ * of their first change: those that would lock the same busy account meet in one batch rather than
+ * wait for each other's row lock (which is held from the balance changes, last in the batch, to the
+ * commit) in batches side by side; submissions for other accounts run on the other lanes.
  *
  * <p>The lanes are {@link GroupCommit}s: a batch is all-or-nothing. If it fails on a conflict it
  * could not foresee (another node or an in-process caller changed the same account) it is retried;
@@ -44,7 +44,6 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
     private final TransactionTemplate tx;
     private final GroupCommit<Pending<?>, Object> lanes;
     private final GroupCommit<Pending<?>, Object> flowLanes;
-    private final AtomicInteger nextFlowLane = new AtomicInteger();
 
     /**
      * @param before runs first in the batch's transaction (null: nothing)
@@ -83,7 +82,7 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
         try {
             flowLanes.submit(
                     new Pending<>(changes, inCallersLogContext(stateChange), BalanceCombiner::refuseAll),
-                    nextFlowLane.getAndIncrement());
+                    changes.getFirst().account().hashCode());
             return Optional.empty();
         } catch (RefusedSubmission refusal) {
             return Optional.of(refusal.refused);

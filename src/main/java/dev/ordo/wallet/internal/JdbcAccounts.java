@@ -14,8 +14,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,20 +72,52 @@ class JdbcAccounts {
         }
         return jdbc.sql("select " + ACCOUNT_COLUMNS
                         + " from wallet_account where account_id in (:ids) order by account_id for update")
-                .param("ids", accountIds)
+                .param("ids", padded(accountIds))
                 .query((rs, n) -> state(rs))
                 .list();
     }
 
-    /** Every record (any type) of these (account id, trade number) pairs: exact probes of the unique key. */
+    /**
+     * Every record (any type) of these (account id, trade number) pairs: one scan of the unique key
+     * for the accounts × the trade numbers, the pairs picked from it. (A list of pairs made
+     * PostgreSQL plan a bitmap OR of one index scan per pair, set up anew for every batch.)
+     */
     List<BalanceRecord> records(Collection<Object[]> accountAndTradeNo) {
         if (accountAndTradeNo.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)")
-                .param("pairs", accountAndTradeNo)
+        Set<Long> accountIds = new LinkedHashSet<>();
+        Set<String> tradeNos = new LinkedHashSet<>();
+        Set<String> pairs = new HashSet<>();
+        for (Object[] pair : accountAndTradeNo) {
+            accountIds.add((Long) pair[0]);
+            tradeNos.add((String) pair[1]);
+            pairs.add(pair[0] + " " + pair[1]);
+        }
+        return jdbc
+                .sql("select * from wallet_record where account_id in (:ids) and trade_no in (:tradeNos)")
+                .param("ids", padded(accountIds))
+                .param("tradeNos", padded(tradeNos))
                 .query(JdbcAccounts::record)
-                .list();
+                .list()
+                .stream()
+                .filter(r -> pairs.contains(r.accountId() + " " + r.tradeNo().value()))
+                .toList();
+    }
+
+    /**
+     * The values, the last one repeated up to the next power of two: an {@code in} list then takes one
+     * of a few lengths, so the database sees a few statements it can keep prepared rather than a new
+     * one for every batch size.
+     */
+    static <T> List<T> padded(Collection<T> values) {
+        List<T> list = new ArrayList<>(values);
+        int size = list.size() <= 1 ? list.size() : Integer.highestOneBit(list.size() - 1) << 1;
+        T last = list.getLast();
+        while (list.size() < size) {
+            list.add(last);
+        }
+        return list;
     }
 
     /**
