@@ -78,9 +78,11 @@ class JdbcAccounts {
     }
 
     /**
-     * Every record (any type) of these (account id, trade number) pairs: one scan of the unique key
-     * for the accounts × the trade numbers, the pairs picked from it. (A list of pairs made
-     * PostgreSQL plan a bitmap OR of one index scan per pair, set up anew for every batch.)
+     * Every record (any type) of these (account id, trade number) pairs. When the pairs are most of
+     * the accounts × the trade numbers (a batch of orders moving money on a few accounts), one scan
+     * of the unique key for all of them, the pairs picked from it: a list of pairs is planned by
+     * PostgreSQL as a bitmap OR of one index scan per pair, set up anew for every batch. When they are
+     * not (a batch of deducts from many accounts), the list of pairs, which probes only those.
      */
     List<BalanceRecord> records(Collection<Object[]> accountAndTradeNo) {
         if (accountAndTradeNo.isEmpty()) {
@@ -93,6 +95,12 @@ class JdbcAccounts {
             accountIds.add((Long) pair[0]);
             tradeNos.add((String) pair[1]);
             pairs.add(pair[0] + " " + pair[1]);
+        }
+        if ((long) accountIds.size() * tradeNos.size() > 4L * pairs.size()) {
+            return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)")
+                    .param("pairs", padded(accountAndTradeNo))
+                    .query(JdbcAccounts::record)
+                    .list();
         }
         return jdbc
                 .sql("select * from wallet_record where account_id in (:ids) and trade_no in (:tradeNos)")
