@@ -2,6 +2,7 @@ package dev.ordo.jobs.internal;
 
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepositoryContext;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -76,16 +77,42 @@ final class QueueJdbcCustomization implements JdbcCustomization {
         return delegate.getQueryLimitPart(limit);
     }
 
-    /** The single-statement variant cannot be filtered from outside; the generic one is used instead. */
+    /**
+     * On PostgreSQL the due executions of the queue are claimed in one statement (an update of the
+     * rows a locking select picks, returning them): the generic variant selects them and then
+     * updates each claimed row with a statement of its own. db-scheduler's own single statement
+     * cannot be filtered from outside, so this is it with the queue's condition.
+     */
     @Override
     public boolean supportsSingleStatementLockAndFetch() {
-        return false;
+        return delegate instanceof PostgreSqlJdbcCustomization;
     }
 
     @Override
     public List<Execution> lockAndFetchSingleStatement(
             JdbcTaskRepositoryContext ctx, Instant now, int limit, boolean orderByPriority) {
-        throw new UnsupportedOperationException("queue schedulers use the generic lock-and-fetch");
+        if (!supportsSingleStatementLockAndFetch()) {
+            throw new UnsupportedOperationException("single-statement lock-and-fetch is for PostgreSQL");
+        }
+        String sql = "update " + ctx.tableName
+                + " st1 set picked = ?, picked_by = ?, last_heartbeat = ?, version = version + 1"
+                + " where (st1.task_name, st1.task_instance) in (select st2.task_name, st2.task_instance from "
+                + ctx.tableName + " st2 where st2.picked = ? and st2.execution_time <= ?" + condition
+                + (orderByPriority
+                        ? " order by st2.priority desc nulls last, st2.execution_time asc"
+                        : " order by st2.execution_time asc")
+                + " for update skip locked" + getQueryLimitPart(limit) + ") returning st1.*";
+        String pickedBy = ctx.schedulerName.getName();
+        return ctx.jdbcRunner.query(
+                sql,
+                ps -> {
+                    ps.setBoolean(1, true);
+                    ps.setString(2, pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
+                    setInstant(ps, 3, now);
+                    ps.setBoolean(4, false);
+                    setInstant(ps, 5, now);
+                },
+                ctx.resultSetMapper.get());
     }
 
     @Override

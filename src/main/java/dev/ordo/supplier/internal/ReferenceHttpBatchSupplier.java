@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -26,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * supplier, go in one request — a JSON array {@code orders} — answered per delivery in
  * {@code results}. Queries and returns are those of {@code reference-http}.
  *
- * <p>Callers hand their deliveries in and wait (a {@link GroupCommit} without retries): each lane
+ * <p>Callers hand their deliveries in and wait (on a {@link GroupCommit} whose batch never throws): each lane
  * sends what has queued up while its previous request was out, so a burst of orders costs a few
  * requests instead of one per delivery, and a slow supplier gets bigger batches rather than fewer
  * orders. Nothing is ever sent twice: a request that fails leaves every delivery it carried
@@ -38,8 +41,30 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
 
     static final String PROTOCOL = "reference-http-batch";
 
-    /** The deliveries of one caller, all to one supplier. */
-    private record Submission(SupplierEndpoint supplier, List<Delivery> deliveries) {}
+    /**
+     * The deliveries of one caller, all to one supplier. A lane takes it before sending it; a caller
+     * that stops waiting withdraws it if no lane has taken it yet, and then knows it was not sent.
+     */
+    private record Submission(SupplierEndpoint supplier, List<Delivery> deliveries, AtomicReference<State> state) {
+
+        Submission(SupplierEndpoint supplier, List<Delivery> deliveries) {
+            this(supplier, deliveries, new AtomicReference<>(State.QUEUED));
+        }
+
+        boolean take() {
+            return state.compareAndSet(State.QUEUED, State.TAKEN);
+        }
+
+        boolean withdraw() {
+            return state.compareAndSet(State.QUEUED, State.WITHDRAWN);
+        }
+    }
+
+    private enum State {
+        QUEUED,
+        TAKEN,
+        WITHDRAWN
+    }
 
     private final SupplierHttp http;
     private final ReferenceHttpSupplier single;
@@ -58,13 +83,14 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         this.http = http;
         this.single = single;
         this.maxPerRequest = maxPerRequest;
-        // The longest a caller waits: its lane's request before, and its own, each within the 120 s
-        // that a supplier's timeout_ms may be at most. Never retried: a batch answers every item.
+        // A caller waits until its deliveries are answered: once a lane has taken them it answers
+        // them, each request bounded by the supplier's timeouts; the limit is for a lane that hangs.
+        // The batch never throws, so GroupCommit's retry and one-by-one fallback never run.
         this.batches = new GroupCommit<>(
                 "supplier-submit",
                 lanes,
                 maxPerRequest,
-                Duration.ofSeconds(250),
+                Duration.ofMinutes(10),
                 "the supplier's answer did not come in time",
                 this::send,
                 meters);
@@ -85,23 +111,58 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         if (deliveries.isEmpty()) {
             return List.of();
         }
+        Submission submission = new Submission(supplier, deliveries);
         try {
-            return batches.submit(
-                    new Submission(supplier, deliveries),
-                    deliveries.getFirst().orderNo().hashCode());
+            return batches.submit(submission, deliveries.getFirst().orderNo().hashCode());
         } catch (OrdoException e) {
-            // Waited too long, interrupted or shutting down: the request may have left.
-            return Collections.nCopies(deliveries.size(), SupplierAnswer.noAnswer(e.getMessage()));
+            // Shutting down, interrupted or a lane hung: withdrawn before a lane took it, it was not
+            // sent; taken, its request may have left.
+            SupplierAnswer answer = submission.withdraw()
+                    ? SupplierAnswer.notSent(e.getMessage())
+                    : SupplierAnswer.noAnswer(e.getMessage());
+            return Collections.nCopies(deliveries.size(), answer);
         }
     }
 
-    /** One lane's batch: the deliveries of every caller, one request per supplier and chunk. */
+    /**
+     * One lane's batch: the deliveries of every caller that has not withdrawn, one request per
+     * supplier and chunk, each delivery once. Never throws.
+     */
     private List<Outcome<List<SupplierAnswer>>> send(List<Submission> submissions) {
-        Map<SupplierEndpoint, List<Delivery>> bySupplier = new LinkedHashMap<>();
-        for (Submission s : submissions) {
-            bySupplier.computeIfAbsent(s.supplier(), k -> new ArrayList<>()).addAll(s.deliveries());
-        }
+        List<Submission> taken = submissions.stream().filter(Submission::take).toList();
         Map<String, SupplierAnswer> answers = new HashMap<>();
+        try {
+            sendAll(taken, answers);
+        } catch (RuntimeException e) {
+            // Not expected (each request answers for itself); whatever was sent is resolved by query.
+            for (Submission s : taken) {
+                for (Delivery d : s.deliveries()) {
+                    answers.putIfAbsent(key(s.supplier(), d), SupplierAnswer.noAnswer("no answer: " + e));
+                }
+            }
+        }
+        List<Outcome<List<SupplierAnswer>>> outcomes = new ArrayList<>(submissions.size());
+        for (Submission s : submissions) {
+            outcomes.add(Outcome.of(s.deliveries().stream()
+                    .map(d -> answers.getOrDefault(
+                            key(s.supplier(), d), SupplierAnswer.notSent("withdrawn before it was sent")))
+                    .toList()));
+        }
+        return outcomes;
+    }
+
+    private void sendAll(List<Submission> taken, Map<String, SupplierAnswer> answers) {
+        Map<SupplierEndpoint, List<Delivery>> bySupplier = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Submission s : taken) {
+            for (Delivery d : s.deliveries()) {
+                if (seen.add(key(s.supplier(), d))) {
+                    bySupplier
+                            .computeIfAbsent(s.supplier(), k -> new ArrayList<>())
+                            .add(d);
+                }
+            }
+        }
         bySupplier.forEach((supplier, deliveries) -> {
             for (int from = 0; from < deliveries.size(); from += maxPerRequest) {
                 List<Delivery> chunk = deliveries.subList(from, Math.min(deliveries.size(), from + maxPerRequest));
@@ -111,13 +172,6 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
                 }
             }
         });
-        List<Outcome<List<SupplierAnswer>>> outcomes = new ArrayList<>(submissions.size());
-        for (Submission s : submissions) {
-            outcomes.add(Outcome.of(s.deliveries().stream()
-                    .map(d -> answers.get(key(s.supplier(), d)))
-                    .toList()));
-        }
-        return outcomes;
     }
 
     private static String key(SupplierEndpoint supplier, Delivery delivery) {
@@ -156,12 +210,16 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
 
     /**
      * Each delivery's answer from {@code results}, by {@code order_no}; one left out is unknown. An
-     * answer without {@code results} (a signature refused, say) answers every delivery with its code.
+     * answer without {@code results} (a signature refused, say) confirms nothing of any delivery:
+     * all are unknown, and their queries tell.
      */
     private static List<SupplierAnswer> answers(JsonNode reply, List<Delivery> deliveries) {
         JsonNode results = reply.get("results");
         if (results == null || !results.isArray()) {
-            return Collections.nCopies(deliveries.size(), SupplierHttp.answer(reply));
+            return Collections.nCopies(
+                    deliveries.size(),
+                    SupplierAnswer.noAnswer("answer without results: " + SupplierHttp.text(reply, "code") + " "
+                            + SupplierHttp.text(reply, "msg")));
         }
         Map<String, SupplierAnswer> byOrderNo = new HashMap<>();
         for (JsonNode result : results) {

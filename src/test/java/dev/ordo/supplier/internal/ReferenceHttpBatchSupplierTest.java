@@ -191,13 +191,45 @@ class ReferenceHttpBatchSupplierTest {
     }
 
     @Test
-    void anAnswerWithoutResultsAnswersEveryDeliveryWithItsCode() throws IOException {
-        String url = start(form -> "{\"code\":\"R4010\",\"msg\":\"bad signature\"}");
+    void anAnswerWithoutResultsConfirmsNothingAndLeavesEveryDeliveryUnknown() throws IOException {
+        String url = start(form -> "{\"code\":\"0000\",\"msg\":\"ok\"}");
         List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
 
         assertThat(answers)
-                .containsOnly(SupplierAnswer.answered("R4010", "bad signature", null))
-                .hasSize(2);
+                .extracting(SupplierAnswer::transport)
+                .containsExactly(Transport.NO_ANSWER, Transport.NO_ANSWER);
+    }
+
+    @Test
+    void aCallerThatStopsWaitingBeforeALaneTookItsDeliveriesGetsNotSentAndTheyAreNeverSent() throws Exception {
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        client.destroy();
+        client = batchClient(1, 100);
+        String url = start(form -> {
+            if (requests.size() == 1) {
+                firstArrived.countDown();
+                await(release);
+            }
+            return echo(form);
+        });
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<List<SupplierAnswer>> first =
+                    callers.submit(() -> client.submitAll(supplier(url, 5000), List.of(delivery(0))));
+            assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+            List<SupplierAnswer> gaveUp = new CopyOnWriteArrayList<>();
+            Thread waiting = Thread.ofVirtual()
+                    .start(() -> gaveUp.addAll(client.submitAll(supplier(url, 5000), List.of(delivery(1)))));
+            Thread.sleep(300);
+            waiting.interrupt(); // as at shutdown: the job's thread is interrupted while it waits
+            waiting.join(5000);
+            release.countDown();
+
+            assertThat(gaveUp).extracting(SupplierAnswer::transport).containsExactly(Transport.NOT_SENT);
+            assertThat(first.get()).extracting(SupplierAnswer::code).containsExactly("Cu0");
+            Thread.sleep(500); // the lane has drained its queue: the withdrawn delivery stayed behind
+        }
+        assertThat(requests).hasSize(1);
     }
 
     @Test
@@ -246,8 +278,8 @@ class ReferenceHttpBatchSupplierTest {
             SupplierEndpoint wrongSecret = new SupplierEndpoint(
                     "ycup", "reference-http-batch", 1, url, url, url, null, "another-secret-0001", 2000);
             assertThat(client.submitAll(wrongSecret, List.of(delivery(5))))
-                    .extracting(SupplierAnswer::code)
-                    .containsExactly(MockSupplier.BAD_SIGN);
+                    .extracting(SupplierAnswer::transport)
+                    .containsExactly(Transport.NO_ANSWER);
             assertThat(mock.submissions("u5")).isZero();
         }
     }
