@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -42,28 +42,25 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
     static final String PROTOCOL = "reference-http-batch";
 
     /**
-     * The deliveries of one caller, all to one supplier. A lane takes it before sending it; a caller
-     * that stops waiting withdraws it if no lane has taken it yet, and then knows it was not sent.
+     * The deliveries of one caller, all to one supplier. Whoever comes first decides its fate, once:
+     * a lane taking it to send it, or its caller withdrawing it when it stops waiting — then it was
+     * not sent.
      */
-    private record Submission(SupplierEndpoint supplier, List<Delivery> deliveries, AtomicReference<State> state) {
+    private record Submission(SupplierEndpoint supplier, List<Delivery> deliveries, AtomicBoolean decided) {
 
         Submission(SupplierEndpoint supplier, List<Delivery> deliveries) {
-            this(supplier, deliveries, new AtomicReference<>(State.QUEUED));
+            this(supplier, deliveries, new AtomicBoolean());
         }
 
+        /** By a lane: true if it may send it. */
         boolean take() {
-            return state.compareAndSet(State.QUEUED, State.TAKEN);
+            return decided.compareAndSet(false, true);
         }
 
+        /** By its caller: true if no lane took it, so it will never be sent. */
         boolean withdraw() {
-            return state.compareAndSet(State.QUEUED, State.WITHDRAWN);
+            return decided.compareAndSet(false, true);
         }
-    }
-
-    private enum State {
-        QUEUED,
-        TAKEN,
-        WITHDRAWN
     }
 
     private final SupplierHttp http;

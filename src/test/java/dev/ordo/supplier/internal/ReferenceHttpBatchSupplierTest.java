@@ -113,19 +113,28 @@ class ReferenceHttpBatchSupplierTest {
         return JSON.writeValueAsString(Map.of("code", "0000", "results", results));
     }
 
-    @Test
-    void deliveriesSubmittedAtTheSameMomentShareARequestAndEachGetsItsOwnAnswer() throws Exception {
-        CountDownLatch firstArrived = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch firstArrived = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /**
+     * One lane, and a supplier that holds its first request until {@link #release} (answering every
+     * request with {@link #echo}): what callers hand in meanwhile queues on the lane.
+     */
+    private String startHoldingTheFirstRequest() throws Exception {
         client.destroy();
         client = batchClient(1, 100);
-        String url = start(form -> {
+        return start(form -> {
             if (requests.size() == 1) {
                 firstArrived.countDown();
                 await(release);
             }
             return echo(form);
         });
+    }
+
+    @Test
+    void deliveriesSubmittedAtTheSameMomentShareARequestAndEachGetsItsOwnAnswer() throws Exception {
+        String url = startHoldingTheFirstRequest();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<List<SupplierAnswer>> first =
                     callers.submit(() -> client.submitAll(supplier(url, 5000), List.of(delivery(0), delivery(1))));
@@ -202,17 +211,7 @@ class ReferenceHttpBatchSupplierTest {
 
     @Test
     void aCallerThatStopsWaitingBeforeALaneTookItsDeliveriesGetsNotSentAndTheyAreNeverSent() throws Exception {
-        CountDownLatch firstArrived = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        client.destroy();
-        client = batchClient(1, 100);
-        String url = start(form -> {
-            if (requests.size() == 1) {
-                firstArrived.countDown();
-                await(release);
-            }
-            return echo(form);
-        });
+        String url = startHoldingTheFirstRequest();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<List<SupplierAnswer>> first =
                     callers.submit(() -> client.submitAll(supplier(url, 5000), List.of(delivery(0))));
