@@ -102,6 +102,40 @@ class JobsTest {
     }
 
     @Test
+    void a_table_changed_by_more_than_a_tenth_since_its_last_analyze_is_analyzed_by_the_timer_on_postgresql() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return; // MariaDB keeps its own statistics; H2 plans without them
+        }
+        String table =
+                "test_stale_" + Unique.id("t").replaceAll("[^A-Za-z0-9]", "_").toLowerCase();
+        jdbc.execute("create table " + table + " (id bigint primary key)");
+        try {
+            // Created empty and analyzed so: the statistics of an empty table, then 5,000 rows.
+            jdbc.execute("analyze " + table);
+            jdbc.update("insert into " + table + " select n from generate_series(1, 5000) n");
+            await().atMost(PATIENCE).until(() -> modifiedSinceAnalyze(table) >= 5000);
+
+            runTableMaintenanceNow();
+
+            assertThat(estimatedRows(table)).isEqualTo(5000);
+            assertThat(modifiedSinceAnalyze(table)).isZero();
+        } finally {
+            jdbc.execute("drop table " + table);
+        }
+    }
+
+    private long modifiedSinceAnalyze(String table) {
+        return jdbc.queryForObject(
+                "select n_mod_since_analyze from pg_stat_user_tables where relname = ? and schemaname = current_schema()",
+                Long.class,
+                table);
+    }
+
+    private double estimatedRows(String table) {
+        return jdbc.queryForObject("select reltuples from pg_class where oid = ?::regclass", Double.class, table);
+    }
+
+    @Test
     void the_job_tables_indexes_are_rebuilt_once_bloated_so_that_a_claim_probes_them_on_postgresql() {
         if (dialect != Dialect.POSTGRESQL) {
             return; // InnoDB's primary key is the table itself; H2 is the embedded single node
