@@ -1,8 +1,11 @@
 -- Realistic volume for the acquiring benchmark: :orders finished orders of channel test (face 200 in
 -- two deliveries of 100, as the seed's example), each with its two units and the eight events such
 -- an order writes, spread over the last 30 days. Run after the demo data exists. Ids come from
--- ranges reserved in id_block, so they never collide with a running server's blocks. The orders are
--- history only: their money is not in the wallet (the wallet benchmark seeds its own records).
+-- ranges reserved in id_block, so they never collide with a running server's blocks. Their money is
+-- in the wallet as the flow books it (docs/acquiring.md#money): per unit the channel's deduct of the
+-- sale, the channel's commission and service fee, the supplier's deduct of the cost; 2.4 million
+-- records on the accounts the benchmark's orders use, which the ledger check (SPEC B5) still finds
+-- whole: each account's balance and version move on by what its records add up to.
 \set orders 300000
 begin;
 -- A sequence no order has used yet starts at 1, as the server would start it.
@@ -53,7 +56,39 @@ select r.event_first + 8 * g + k, r.order_first + g,
        r.since + g * interval '8 ms' + k * interval '250 ms',
        r.since + g * interval '8 ms' + k * interval '250 ms'
   from generate_series(0, :orders - 1) g, generate_series(0, 7) k, reserved r;
+
+-- The four accounts every order books on, locked until the end; all four must exist (demo data).
+select 1 from wallet_account
+ where ident = 'oms' and (account_group, eid) in (('down_channel', 'test'), ('down_commission', 'test'),
+                                                  ('down_service', 'test'), ('up_channel', 'ycup'))
+ order by account_id for update;
+create temporary table books as
+  select a.account_id, a.balance, a.version, b.amount::bigint as amount, b.change_type, b.k
+    from (values ('down_channel', 'test', -9900, 2, 0), ('down_commission', 'test', 20, 1, 1),
+                 ('down_service', 'test', 10, 1, 2), ('up_channel', 'ycup', -9800, 2, 3)) b(grp, eid, amount, change_type, k)
+    join wallet_account a on a.ident = 'oms' and a.account_group = b.grp and a.eid = b.eid;
+do $$ begin
+  if (select count(*) from books) <> 4 then
+    raise exception 'acquiring-seed: an oms account of channel test or supplier ycup is missing (load the demo data first)';
+  end if;
+end $$;
+insert into id_block (name, next_id) select 'wallet_record', 1
+ where not exists (select 1 from id_block where name = 'wallet_record');
+create temporary table record_ids as
+  with w as (update id_block set next_id = next_id + 8 * :orders where name = 'wallet_record'
+             returning next_id - 8 * :orders as first)
+  select first from w;
+
+-- Unit n (0 .. 2 × orders − 1) is the account's (n + 1)-th record after those it has.
+insert into wallet_record (record_id, account_id, trade_no, change_type, amount, balance, account_version, create_time)
+select w.first + 4 * n + b.k, b.account_id, 'u' || (r.unit_first + n), b.change_type, b.amount,
+       b.balance + (n + 1) * b.amount, b.version + n + 1, r.since + (n / 2) * interval '8 ms' + interval '2 seconds'
+  from generate_series(0, 2 * :orders - 1) n, books b, record_ids w, reserved r;
+update wallet_account a set balance = a.balance + 2::bigint * :orders * b.amount, version = a.version + 2 * :orders
+  from books b where a.account_id = b.account_id;
 commit;
 analyze oms_order;
 analyze oms_order_unit;
 analyze oms_order_event;
+analyze wallet_record;
+analyze wallet_account;

@@ -10,7 +10,7 @@
 #   bench/acquiring.sh              starts Ordo itself on the database ordo_bench (created if missing)
 #   ORDO_URL=http://host:8600 ORDO_TOKEN=... bench/acquiring.sh   a server already running on PostgreSQL
 #
-# The database is seeded once with 300,000 finished orders (bench/acquiring-seed.sql).
+# The database is seeded once with 300,000 finished orders and their money (bench/acquiring-seed.sql).
 # Environment: BENCH_CLIENTS (64), BENCH_SECONDS (60), BENCH_DB (ordo_bench), BENCH_PG_HOST/PORT/USER.
 # The last line is:
 # acquiring_accepted_per_s=N acquiring_completed_per_s=N p99_ms=N pg_commits_per_s=N
@@ -38,7 +38,7 @@ done
 
 orders=$(pg -tAc "select count(*) from oms_order")
 if [ "$orders" -lt 300000 ]; then
-  echo "bench: seeding 300,000 finished orders (600,000 units, 2.4 million events)"
+  echo "bench: seeding 300,000 finished orders (600,000 units, 2.4 million events, 2.4 million wallet records)"
   pg -q -v ON_ERROR_STOP=1 -f bench/acquiring-seed.sql
 fi
 # Statistics first: tables created empty keep an empty table's statistics where autovacuum is off

@@ -3,6 +3,7 @@ package dev.ordo.acquiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -14,6 +15,8 @@ import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
 import dev.ordo.testing.Unique;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,18 +119,20 @@ class RefundTest {
         return delivery + reversals;
     }
 
+    private static void assertRefused(Response answer, int httpStatus, int code, String msg) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(httpStatus);
+        assertThat(answer.json().get("code").asInt()).as(answer.body()).isEqualTo(code);
+        assertThat(answer.json().get("msg").asString()).isEqualTo(msg);
+    }
+
     @Test
     void the_general_refund_errors_of_seed_section_3_5() {
         Order ok = delivered("20000");
         Order failed = delivered("20001");
         assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
 
-        Response missing = refund("general", "test", "no-such-order", Unique.id("r"), 1);
-        assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.json().get("msg").asString()).isEqualTo("订单不存在或配置错误");
-        Response notSuccessful = refund("general", "test", failed.requestNo(), Unique.id("r"), 1);
-        assertThat(notSuccessful.json().get("code").asInt()).isEqualTo(915);
-        assertThat(notSuccessful.json().get("msg").asString()).isEqualTo("订单未成功,暂时无法退款");
+        assertRefused(refund("general", "test", "no-such-order", Unique.id("r"), 1), 404, 908, "订单不存在或配置错误");
+        assertRefused(refund("general", "test", failed.requestNo(), Unique.id("r"), 1), 422, 915, "订单未成功,暂时无法退款");
         Response partial = refund("general", "test", ok.requestNo(), Unique.id("r"), 2);
         assertThat(partial.json().get("code").asInt()).isEqualTo(916);
         assertThat(partial.json().get("msg").asString()).isEqualTo("当前订单不支持部分退款");
@@ -207,19 +212,9 @@ class RefundTest {
     void the_mandatory_refund_errors_of_seed_section_4_5() {
         Order ok = delivered("21000");
         Order failed = delivered("21001");
-        Response missing = refund("mandatory", "test", "no-such-order", Unique.id("r"), 1);
-        assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.json().get("msg").asString()).isEqualTo("订单不存在");
-        assertThat(refund("mandatory", "test", failed.requestNo(), Unique.id("r"), 1)
-                        .json()
-                        .get("msg")
-                        .asString())
-                .isEqualTo("订单未成功,暂时无法退款");
-        assertThat(refund("mandatory", "test", ok.requestNo(), Unique.id("r"), 3)
-                        .json()
-                        .get("msg")
-                        .asString())
-                .isEqualTo("当前订单不支持部分退款");
+        assertRefused(refund("mandatory", "test", "no-such-order", Unique.id("r"), 1), 404, 908, "订单不存在");
+        assertRefused(refund("mandatory", "test", failed.requestNo(), Unique.id("r"), 1), 422, 915, "订单未成功,暂时无法退款");
+        assertRefused(refund("mandatory", "test", ok.requestNo(), Unique.id("r"), 3), 422, 916, "当前订单不支持部分退款");
         Response query = http.withoutToken()
                 .get("/refund/query", "channel_no", "test", "request_no", ok.requestNo(), "refund_no", "nothing");
         assertThat(query.status()).isEqualTo(404);
@@ -339,6 +334,7 @@ class RefundTest {
         String sameNo = Unique.id("r");
         Set<String> ids = ConcurrentHashMap.newKeySet();
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        Set<Integer> codes = ConcurrentHashMap.newKeySet();
         CountDownLatch start = new CountDownLatch(1);
         try (ExecutorService pool = Executors.newFixedThreadPool(30)) {
             List<Future<?>> all = new ArrayList<>();
@@ -349,6 +345,9 @@ class RefundTest {
                     Response r = refund(
                             refundNo.equals(sameNo) ? "general" : "mandatory", "test", order.requestNo(), refundNo, 1);
                     statuses.merge(r.status(), 1, Integer::sum);
+                    if (r.status() != 200) {
+                        codes.add(r.json().get("code").asInt());
+                    }
                     if (r.status() == 200) {
                         ids.add(r.json().get("refund_id").asString());
                     }
@@ -361,7 +360,10 @@ class RefundTest {
             }
         }
         assertThat(ids).as("one refund took the order").hasSize(1);
-        assertThat(statuses.keySet()).allMatch(s -> s == 200 || s == 409 || s == 422);
+        assertThat(statuses.keySet())
+                .as("a repeat answers its refund; a refund losing the units is refused, 918")
+                .allMatch(s -> s == 200 || s == 422);
+        assertThat(codes).allMatch(c -> c == 918);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> jdbc.sql("select count(*) from oms_refund where order_id = :o and finished_at is null")
                                 .param("o", order.orderId())
@@ -390,44 +392,8 @@ class RefundTest {
 
     @Test
     void at_the_refund_overtime_what_the_supplier_did_not_take_back_is_not_refunded() {
-        String base = "http://127.0.0.1:" + port + "/mock/supplier";
         // A supplier that delivers through the mock but cannot be reached for returns.
-        Fixtures.supplierLine(http, 41, "noret", "http://127.0.0.1:" + port, true, true, 600, 60);
-        http.post("/admin/catalog/up-channels", "application/json", """
-                {"channel_no":"noret","channel_name":"noret","status":0,"service_class":10,"protocol":"reference-http",
-                 "request_url":"%s/submit","query_url":"%s/query","return_url":"http://127.0.0.1:1/return","can_query":0,
-                 "first_query_time":1,"query_replenish_time":1,"request_replenish_time":60,"timeout_ms":2000,
-                 "secret":"%s"}""".formatted(base, base, Fixtures.MOCK_SECRET));
-        http.post(
-                "/admin/catalog/down-channels",
-                "application/json",
-                "{\"channel_no\":\"rot\",\"channel_name\":\"rot\",\"status\":0,\"legacy_unsigned\":0,\"rate_limit\":1000}");
-        long shelf = http.post(
-                        "/admin/catalog/down-shelves",
-                        "application/json",
-                        "{\"shelf_name\":\"rot\",\"channel_no\":\"rot\",\"order_overtime\":600,\"refund_overtime\":2,\"status\":0}")
-                .json()
-                .get("shelf_id")
-                .asLong();
-        http.post("/admin/catalog/down-products", "application/json", """
-                {"shelf_id":%d,"line_id":41,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,
-                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":0,"service_discount":0,
-                 "payment_fee_discount":0,"can_split_order":0,"split_order_face":10000,"limit_count":10,"status":0}""".formatted(shelf));
-        for (String group : new String[] {"down_channel", "down_commission", "down_service", "down_payment_fee"}) {
-            http.get("/account/create", "ident", "oms", "groups", group, "eid", "rot", "name", "rot");
-        }
-        http.get(
-                "/account/balance/add",
-                "ident",
-                "oms",
-                "groups",
-                "down_channel",
-                "eid",
-                "rot",
-                "trade_no",
-                "f",
-                "amount",
-                "100000000");
+        refundOvertimeLine(41, "noret", "rot", "http://127.0.0.1:1/return", 2000);
         String requestNo = Unique.id("rot");
         http.withoutToken()
                 .get("/order/request", Acquiring.exampleOrder("rot", requestNo, "41", "rechage_account", "2"));
@@ -444,5 +410,155 @@ class RefundTest {
         assertThat(orders.events(order.orderId()))
                 .anyMatch(e ->
                         e.type().equals("return.not_returned") && e.reason().contains("overtime"));
+    }
+
+    @Test
+    void a_return_still_in_flight_at_the_refund_overtime_ends_the_refund_once_its_answer_stays_unknown()
+            throws IOException {
+        // Returns answered after 8 s, the supplier's timeout 5 s, the refund's overtime 2 s: the overtime
+        // comes while the calls are in flight, and they become unknown only after it.
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        slow.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        slow.createContext("/", exchange -> {
+            try (exchange) {
+                Thread.sleep(8_000);
+                exchange.sendResponseHeaders(200, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slow.start();
+        try {
+            String channel = Unique.id("sot");
+            refundOvertimeLine(
+                    42,
+                    "slowret",
+                    channel,
+                    "http://127.0.0.1:" + slow.getAddress().getPort() + "/return",
+                    5000);
+            String requestNo = Unique.id("sot");
+            http.withoutToken()
+                    .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "42", "rechage_account", "2"));
+            Order order = acquiring.awaitFinal(channel, requestNo);
+            assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+            String refundNo = Unique.id("r");
+            assertThat(refund("mandatory", channel, requestNo, refundNo, 1).status())
+                    .isEqualTo(200);
+
+            assertThat(awaitRefund(channel, requestNo, refundNo)
+                            .json()
+                            .get("status")
+                            .asInt())
+                    .as("a mandatory refund ends refunded, whatever the supplier kept")
+                    .isZero();
+            assertThat(orders.events(order.orderId()))
+                    .anyMatch(e -> e.type().equals("return.unknown"))
+                    .anyMatch(e -> e.type().equals("return.not_returned")
+                            && e.reason().equals("still unknown at the refund's overtime"));
+            for (Unit unit : acquiring.units(order)) {
+                assertThat(net("down_channel", channel, unit.unitId())).isZero();
+            }
+        } finally {
+            slow.stop(0);
+        }
+    }
+
+    @Test
+    void a_split_order_is_refunded_as_split_even_after_its_product_stopped_splitting() {
+        String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
+        String channel = Unique.id("spl"); // a channel of its own on a database other runs used
+        long product = refundLine(43, "splret", channel, returns, 2000, 600);
+        String requestNo = Unique.id("spl");
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "43", "rechage_account", "2"));
+        Order order = acquiring.awaitFinal(channel, requestNo);
+        assertThat(acquiring.units(order))
+                .as("one product of 200 delivered as two of 100")
+                .hasSize(2);
+        long shelf = http.get("/admin/catalog/down-shelves")
+                .json()
+                .valueStream()
+                .filter(s -> s.get("channel_no").asString().equals(channel))
+                .findFirst()
+                .orElseThrow()
+                .get("shelf_id")
+                .asLong();
+        // Unsplit, and off sale: no supplier product of 200 could deliver it unsplit.
+        String unsplit = "{\"product_id\":" + product + ","
+                + downProduct(shelf, 43, 1).strip().substring(1).replace("\"status\":0", "\"status\":1");
+        Response changed = http.put("/admin/catalog/down-products/" + product, unsplit);
+        assertThat(changed.status())
+                .as("the product no longer splits: %s", changed.body())
+                .isEqualTo(200);
+
+        String refundNo = Unique.id("r");
+        assertThat(refund("general", channel, requestNo, refundNo, 1).status()).isEqualTo(200);
+
+        assertThat(awaitRefund(channel, requestNo, refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId()))
+                    .as("the one product refunded whole: both of its deliveries")
+                    .isZero();
+        }
+    }
+
+    private static String downProduct(long shelf, long lineId, int canSplitOrder) {
+        return """
+                {"shelf_id":%d,"line_id":%d,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,
+                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":0,"service_discount":0,
+                 "payment_fee_discount":0,"can_split_order":%d,"split_order_face":10000,"limit_count":10,"status":0}""".formatted(shelf, lineId, canSplitOrder);
+    }
+
+    private void refundOvertimeLine(long lineId, String supplierNo, String channelNo, String returnUrl, int timeoutMs) {
+        refundLine(lineId, supplierNo, channelNo, returnUrl, timeoutMs, 2);
+    }
+
+    /**
+     * A channel whose refunds reach their overtime after {@code refundOvertime} seconds, buying on
+     * {@code lineId} a product of 200 split into deliveries of 100 (its id answered) from a supplier
+     * that delivers through the mock, answers no queries, and takes returns at {@code returnUrl}.
+     */
+    private long refundLine(
+            long lineId, String supplierNo, String channelNo, String returnUrl, int timeoutMs, int refundOvertime) {
+        String base = "http://127.0.0.1:" + port + "/mock/supplier";
+        Fixtures.supplierLine(http, lineId, supplierNo, "http://127.0.0.1:" + port, true, true, 600, 60);
+        http.post("/admin/catalog/up-channels", "application/json", """
+                {"channel_no":"%s","channel_name":"%s","status":0,"service_class":10,"protocol":"reference-http",
+                 "request_url":"%s/submit","query_url":"%s/query","return_url":"%s","can_query":1,
+                 "first_query_time":1,"query_replenish_time":1,"request_replenish_time":60,"timeout_ms":%d,
+                 "secret":"%s"}""".formatted(
+                        supplierNo, supplierNo, base, base, returnUrl, timeoutMs, Fixtures.MOCK_SECRET));
+        http.post("/admin/catalog/down-channels", "application/json", """
+                {"channel_no":"%s","channel_name":"%s","status":0,"legacy_unsigned":0,"rate_limit":1000}""".formatted(channelNo, channelNo));
+        long shelf = http.post("/admin/catalog/down-shelves", "application/json", """
+                        {"shelf_name":"%s","channel_no":"%s","order_overtime":600,"refund_overtime":%d,"status":0}""".formatted(
+                                channelNo, channelNo, refundOvertime))
+                .json()
+                .get("shelf_id")
+                .asLong();
+        long product = http.post("/admin/catalog/down-products", "application/json", downProduct(shelf, lineId, 0))
+                .json()
+                .get("product_id")
+                .asLong();
+        for (String group : new String[] {"down_channel", "down_commission", "down_service", "down_payment_fee"}) {
+            http.get("/account/create", "ident", "oms", "groups", group, "eid", channelNo, "name", channelNo);
+        }
+        http.get(
+                "/account/balance/add",
+                "ident",
+                "oms",
+                "groups",
+                "down_channel",
+                "eid",
+                channelNo,
+                "trade_no",
+                "f",
+                "amount",
+                "100000000");
+        return product;
     }
 }

@@ -117,14 +117,16 @@ public class RefundSteps {
                         .map(p -> Flag.yes(p.canRefund()))
                         .orElse(false)
                 && supplier.returnUrl() != null;
-        if (!takesReturns) {
+        if (!takesReturns || pastOvertime(refund)) {
             tx.executeWithoutResult(s -> refunds.transition(
                     refund,
                     unit.unitId(),
                     ReturnStatus.PENDING,
                     ReturnStatus.NOT_RETURNED,
                     null,
-                    "the supplier does not take this product back"));
+                    takesReturns
+                            ? "not sent before the refund's overtime"
+                            : "the supplier does not take this product back"));
             return;
         }
         Boolean claimed = tx.execute(s ->
@@ -141,6 +143,17 @@ public class RefundSteps {
         tx.executeWithoutResult(s -> {
             switch (answer.transport()) {
                 case NOT_SENT -> {
+                    if (pastOvertime(refund)) {
+                        // Nothing reached the supplier, and the refund's overtime has come: no new attempt.
+                        refunds.transition(
+                                refund,
+                                unit.unitId(),
+                                ReturnStatus.RETURNING,
+                                ReturnStatus.NOT_RETURNED,
+                                null,
+                                "not sent before the refund's overtime: " + answer.message());
+                        return;
+                    }
                     refunds.transition(
                             refund,
                             unit.unitId(),
@@ -220,7 +233,22 @@ public class RefundSteps {
                     returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1),
                     new ReturnQuery(q.refundId(), q.unitId(), q.attempt() + 1),
                     clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime())));
+            return;
         }
+        // Unknown still at the refund's overtime (it may have become unknown after the overtime ran,
+        // its call in flight then): it stays with the supplier, as the overtime decides for the others.
+        tx.executeWithoutResult(s -> refunds.transition(
+                refund,
+                unit.unitId(),
+                ReturnStatus.UNKNOWN,
+                ReturnStatus.NOT_RETURNED,
+                null,
+                "still unknown at the refund's overtime"));
+        completeIfSettled(refund);
+    }
+
+    private boolean pastOvertime(Refund refund) {
+        return !clock.instant().isBefore(refund.overtimeAt());
     }
 
     private void completeIfSettled(Refund refund) {

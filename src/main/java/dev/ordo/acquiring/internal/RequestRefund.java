@@ -60,16 +60,16 @@ public class RequestRefund {
         this.clock = clock;
     }
 
-    /** What the channel API answers about a refund. */
+    /** What the channel API answers about a refund ({@code refund_id} a string, as seed 000 and {@code order_id}). */
     public record RefundAnswer(
-            String channelNo, String requestNo, String refundNo, long refundId, int refundNum, int status) {
+            String channelNo, String requestNo, String refundNo, String refundId, int refundNum, int status) {
 
         static RefundAnswer of(Refund r) {
             return new RefundAnswer(
                     r.channelNo(),
                     r.requestNo(),
                     r.refundNo(),
-                    r.refundId(),
+                    Long.toString(r.refundId()),
                     r.refundNum(),
                     r.status().channelCode());
         }
@@ -92,41 +92,63 @@ public class RequestRefund {
             }
             DownProduct product =
                     catalog.downProduct(order.downProductId()).orElseThrow(() -> OrdoException.notFound(missing));
-            boolean split = product.piecesPerProduct() > 1;
+            List<Unit> units = orders.units(order.orderId());
+            // Split or not as the order was delivered (a unit carrying less than a whole product's face),
+            // whatever the catalog says now.
+            boolean split = units.stream().anyMatch(u -> u.face() < (long) u.pieces() * order.face());
             if (split && refundNum != order.num()) {
                 throw new OrdoException(ErrorCode.PARTIAL_REFUND_NOT_ALLOWED, "当前订单不支持部分退款");
             }
             if (!mandatory && !Flag.yes(product.canRefund())) {
                 throw new OrdoException(ErrorCode.NOT_REFUNDABLE, "不支持退款");
             }
-            List<Unit> refundable = orders.units(order.orderId()).stream()
-                    .filter(u -> u.status() == UnitStatus.DELIVERED && u.refundId() == null)
-                    .toList();
+            List<Unit> refundable =
+                    units.stream().filter(RequestRefund::refundable).toList();
             List<Unit> chosen = choose(refundable, refundNum, split);
             var shelf = catalog.downShelf(product.shelfId()).orElseThrow(() -> OrdoException.notFound(missing));
-            Refund refund = tx.execute(status -> {
-                Refund created = refunds.create(
-                        order.orderId(),
-                        channelNo,
-                        requestNo,
-                        refundNo,
-                        refundNum,
-                        mandatory,
-                        notifyUrl,
-                        hash,
-                        clock.instant().plus(Duration.ofSeconds(shelf.refundOvertime())));
-                for (Unit unit : chosen) {
-                    if (!orders.claimForRefund(unit.unitId(), created.refundId())) {
-                        throw new OrdoException(
-                                ErrorCode.CONFLICT, "another refund of this order is taking the same units");
+            Refund refund;
+            try {
+                refund = tx.execute(status -> {
+                    Refund created = refunds.create(
+                            order.orderId(),
+                            channelNo,
+                            requestNo,
+                            refundNo,
+                            refundNum,
+                            mandatory,
+                            notifyUrl,
+                            hash,
+                            clock.instant().plus(Duration.ofSeconds(shelf.refundOvertime())));
+                    for (Unit unit : chosen) {
+                        if (!orders.claimForRefund(unit.unitId(), created.refundId())) {
+                            throw new UnitsTaken();
+                        }
+                        refunds.addUnit(created.refundId(), unit.unitId());
                     }
-                    refunds.addUnit(created.refundId(), unit.unitId());
-                }
-                jobs.enqueue(AcquiringQueues.RETURN, "r" + created.refundId(), new RefundRef(created.refundId()));
-                return created;
-            });
+                    jobs.enqueue(AcquiringQueues.RETURN, "r" + created.refundId(), new RefundRef(created.refundId()));
+                    return created;
+                });
+            } catch (UnitsTaken e) {
+                // Another refund of the order took some of these units meanwhile: what is left is less.
+                int left = orders.units(order.orderId()).stream()
+                        .filter(RequestRefund::refundable)
+                        .mapToInt(Unit::pieces)
+                        .sum();
+                throw new OrdoException(ErrorCode.REFUND_NUM_EXCEEDED, "退款数量(" + refundNum + ")超过可退数量(" + left + ")");
+            }
             return RefundAnswer.of(refund);
         });
+    }
+
+    private static boolean refundable(Unit unit) {
+        return unit.status() == UnitStatus.DELIVERED && unit.refundId() == null;
+    }
+
+    /** A unit chosen for a refund was taken by another refund of the order meanwhile (nothing was written). */
+    private static final class UnitsTaken extends RuntimeException {
+        UnitsTaken() {
+            super(null, null, false, false);
+        }
     }
 
     /** The units to refund: all delivered ones of a split order, else whole units adding up to refund_num products. */
