@@ -506,6 +506,79 @@ class RefundTest {
         }
     }
 
+    @Test
+    void a_refund_whose_commission_cannot_be_taken_back_still_refunds_the_channel_and_notes_the_fees() {
+        String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
+        String channel = Unique.id("fee");
+        long product = refundLine(44, "feeret", channel, returns, 2000, 600);
+        long shelf = shelfOf(channel);
+        // A commission of 1 %: 200 cents on the order, paid into the channel's commission account.
+        String withCommission = "{\"product_id\":" + product + ","
+                + downProduct(shelf, 44, 0)
+                        .strip()
+                        .substring(1)
+                        .replace("\"commission_discount\":0,", "\"commission_discount\":0.01,");
+        assertThat(http.put("/admin/catalog/down-products/" + product, withCommission)
+                        .status())
+                .isEqualTo(200);
+        String requestNo = Unique.id("fee");
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "44", "rechage_account", "2"));
+        Order order = acquiring.awaitFinal(channel, requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(balance("down_commission", channel)).isEqualTo(200);
+        // The channel takes its commission out.
+        assertThat(http.get(
+                                "/account/balance/deduct",
+                                "ident",
+                                "oms",
+                                "groups",
+                                "down_commission",
+                                "eid",
+                                channel,
+                                "trade_no",
+                                "w",
+                                "amount",
+                                "200")
+                        .status())
+                .isEqualTo(200);
+
+        String refundNo = Unique.id("r");
+        assertThat(refund("general", channel, requestNo, refundNo, 1).status()).isEqualTo(200);
+
+        assertThat(awaitRefund(channel, requestNo, refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .as("refunded, though the commission could not be taken back")
+                .isZero();
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isZero();
+        }
+        assertThat(balance("down_commission", channel)).as("never below zero").isZero();
+        assertThat(orders.events(order.orderId()))
+                .anyMatch(e -> e.type().equals("refund.fees_not_taken_back")
+                        && e.reason().contains("down_commission 200"));
+    }
+
+    private long balance(String groups, String eid) {
+        return http.get("/account/balance/query", "ident", "oms", "groups", groups, "eid", eid)
+                .json()
+                .get("balance")
+                .asLong();
+    }
+
+    private long shelfOf(String channel) {
+        return http.get("/admin/catalog/down-shelves")
+                .json()
+                .valueStream()
+                .filter(s -> s.get("channel_no").asString().equals(channel))
+                .findFirst()
+                .orElseThrow()
+                .get("shelf_id")
+                .asLong();
+    }
+
     private static String downProduct(long shelf, long lineId, int canSplitOrder) {
         return """
                 {"shelf_id":%d,"line_id":%d,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,

@@ -24,6 +24,7 @@ import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.Suppliers;
 import dev.ordo.wallet.AccountKey;
 import dev.ordo.wallet.BalanceChange;
+import dev.ordo.wallet.BalanceOutcome;
 import dev.ordo.wallet.ChangeType;
 import dev.ordo.wallet.TradeNo;
 import dev.ordo.wallet.WalletBatches;
@@ -32,6 +33,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -312,16 +315,17 @@ public class RefundSteps {
                 .filter(u -> u.status() == ReturnStatus.RETURNED || u.status() == ReturnStatus.NOT_RETURNED)
                 .toList();
         String ch = refund.channelNo();
-        List<BalanceChange> changes = new ArrayList<>();
+        List<BalanceChange> sales = new ArrayList<>();
+        List<BalanceChange> fees = new ArrayList<>();
         long refunded = 0;
         for (RefundUnit ru : toRefund) {
             OrderMoney m = orders.unit(ru.unitId()).orElseThrow().money();
             refunded += m.sale();
-            change(changes, AcquiringAccounts.channel(ch), unitTrade(ru.unitId()), ChangeType.REFUND, m.sale());
+            change(sales, AcquiringAccounts.channel(ch), unitTrade(ru.unitId()), ChangeType.REFUND, m.sale());
             String reversal = reversalTrade(refundId, ru.unitId());
-            change(changes, AcquiringAccounts.channelCommission(ch), reversal, ChangeType.DEDUCT, m.commission());
-            change(changes, AcquiringAccounts.channelService(ch), reversal, ChangeType.DEDUCT, m.serviceFee());
-            change(changes, AcquiringAccounts.channelPaymentFee(ch), reversal, ChangeType.DEDUCT, m.paymentFee());
+            change(fees, AcquiringAccounts.channelCommission(ch), reversal, ChangeType.DEDUCT, m.commission());
+            change(fees, AcquiringAccounts.channelService(ch), reversal, ChangeType.DEDUCT, m.serviceFee());
+            change(fees, AcquiringAccounts.channelPaymentFee(ch), reversal, ChangeType.DEDUCT, m.paymentFee());
         }
         long refundedSale = refunded;
         Runnable moveOn = () -> {
@@ -338,7 +342,30 @@ public class RefundSteps {
                 jobs.enqueue(AcquiringQueues.REFUND_UP_PAY, "r" + refundId, new RefundRef(refundId));
             }
         };
-        walletBatches.commitWith(changes, moveOn).ifPresent(r -> {
+        List<BalanceChange> all = new ArrayList<>(sales);
+        all.addAll(fees);
+        Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(all, moveOn);
+        if (refused.isEmpty()) {
+            return;
+        }
+        // A fee account cannot give back what it was paid (the channel took its commission out, say):
+        // the channel still gets its money back, and what was not taken back is noted on the order
+        // for an operator, rather than holding the refund for ever.
+        String noted = fees.stream()
+                        .collect(Collectors.groupingBy(
+                                f -> f.account().groups(),
+                                LinkedHashMap::new,
+                                Collectors.summingLong(f -> f.amount().value())))
+                        .entrySet()
+                        .stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", "))
+                + " not taken back: " + refused.get().message();
+        Runnable moveOnNoting = () -> {
+            orders.note(refund.orderId(), null, refundId, "refund.fees_not_taken_back", noted);
+            moveOn.run();
+        };
+        walletBatches.commitWith(sales, moveOnNoting).ifPresent(r -> {
             throw new IllegalStateException("refund " + refundId + " refused by the wallet: " + r.message());
         });
     }
