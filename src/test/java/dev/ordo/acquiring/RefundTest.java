@@ -158,6 +158,27 @@ class RefundTest {
                         receiver.url("/other"));
         assertThat(reused.status()).isEqualTo(409);
         assertThat(reused.json().get("code").asInt()).isEqualTo(909);
+        assertThat(first.json().get("refund_id").isString())
+                .as("refund_id a string, as order_id")
+                .isTrue();
+
+        // A refund number asked about with another order's request number is not found, nor is
+        // another channel's order refunded: it answers as a missing one.
+        assertRefused(
+                http.withoutToken()
+                        .get(
+                                "/refund/query",
+                                "channel_no",
+                                "test",
+                                "request_no",
+                                failed.requestNo(),
+                                "refund_no",
+                                refundNo),
+                404,
+                908,
+                "查询的数据不存在");
+        Fixtures.channel(http, "other", 100_000_000, 0);
+        assertRefused(refund("general", "other", ok.requestNo(), Unique.id("r"), 1), 404, 908, "订单不存在或配置错误");
     }
 
     @Test
@@ -431,14 +452,14 @@ class RefundTest {
         try {
             String channel = Unique.id("sot");
             refundOvertimeLine(
-                    42,
+                    45, // a line of its own: another supplier on a line changes which one an order binds to
                     "slowret",
                     channel,
                     "http://127.0.0.1:" + slow.getAddress().getPort() + "/return",
                     5000);
             String requestNo = Unique.id("sot");
             http.withoutToken()
-                    .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "42", "rechage_account", "2"));
+                    .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "45", "rechage_account", "2"));
             Order order = acquiring.awaitFinal(channel, requestNo);
             assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
             String refundNo = Unique.id("r");
