@@ -77,8 +77,14 @@ class JdbcPackages {
         }
     }
 
+    /**
+     * The package's records of a trade number, read with a lock (by a caller holding the package's
+     * lock): a locking read sees what was committed last, where a plain one at MySQL's REPEATABLE READ
+     * sees the transaction's first snapshot, taken before the package's lock was granted — and would
+     * miss the record a concurrent repeat of the trade number committed meanwhile.
+     */
     List<Row> records(long pkgId, String tradeNo) {
-        return jdbc.sql("select * from wallet_package_record where pkg_id = :id and trade_no = :tradeNo")
+        return jdbc.sql("select * from wallet_package_record where pkg_id = :id and trade_no = :tradeNo for update")
                 .param("id", pkgId)
                 .param("tradeNo", tradeNo)
                 .query((rs, n) -> new Row(record(rs, n), rs.getInt("deduct_day")))

@@ -10,6 +10,12 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -116,6 +122,32 @@ class ServicePackageHttpTest {
         assertThat(again.json()).isEqualTo(first.json());
         assertThat(op("deduct", "s1", "d1", 31).status()).isEqualTo(409);
         assertThat(remain("s1")).isEqualTo(70);
+    }
+
+    @Test
+    void one_trade_number_sent_twenty_times_at_once_deducts_once_and_every_repeat_answers_it() throws Exception {
+        open("s1", "100");
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                all.add(pool.submit(() -> {
+                    start.await();
+                    statuses.merge(op("deduct", "s1", "same", 7).status(), 1, Integer::sum);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        assertThat(statuses)
+                .as("one new record (200), repeats answering it (201)")
+                .containsEntry(200, 1);
+        assertThat(statuses.keySet()).containsOnly(200, 201);
+        assertThat(remain("s1")).isEqualTo(93);
     }
 
     @Test
