@@ -14,7 +14,11 @@ import java.util.Optional;
  */
 public interface Wallet {
 
-    /** Opens the account, or returns it unchanged if it exists with the same name and credit. */
+    /**
+     * Opens the account, or returns it unchanged if it exists with the same name and credit. A null
+     * credit opens with none and, for an account that exists, is not compared (its credit may have
+     * been set since).
+     */
     Opened open(AccountKey key, String name, Cents credit);
 
     record Opened(Account account, boolean created) {}

@@ -50,7 +50,7 @@ class DefaultWallet implements Wallet {
 
     @Override
     public Opened open(AccountKey key, String name, Cents credit) {
-        if (credit.isNegative() || credit.greaterThan(Cents.of(Cents.MAX_AMOUNT))) {
+        if (credit != null && (credit.isNegative() || credit.greaterThan(Cents.of(Cents.MAX_AMOUNT)))) {
             throw new OrdoException(ErrorCode.AMOUNT_INVALID, "credit must be between 0 and " + Cents.MAX_AMOUNT);
         }
         Optional<Account> existing = find(key);
@@ -58,8 +58,8 @@ class DefaultWallet implements Wallet {
             return new Opened(same(existing.get(), name, credit), false);
         }
         try {
-            tx.executeWithoutResult(
-                    status -> accounts.insert(ids.next("wallet_account"), key, name, credit.value(), clock.instant()));
+            tx.executeWithoutResult(status -> accounts.insert(
+                    ids.next("wallet_account"), key, name, credit == null ? 0 : credit.value(), clock.instant()));
         } catch (DuplicateKeyException race) {
             if (TransactionSynchronizationManager.isActualTransactionActive()) {
                 throw race; // the caller's transaction is spoiled; its retry will find the account
@@ -70,7 +70,7 @@ class DefaultWallet implements Wallet {
     }
 
     private static Account same(Account account, String name, Cents credit) {
-        if (!account.name().equals(name) || !account.credit().equals(credit)) {
+        if (!account.name().equals(name) || (credit != null && !account.credit().equals(credit))) {
             throw new OrdoException(
                     ErrorCode.CONFLICT,
                     "account " + account.key() + " exists with name '" + account.name() + "' and credit "

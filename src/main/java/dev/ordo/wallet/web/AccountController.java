@@ -67,7 +67,11 @@ class AccountController {
         AccountKey key = params.account(request);
         String accountName =
                 Params.valid(() -> Identifiers.name("name", Params.required("name", Params.of(request, "name"))));
-        Cents credit = Cents.of(Params.number("credit", Params.of(request, "credit"), 0, Cents.MAX_AMOUNT, 0));
+        // Without credit: none for a new account, and a repeat is not compared on it (it may have been set since).
+        String creditParam = Params.of(request, "credit");
+        Cents credit = Params.optional("credit", creditParam) == null
+                ? null
+                : Cents.of(Params.number("credit", creditParam, 0, Cents.MAX_AMOUNT, 0));
         Wallet.Opened opened = wallet.open(key, accountName, credit);
         return ResponseEntity.status(opened.created() ? HttpStatus.OK : HttpStatus.CREATED)
                 .body(AccountView.of(opened.account(), zone));

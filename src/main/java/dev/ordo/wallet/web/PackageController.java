@@ -12,6 +12,7 @@ import dev.ordo.wallet.Identifiers;
 import dev.ordo.wallet.PackageTerms;
 import dev.ordo.wallet.RecordQuery;
 import dev.ordo.wallet.ServicePackages;
+import dev.ordo.wallet.Wallet;
 import dev.ordo.wallet.web.Views.CapacityRecordView;
 import dev.ordo.wallet.web.Views.PackageView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -38,11 +39,13 @@ class PackageController {
     private static final String DEFAULT_EXPIRES = "20991231";
 
     private final ServicePackages packages;
+    private final Wallet wallet;
     private final WalletParams params;
     private final ZoneId zone;
 
-    PackageController(ServicePackages packages, WalletParams params, Clock clock) {
+    PackageController(ServicePackages packages, Wallet wallet, WalletParams params, Clock clock) {
         this.packages = packages;
+        this.wallet = wallet;
         this.params = params;
         this.zone = clock.getZone();
     }
@@ -152,6 +155,12 @@ class PackageController {
         String sid = Params.of(request, "sid");
         String spkgId = Params.optional("sid", sid) == null ? null : Params.valid(() -> Identifiers.id("sid", sid));
         RecordQuery query = params.query(request, zone);
+        // An unknown account or package is a 404 (908), as for /account/record/query, not an empty list.
+        if (spkgId != null) {
+            packages.find(key, spkgId).orElseThrow(() -> OrdoException.notFound("no package " + spkgId + " of " + key));
+        } else if (wallet.find(key).isEmpty()) {
+            throw OrdoException.notFound("no account " + key);
+        }
         return packages.records(key, spkgId, query).stream()
                 .map(r -> CapacityRecordView.of(r, zone))
                 .toList();

@@ -87,6 +87,18 @@ class ServicePackageHttpTest {
     }
 
     @Test
+    void the_records_of_an_unknown_account_or_package_are_not_found() {
+        Response noAccount = http.get("/package/record/query", "eid", Unique.id("nobody"));
+        assertThat(noAccount.status()).isEqualTo(404);
+        assertThat(noAccount.json().get("code").asInt()).isEqualTo(908);
+        Response noPackage = http.get("/package/record/query", "eid", eid, "sid", "never-opened");
+        assertThat(noPackage.status()).isEqualTo(404);
+        assertThat(noPackage.json().get("code").asInt()).isEqualTo(908);
+        open("s1", "100");
+        assertThat(http.get("/package/record/query", "eid", eid).status()).isEqualTo(200);
+    }
+
+    @Test
     void a_package_needs_an_existing_account() {
         Response response =
                 http.get("/package/create", "eid", Unique.id("nobody"), "sid", "s", "name", "n", "total", "1");

@@ -139,6 +139,22 @@ class WalletHttpTest {
     }
 
     @Test
+    void creating_again_after_the_credit_was_set_answers_201_unless_another_credit_is_asked_for() {
+        assertThat(http.get("/account/credit/set", "eid", eid, "credit", "50").status())
+                .isEqualTo(200);
+
+        Response again = http.get("/account/create", "eid", eid, "name", "colin");
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().get("credit").asLong()).isEqualTo(50);
+        assertThat(http.get("/account/create", "eid", eid, "name", "colin", "credit", "50")
+                        .status())
+                .isEqualTo(201);
+        assertThat(http.get("/account/create", "eid", eid, "name", "colin", "credit", "0")
+                        .status())
+                .isEqualTo(409);
+    }
+
+    @Test
     void a_repeated_trade_number_answers_201_with_the_original_record() {
         Response first = add("t1", 300);
         Response again = add("t1", 300);
