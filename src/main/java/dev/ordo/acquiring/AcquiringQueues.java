@@ -60,10 +60,14 @@ public final class AcquiringQueues {
             .concurrency(16)
             .maxAttempts(10)
             .backoff(SECOND, MINUTE);
-    /** Book the supplier cost and the fees of the delivered units, finish the order, after a late result. */
+    /**
+     * Book the supplier cost and the fees of the delivered units, finish the order, after a late result
+     * — or after an account refused the bookings: retried every 10 minutes for about five weeks, since
+     * the supplier has delivered and must be paid once an operator tops its account up.
+     */
     public static final JobQueue<OrderRef> UP_PAY = JobQueue.of("oms:order:up_pay", OrderRef.class)
             .concurrency(8)
-            .maxAttempts(20)
+            .maxAttempts(5_000)
             .backoff(SECOND, Duration.ofMinutes(10));
     /** Tell the channel how its order ended; retried for more than 24 hours. */
     public static final JobQueue<NotificationRef> ORDER_NOTIFY = JobQueue.of("oms:order:notify", NotificationRef.class)

@@ -198,7 +198,13 @@ public class OrderSteps {
             }
         }
         if (settled) {
-            settle(order, orders.units(order.orderId()));
+            try {
+                settle(order, orders.units(order.orderId()));
+            } catch (BookingRefused e) {
+                // Not the order's job's to wait for: oms:order:up_pay retries, for weeks if need be.
+                log.warn("{}; oms:order:up_pay retries it", e.getMessage());
+                jobs.enqueue(AcquiringQueues.UP_PAY, "o" + order.orderId(), new OrderRef(order.orderId()));
+            }
         }
     }
 
@@ -306,7 +312,18 @@ public class OrderSteps {
             return null;
         }
         long pieceFace = product.pieceFace();
-        int pieces = order.num() * product.piecesPerProduct();
+        // The face delivered is the order's, as accepted and priced: the catalog may have changed
+        // since (a product's face or split face edited while the order waited), and only the way it
+        // splits into pieces is taken from it now.
+        if (order.face() % pieceFace != 0) {
+            tx.executeWithoutResult(s -> fail(
+                    order,
+                    OrderStatus.ACCEPTED,
+                    "the product now splits into pieces of " + pieceFace + ", which do not make up the order's face "
+                            + order.face()));
+            return null;
+        }
+        int pieces = Math.toIntExact(order.num() * (order.face() / pieceFace));
         List<SupplyOption> options = catalog.supply(new SupplyQuery(
                 order.lineId(), order.carrierNo(), order.provinceNo(), order.cityNo(), order.invoiceType(), pieceFace));
         String considered = options.stream()
@@ -777,10 +794,17 @@ public class OrderSteps {
         walletBatches
                 .commitWith(bookings(order, delivered), () -> finish(order, outcome, money, reason))
                 .ifPresent(refused -> {
-                    // The supplier has delivered and must be paid: retry until an operator tops the account up.
-                    throw new IllegalStateException(
+                    // The supplier has delivered and must be paid: retried until an operator tops the account up.
+                    throw new BookingRefused(
                             "upstream booking of order " + order.orderId() + " refused: " + refused.message());
                 });
+    }
+
+    /** The bookings of a delivered order were refused (an account short of money): up_pay retries them. */
+    private static final class BookingRefused extends IllegalStateException {
+        BookingRefused(String why) {
+            super(why);
+        }
     }
 
     /**
