@@ -350,11 +350,11 @@ class OrderFlowTest {
                         select p.product_id from oms_down_product p join oms_down_shelf s on s.shelf_id = p.shelf_id
                          where s.channel_no = 'test' and p.face = 20000""").query(Long.class).single();
         // Accepted at a face of 300 (three pieces of 100), the product now showing 200.
-        Orders.NewOrder asAccepted = Acquiring.exampleNewOrder("test", Unique.id("face"), product);
-        Order threeHundred =
-                orders.createAll(List.of(withFace(asAccepted, 30_000))).getFirst();
+        Order threeHundred = orders.createAll(
+                        List.of(Acquiring.exampleNewOrder("test", Unique.id("face"), product, 30_000)))
+                .getFirst();
         Order twoFifty = orders.createAll(
-                        List.of(withFace(Acquiring.exampleNewOrder("test", Unique.id("face"), product), 25_000)))
+                        List.of(Acquiring.exampleNewOrder("test", Unique.id("face"), product, 25_000)))
                 .getFirst();
 
         steps.advance(OrderRef.accepted(threeHundred));
@@ -370,25 +370,6 @@ class OrderFlowTest {
         assertThat(orders.events(twoFifty.orderId()))
                 .anyMatch(
                         e -> e.type().equals("order.failed") && e.reason().contains("do not make up the order's face"));
-    }
-
-    private static Orders.NewOrder withFace(Orders.NewOrder o, long face) {
-        return new Orders.NewOrder(
-                o.channelNo(),
-                o.requestNo(),
-                o.requestHash(),
-                o.lineId(),
-                o.carrierNo(),
-                o.provinceNo(),
-                o.cityNo(),
-                o.invoiceType(),
-                o.num(),
-                face,
-                o.amount(),
-                o.notifyUrl(),
-                o.rechargeAccount(),
-                o.downProductId(),
-                o.overtimeAt());
     }
 
     /** Accepted while it could pay, then the channel could not: nothing is charged and nothing is submitted. */

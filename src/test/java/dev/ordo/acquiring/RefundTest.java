@@ -496,18 +496,8 @@ class RefundTest {
         assertThat(acquiring.units(order))
                 .as("one product of 200 delivered as two of 100")
                 .hasSize(2);
-        long shelf = http.get("/admin/catalog/down-shelves")
-                .json()
-                .valueStream()
-                .filter(s -> s.get("channel_no").asString().equals(channel))
-                .findFirst()
-                .orElseThrow()
-                .get("shelf_id")
-                .asLong();
         // Unsplit, and off sale: no supplier product of 200 could deliver it unsplit.
-        String unsplit = "{\"product_id\":" + product + ","
-                + downProduct(shelf, 43, 1).strip().substring(1).replace("\"status\":0", "\"status\":1");
-        Response changed = http.put("/admin/catalog/down-products/" + product, unsplit);
+        Response changed = changeProduct(product, shelfOf(channel), 43, 1, "0", 1);
         assertThat(changed.status())
                 .as("the product no longer splits: %s", changed.body())
                 .isEqualTo(200);
@@ -532,15 +522,8 @@ class RefundTest {
         String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
         String channel = Unique.id("fee");
         long product = refundLine(44, "feeret", channel, returns, 2000, 600);
-        long shelf = shelfOf(channel);
         // A commission of 1 %: 200 cents on the order, paid into the channel's commission account.
-        String withCommission = "{\"product_id\":" + product + ","
-                + downProduct(shelf, 44, 0)
-                        .strip()
-                        .substring(1)
-                        .replace("\"commission_discount\":0,", "\"commission_discount\":0.01,");
-        assertThat(http.put("/admin/catalog/down-products/" + product, withCommission)
-                        .status())
+        assertThat(changeProduct(product, shelfOf(channel), 44, 0, "0.01", 0).status())
                 .isEqualTo(200);
         String requestNo = Unique.id("fee");
         http.withoutToken()
@@ -600,11 +583,27 @@ class RefundTest {
                 .asLong();
     }
 
-    private static String downProduct(long shelf, long lineId, int canSplitOrder) {
+    /** Changes the channel's product of 200 (see {@link #downProduct}). */
+    private Response changeProduct(
+            long product, long shelf, long lineId, int canSplitOrder, String commissionDiscount, int status) {
+        return http.put(
+                "/admin/catalog/down-products/" + product,
+                downProduct(product, shelf, lineId, canSplitOrder, commissionDiscount, status));
+    }
+
+    /** A product of 200 on the shelf, without fees but the commission given; a new one if {@code product} is null. */
+    private static String downProduct(
+            Long product, long shelf, long lineId, int canSplitOrder, String commissionDiscount, int status) {
         return """
-                {"shelf_id":%d,"line_id":%d,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,
-                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":0,"service_discount":0,
-                 "payment_fee_discount":0,"can_split_order":%d,"split_order_face":10000,"limit_count":10,"status":0}""".formatted(shelf, lineId, canSplitOrder);
+                {%s"shelf_id":%d,"line_id":%d,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,
+                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":%s,"service_discount":0,
+                 "payment_fee_discount":0,"can_split_order":%d,"split_order_face":10000,"limit_count":10,"status":%d}""".formatted(
+                        product == null ? "" : "\"product_id\":" + product + ",",
+                        shelf,
+                        lineId,
+                        commissionDiscount,
+                        canSplitOrder,
+                        status);
     }
 
     private void refundOvertimeLine(long lineId, String supplierNo, String channelNo, String returnUrl, int timeoutMs) {
@@ -634,7 +633,8 @@ class RefundTest {
                 .json()
                 .get("shelf_id")
                 .asLong();
-        long product = http.post("/admin/catalog/down-products", "application/json", downProduct(shelf, lineId, 0))
+        long product = http.post(
+                        "/admin/catalog/down-products", "application/json", downProduct(null, shelf, lineId, 0, "0", 0))
                 .json()
                 .get("product_id")
                 .asLong();

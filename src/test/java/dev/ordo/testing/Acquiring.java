@@ -142,6 +142,11 @@ public final class Acquiring {
      * store it, for a test that drives the flow's steps itself.
      */
     public static Orders.NewOrder exampleNewOrder(String channelNo, String requestNo, long downProductId) {
+        return exampleNewOrder(channelNo, requestNo, downProductId, 20_000);
+    }
+
+    /** The seed's example order as stored, at another face (its amount still the example's). */
+    public static Orders.NewOrder exampleNewOrder(String channelNo, String requestNo, long downProductId, long face) {
         return new Orders.NewOrder(
                 channelNo,
                 requestNo,
@@ -152,7 +157,7 @@ public final class Acquiring {
                 "*",
                 1,
                 1,
-                20_000,
+                face,
                 19_800,
                 null,
                 "100010000000000",

@@ -230,7 +230,7 @@ public class RefundSteps {
             completeIfSettled(refund);
             return;
         }
-        if (clock.instant().isBefore(refund.overtimeAt())) {
+        if (!pastOvertime(refund)) {
             jobs.enqueue(
                     AcquiringQueues.RETURN_UNKNOWN,
                     returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1),
