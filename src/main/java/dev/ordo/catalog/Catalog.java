@@ -22,11 +22,12 @@ public interface Catalog {
     Optional<DownChannel> downChannel(String channelNo);
 
     /**
-     * The active product a channel sells for a request, on an active shelf of an active channel:
+     * The active products a channel sells for a request, on an active shelf of an active channel:
      * line, carrier and face equal, province and city equal or {@code *} on the product, invoice
-     * types compatible; the most specific first, then the lowest id.
+     * types compatible; the most specific first, then the lowest id. Every match is listed, so that
+     * a caller who finds the most specific one undeliverable can fall back to a wider one.
      */
-    Optional<Offer> offer(OfferQuery query);
+    List<Offer> offers(OfferQuery query);
 
     record OfferQuery(
             String channelNo,

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** SPEC A3, A4, A5, K5: the flow after acceptance, its money, its supplier and its notifications. */
 @DatabaseTest
@@ -88,13 +91,28 @@ class OrderFlowTest {
      */
     @ParameterizedTest(name = "account ending {0} -> status {1}, {2} of 2 delivered")
     @CsvSource({"0, 0, 2", "1, 90, 0", "9, 0, 2", "7, 90, 0", "8, 0, 2", "6, 91, 1"})
-    void every_mock_outcome_ends_in_the_right_status_with_the_right_money(char digit, int status, int delivered) {
-        String requestNo = Unique.id("outcome" + digit);
-        assertThat(acquiring.order(requestNo, "10001000000000" + digit).status())
-                .isEqualTo(200);
-        Order order = acquiring.awaitFinal(requestNo);
-        List<Unit> units = acquiring.units(order);
+    void every_mock_outcome_ends_in_the_right_status_with_the_right_money(char digit, int status, int delivered)
+            throws Exception {
+        try (Receiver receiver = Receiver.up()) {
+            String requestNo = Unique.id("outcome" + digit);
+            Response accepted = acquiring.order(
+                    requestNo, "10001000000000" + digit, "notify_url", receiver.url("/notify/" + requestNo));
+            assertThat(accepted.status()).isEqualTo(200);
+            assertThat(accepted.json().get("status").asInt()).as("in progress").isEqualTo(30);
+            Order order = acquiring.awaitFinal(requestNo);
+            assertOutcome(order, status, delivered);
+            assertThat(queryStatus("test", requestNo)).as("/order/query").isEqualTo(status);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !receiver.received().isEmpty());
+            assertThat(receiver.received().getFirst().form())
+                    .as("the notification")
+                    .containsEntry("status", Integer.toString(status))
+                    .containsEntry("request_no", requestNo);
+        }
+    }
 
+    private void assertOutcome(Order order, int status, int delivered) {
+        List<Unit> units = acquiring.units(order);
         assertThat(order.status().channelCode()).isEqualTo(status);
         assertThat(units.stream().filter(u -> u.status() == UnitStatus.DELIVERED))
                 .hasSize(delivered);
@@ -228,6 +246,137 @@ class OrderFlowTest {
                 .contains("chose ycup product")
                 .contains("cheapest usable")
                 .contains("considered");
+    }
+
+    /**
+     * A request for any invoice type (0) of a product that requires an invoice (2) is delivered
+     * with an invoice: the bind passes over a cheaper supplier that does not invoice.
+     */
+    @Test
+    void a_request_for_any_invoice_type_of_a_product_requiring_one_binds_an_invoicing_supplier() {
+        String base = "http://127.0.0.1:" + port;
+        Fixtures.supplierLine(http, 51, "plain51", base, true, true, 600, 60);
+        Fixtures.supplierLine(http, 51, "invoice51", base, true, true, 600, 60);
+        changeUpProduct("invoice51", p -> p.put("invoice_type", 2).put("cost_discount", 0.98));
+        Fixtures.channel(http, "invoice51ch", 100_000_000, 0, 10_000, 51);
+        changeDownProduct("invoice51ch", p -> p.put("invoice_type", 2));
+
+        String requestNo = Unique.id("invoice");
+        assertThat(http.withoutToken()
+                        .get(
+                                "/order/request",
+                                Acquiring.exampleOrder(
+                                        "invoice51ch", requestNo, "51", "rechage_account", "3", "invoice_type", "0"))
+                        .status())
+                .isEqualTo(200);
+        Order order = acquiring.awaitFinal("invoice51ch", requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(order.invoiceType()).as("the product's invoice type").isEqualTo(2);
+        assertThat(boundReason(order))
+                .contains("chose invoice51 product")
+                .contains("an invoice is required and the supplier does not invoice");
+    }
+
+    /**
+     * The most specific product of a request is sold only when it can be delivered; otherwise a
+     * wider one that can is, rather than refusing the request as if no product existed.
+     */
+    @Test
+    void a_specific_product_that_cannot_be_delivered_gives_way_to_a_wider_one_that_can() {
+        String base = "http://127.0.0.1:" + port;
+        Fixtures.supplierLine(http, 52, "plain52", base, true, true, 600, 60);
+        Fixtures.supplierLine(http, 52, "invoice52", base, true, true, 600, 60);
+        changeUpProduct("invoice52", p -> p.put("invoice_type", 2).put("status", 0));
+        Fixtures.channel(http, "wide52ch", 100_000_000, 0, 10_000, 52);
+        long wide = downProductOf("wide52ch").get("product_id").asLong();
+        // A product for province GD that needs an invoice, sellable while invoice52 invoices ...
+        ObjectNode specific = (ObjectNode) downProductOf("wide52ch").deepCopy();
+        specific.remove("product_id");
+        specific.put("province_no", "GD").put("invoice_type", 2);
+        if (http.get("/admin/catalog/down-products")
+                .json()
+                .valueStream()
+                .map(p -> p.get("product"))
+                .noneMatch(p -> p.get("province_no").asString().equals("GD")
+                        && p.get("line_id").asLong() == 52)) {
+            Response created = http.post("/admin/catalog/down-products", "application/json", specific.toString());
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+        }
+        // ... and not deliverable once invoice52 stops selling.
+        changeUpProduct("invoice52", p -> p.put("status", 1));
+
+        String requestNo = Unique.id("wide");
+        Response accepted = http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(
+                                "wide52ch",
+                                requestNo,
+                                "52",
+                                "rechage_account",
+                                "3",
+                                "invoice_type",
+                                "0",
+                                "province_no",
+                                "GD"));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        Order order = acquiring.awaitFinal("wide52ch", requestNo);
+        assertThat(order.downProductId()).isEqualTo(wide);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+    }
+
+    private String boundReason(Order order) {
+        return orders.events(order.orderId()).stream()
+                .filter(e -> e.type().equals("order.bound"))
+                .findFirst()
+                .orElseThrow()
+                .reason();
+    }
+
+    /** The (first) product on the shelf of this channel, as the admin API lists it. */
+    private JsonNode downProductOf(String channelNo) {
+        long shelf = shelfOf("/admin/catalog/down-shelves", channelNo);
+        return http.get("/admin/catalog/down-products")
+                .json()
+                .valueStream()
+                .map(p -> p.get("product"))
+                .filter(p -> p.get("shelf_id").asLong() == shelf)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private void changeDownProduct(String channelNo, UnaryOperator<ObjectNode> change) {
+        ObjectNode product = (ObjectNode) downProductOf(channelNo).deepCopy();
+        Response changed = http.put(
+                "/admin/catalog/down-products/" + product.get("product_id").asLong(),
+                change.apply(product).toString());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    }
+
+    private void changeUpProduct(String supplierNo, UnaryOperator<ObjectNode> change) {
+        long shelf = shelfOf("/admin/catalog/up-shelves", supplierNo);
+        ObjectNode product = (ObjectNode) http.get("/admin/catalog/up-products")
+                .json()
+                .valueStream()
+                .filter(p -> p.get("shelf_id").asLong() == shelf)
+                .findFirst()
+                .orElseThrow()
+                .deepCopy();
+        Response changed = http.put(
+                "/admin/catalog/up-products/" + product.get("product_id").asLong(),
+                change.apply(product).toString());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    }
+
+    private long shelfOf(String shelves, String channelNo) {
+        return http.get(shelves)
+                .json()
+                .valueStream()
+                .filter(s -> s.get("channel_no").asString().equals(channelNo))
+                .findFirst()
+                .orElseThrow()
+                .get("shelf_id")
+                .asLong();
     }
 
     /** Bound, paid, delivered and finished in two transactions: the history still has every step, in order. */
@@ -467,6 +616,9 @@ class OrderFlowTest {
                         .orElse(false));
         Order order = orders.findByRequest("mrch", requestNo).orElseThrow();
         assertThat(order.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(queryStatus("mrch", requestNo))
+                .as("in progress while in review")
+                .isEqualTo(30);
         List<Unit> units = orders.units(order.orderId());
         assertThat(http.post(
                                 "/admin/acquiring/units/" + units.get(0).unitId() + "/resolve?result=success",
@@ -482,7 +634,15 @@ class OrderFlowTest {
                 .isEqualTo(200);
         Order done = acquiring.awaitFinal("mrch", requestNo);
         assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
+        assertThat(queryStatus("mrch", requestNo)).isEqualTo(91);
         assertMoneyOf(done, orders.units(done.orderId()));
+    }
+
+    /** The status /order/query answers the channel. */
+    private int queryStatus(String channelNo, String requestNo) {
+        Response answer = http.withoutToken().get("/order/query", "channel_no", channelNo, "request_no", requestNo);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json().get("status").asInt();
     }
 
     @Test

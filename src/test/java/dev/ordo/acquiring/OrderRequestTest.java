@@ -235,6 +235,7 @@ class OrderRequestTest {
         Response refused = acquiring.order(Unique.id("num"), "1", "num", "11", "amount", "2178");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().get("code").asInt()).isEqualTo(912);
+        assertThat(refused.json().get("msg").asString()).isEqualTo("购买数量(11)超过单次最大购买数量(10)");
     }
 
     @Test
@@ -242,6 +243,7 @@ class OrderRequestTest {
         Response refused = acquiring.order(Unique.id("amount"), "1", "amount", "197.99");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().get("code").asInt()).isEqualTo(913);
+        assertThat(refused.json().get("msg").asString()).startsWith("支付金额(197.99)与应付金额(198.00)不一致");
         assertThat(acquiring.order(Unique.id("amount"), "1", "amount", "198.00").status())
                 .isEqualTo(200);
     }
@@ -251,12 +253,14 @@ class OrderRequestTest {
         Response unknown = channel().get("/order/request", "channel_no", "nobody", "request_no", "x");
         assertThat(unknown.status()).isEqualTo(403);
         assertThat(unknown.json().get("code").asInt()).isEqualTo(910);
+        assertThat(unknown.json().get("msg").asString()).isEqualTo("下游渠道(nobody)不存在或已停用");
         http.post(
                 "/admin/catalog/down-channels",
                 "application/json",
                 "{\"channel_no\":\"closed\",\"channel_name\":\"Closed\",\"status\":1,\"legacy_unsigned\":0,\"rate_limit\":10}");
         Response closed = channel().get("/order/request", "channel_no", "closed", "request_no", "x");
         assertThat(closed.json().get("code").asInt()).isEqualTo(910);
+        assertThat(closed.json().get("msg").asString()).isEqualTo("下游渠道(closed)不存在或已停用");
     }
 
     @Test
@@ -284,6 +288,7 @@ class OrderRequestTest {
                         "198");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().get("code").asInt()).isEqualTo(904);
+        assertThat(refused.json().get("msg").asString()).isEqualTo("下游渠道(poor)余额不足");
         assertThat(orderCount()).isEqualTo(before);
     }
 

@@ -57,7 +57,7 @@ public final class Acquiring {
 
     /**
      * The parameters of the seed's example order (line, carrier ZSH, one product of face 200 for
-     * 198) on a channel, followed by {@code more} name/value pairs as given.
+     * 198) on a channel, with {@code more} name/value pairs replacing the example's or added.
      */
     public static String[] exampleOrder(String channelNo, String requestNo, String lineId, String... more) {
         List<String> params = new ArrayList<>(List.of(
@@ -77,24 +77,23 @@ public final class Acquiring {
                 "200",
                 "amount",
                 "198"));
-        params.addAll(List.of(more));
+        for (int i = 0; i < more.length; i += 2) {
+            int at = params.indexOf(more[i]);
+            if (at >= 0 && at % 2 == 0) {
+                params.set(at + 1, more[i + 1]);
+            } else {
+                params.add(more[i]);
+                params.add(more[i + 1]);
+            }
+        }
         return params.toArray(String[]::new);
     }
 
     /** A face-200 order of the seed's example on channel test, with this recharge account. */
     public Response order(String requestNo, String account, String... extra) {
-        List<String> params =
-                new ArrayList<>(List.of(exampleOrder("test", requestNo, "1", "rechage_account", account)));
-        for (int i = 0; i < extra.length; i += 2) {
-            int at = params.indexOf(extra[i]);
-            if (at >= 0 && at % 2 == 0) {
-                params.set(at + 1, extra[i + 1]);
-            } else {
-                params.add(extra[i]);
-                params.add(extra[i + 1]);
-            }
-        }
-        return http.get("/order/request", params.toArray(String[]::new));
+        List<String> more = new ArrayList<>(List.of("rechage_account", account));
+        more.addAll(List.of(extra));
+        return http.get("/order/request", exampleOrder("test", requestNo, "1", more.toArray(String[]::new)));
     }
 
     public Order awaitFinal(String channelNo, String requestNo) {

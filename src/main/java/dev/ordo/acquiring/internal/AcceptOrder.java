@@ -135,9 +135,13 @@ public class AcceptOrder implements DisposableBean {
         NewOrder order = null;
         OrdoException refusal = null;
         try {
-            Offer offer = catalog.offer(
-                            new OfferQuery(channelNo, lineId, carrierNo, provinceNo, cityNo, invoiceType, face))
-                    .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceType))
+            // The most specific product that can be delivered now; a request for any invoice type
+            // (0) takes the product's, so a product that requires an invoice binds an invoicing supplier.
+            Offer offer = catalog
+                    .offers(new OfferQuery(channelNo, lineId, carrierNo, provinceNo, cityNo, invoiceType, face))
+                    .stream()
+                    .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceFor(o.product(), invoiceType)))
+                    .findFirst()
                     .orElseThrow(() -> new OrdoException(
                             ErrorCode.PRODUCT_NOT_FOUND,
                             "下游渠道(" + channelNo + ")不存在面值(" + Money.centsToYuan(face) + ")的商品"));
@@ -163,7 +167,7 @@ public class AcceptOrder implements DisposableBean {
                     carrierNo,
                     provinceNo,
                     cityNo,
-                    invoiceType,
+                    invoiceFor(product, invoiceType),
                     num,
                     face,
                     amount,
@@ -247,6 +251,11 @@ public class AcceptOrder implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         intake.close();
+    }
+
+    /** The invoice type an order is delivered with: the request's, or the product's where the request takes any. */
+    private static int invoiceFor(DownProduct product, int requested) {
+        return requested == 0 ? product.invoiceType() : requested;
     }
 
     /** The product can be delivered now: some active supplier product serves its pieces. */

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -70,10 +69,10 @@ record CatalogSnapshot(
         return product == 0 || requested == 0 || product == requested;
     }
 
-    Optional<Offer> offer(OfferQuery q) {
+    List<Offer> offers(OfferQuery q) {
         DownChannel channel = downChannels.get(q.channelNo());
         if (channel == null || !channel.active()) {
-            return Optional.empty();
+            return List.of();
         }
         return downProducts.values().stream()
                 .filter(p -> Flag.yes(p.status()) && p.lineId() == q.lineId() && p.face() == q.face())
@@ -84,8 +83,9 @@ record CatalogSnapshot(
                 .filter(o -> o.shelf() != null
                         && Flag.yes(o.shelf().status())
                         && o.shelf().channelNo().equals(q.channelNo()))
-                .min(Comparator.comparingInt((Offer o) -> -specificity(o.product()))
-                        .thenComparingLong(o -> o.product().productId()));
+                .sorted(Comparator.comparingInt((Offer o) -> -specificity(o.product()))
+                        .thenComparingLong(o -> o.product().productId()))
+                .toList();
     }
 
     private static int specificity(DownProduct p) {

@@ -61,8 +61,8 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     @Override
-    public Optional<Offer> offer(OfferQuery query) {
-        return now().offer(query);
+    public List<Offer> offers(OfferQuery query) {
+        return now().offers(query);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ordo.wallet.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordo.testing.AtOnce;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
@@ -11,11 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -139,27 +135,69 @@ class ServicePackageHttpTest {
     @Test
     void one_trade_number_sent_twenty_times_at_once_deducts_once_and_every_repeat_answers_it() throws Exception {
         open("s1", "100");
-        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                all.add(pool.submit(() -> {
-                    start.await();
-                    statuses.merge(op("deduct", "s1", "same", 7).status(), 1, Integer::sum);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : all) {
-                f.get();
-            }
-        }
-        assertThat(statuses)
+        List<Response> answers = AtOnce.call(20, 20, i -> op("deduct", "s1", "same", 7));
+        assertThat(answers.stream().filter(r -> r.status() == 200))
                 .as("one new record (200), repeats answering it (201)")
-                .containsEntry(200, 1);
-        assertThat(statuses.keySet()).containsOnly(200, 201);
+                .hasSize(1);
+        assertThat(answers).extracting(Response::status).containsOnly(200, 201);
         assertThat(remain("s1")).isEqualTo(93);
+    }
+
+    /** B3 under load: capacity is never deducted below zero, and every record's remain follows from the last. */
+    @Test
+    void a_thousand_deducts_of_one_from_32_threads_take_exactly_the_remain() throws Exception {
+        open("s1", "300");
+        List<Response> answers = AtOnce.call(1_000, 32, i -> op("deduct", "s1", "c" + i, 1));
+        assertThat(answers).extracting(Response::status).containsOnly(200, 422);
+        assertThat(answers.stream().filter(r -> r.status() == 200)).hasSize(300);
+        assertThat(answers.stream().filter(r -> r.status() == 422))
+                .allSatisfy(r -> assertThat(r.json().get("code").asInt()).isEqualTo(904));
+        assertThat(remain("s1")).isZero();
+        assertRecordsChain("s1", 0);
+    }
+
+    @Test
+    void concurrent_deducts_never_pass_the_daily_limit() throws Exception {
+        open("s1", "1000", "daily", "100");
+        List<Response> answers = AtOnce.call(400, 32, i -> op("deduct", "s1", "c" + i, 1));
+        assertThat(answers.stream().filter(r -> r.status() == 200)).hasSize(100);
+        assertThat(answers.stream().filter(r -> r.status() != 200))
+                .allSatisfy(r -> assertThat(r.json().get("code").asInt()).isEqualTo(906));
+        assertThat(http.get("/package/capacity/query", "eid", eid, "sid", "s1")
+                        .json()
+                        .get("deduct_today")
+                        .asLong())
+                .isEqualTo(100);
+        assertThat(remain("s1")).isEqualTo(900);
+        assertRecordsChain("s1", 900);
+    }
+
+    @Test
+    void a_capacity_deduct_refunded_by_twenty_concurrent_requests_is_refunded_once() throws Exception {
+        open("s1", "100");
+        op("deduct", "s1", "d1", 30);
+        List<Response> answers = AtOnce.call(20, 20, i -> op("refund", "s1", "d1", 30));
+        assertThat(answers.stream().filter(r -> r.status() == 200)).hasSize(1);
+        assertThat(answers).extracting(Response::status).containsOnly(200, 201);
+        assertThat(remain("s1")).isEqualTo(100);
+        assertRecordsChain("s1", 100);
+    }
+
+    /** The package's records, in version order, each leave the remain the previous one left plus its change. */
+    private void assertRecordsChain(String sid, long remain) {
+        List<Map<String, Object>> records =
+                jdbc.sql("""
+                        select r.change_type, r.num, r.remain from wallet_package_record r
+                        join wallet_package p on p.pkg_id = r.pkg_id
+                        join wallet_account a on a.account_id = p.account_id
+                        where a.eid = :eid and p.spkg_id = :sid order by r.pkg_version""").param("eid", eid).param("sid", sid).query().listOfRows();
+        long running = 0;
+        for (Map<String, Object> r : records) {
+            long num = ((Number) r.get("num")).longValue();
+            running += ((Number) r.get("change_type")).intValue() == 2 ? -Math.abs(num) : Math.abs(num);
+            assertThat(((Number) r.get("remain")).longValue()).isEqualTo(running);
+        }
+        assertThat(running).isEqualTo(remain);
     }
 
     @Test
