@@ -21,6 +21,9 @@ public final class CatalogEntries {
     public record ProductLine(Long lineId, String lineName, int canPackageDelivery) {
         public List<String> problems() {
             List<String> p = new ArrayList<>();
+            if (lineId != null && lineId < 1) {
+                p.add("line_id must be a positive number (or left out to have one assigned)");
+            }
             name("line_name", lineName, p);
             Flag.check("can_package_delivery", canPackageDelivery, p);
             return p;

@@ -65,6 +65,14 @@ class CatalogAdminTest {
         assertThat(http.post("/admin/catalog/down-products", "application/json", "{not json")
                         .status())
                 .isEqualTo(400);
+        int lines = http.get("/admin/catalog/lines").json().size();
+        Response negative = http.post(
+                "/admin/catalog/lines",
+                "application/json",
+                "{\"line_id\":-1,\"line_name\":\"x\",\"can_package_delivery\":1}");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().get("msg").asString()).contains("line_id");
+        assertThat(http.get("/admin/catalog/lines").json().size()).isEqualTo(lines);
     }
 
     @Test

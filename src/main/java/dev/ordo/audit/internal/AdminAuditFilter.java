@@ -1,0 +1,140 @@
+package dev.ordo.audit.internal;
+
+import dev.ordo.audit.AuditEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingRequestWrapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Records every change asked of the admin API (any method but GET, HEAD and OPTIONS on
+ * {@code /admin/**}) once it has been answered, refused ones included. Runs behind the security
+ * filters: a request without a valid token never gets here. Values of parameters and JSON
+ * properties whose name says secret, password or token are masked.
+ */
+class AdminAuditFilter extends OncePerRequestFilter {
+
+    static final int MAX_BODY = 16_000;
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|password|token).*");
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)((?:^|&)[^=&]*(?:secret|password|token)[^=&]*=)[^&]*");
+    private static final String MASK = "***";
+    private static final Logger log = LoggerFactory.getLogger(AdminAuditFilter.class);
+
+    private final JdbcAudit audit;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Counter failures;
+
+    AdminAuditFilter(JdbcAudit audit, JsonMapper json, Clock clock, MeterRegistry meters) {
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+        this.failures = Counter.builder("ordo.audit.failures")
+                .description("Admin changes that could not be written to the audit trail")
+                .register(meters);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return READS.contains(request.getMethod());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        var cached = new ContentCachingRequestWrapper(request, MAX_BODY);
+        int status = 500;
+        try {
+            chain.doFilter(cached, response);
+            status = response.getStatus();
+        } finally {
+            record(cached, status);
+        }
+    }
+
+    private void record(ContentCachingRequestWrapper request, int status) {
+        try {
+            audit.add(new AuditEntry(
+                    0,
+                    clock.instant(),
+                    actor(),
+                    truncate(request.getRemoteAddr(), 64),
+                    request.getMethod(),
+                    truncate(request.getRequestURI(), 500),
+                    request.getQueryString() == null ? null : truncate(maskParams(request.getQueryString()), 2000),
+                    body(request),
+                    status));
+        } catch (RuntimeException e) {
+            failures.increment();
+            log.error("audit: could not record {} {} ({})", request.getMethod(), request.getRequestURI(), status, e);
+        }
+    }
+
+    private static String actor() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication == null ? "anonymous" : truncate(authentication.getName(), 64);
+    }
+
+    private String body(ContentCachingRequestWrapper request) {
+        byte[] content = request.getContentAsByteArray();
+        if (content.length == 0) {
+            return null;
+        }
+        String text = new String(content, StandardCharsets.UTF_8);
+        String contentType = request.getContentType();
+        if (contentType != null && contentType.toLowerCase().contains("json")) {
+            try {
+                JsonNode node = json.readTree(text);
+                mask(node);
+                text = node.toString();
+            } catch (JacksonException notJson) {
+                text = "(not JSON, " + content.length + " bytes)";
+            }
+        } else {
+            text = maskParams(text);
+        }
+        return truncate(text, MAX_BODY);
+    }
+
+    /** Masks, in place, the values of JSON properties named like a secret, at any depth. */
+    static void mask(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (String name : Set.copyOf(object.propertyNames())) {
+                if (SECRET_NAME.matcher(name).matches()) {
+                    object.put(name, MASK);
+                } else {
+                    mask(object.get(name));
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(AdminAuditFilter::mask);
+        }
+    }
+
+    static String maskParams(String params) {
+        return SECRET_PARAM.matcher(params).replaceAll("$1" + MASK);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.ordo.audit.internal;
+
+import dev.ordo.audit.AuditEntry;
+import dev.ordo.audit.AuditTrail;
+import dev.ordo.shared.Ids;
+import dev.ordo.shared.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The audit trail's table. */
+@Repository
+class JdbcAudit implements AuditTrail {
+
+    private final JdbcClient jdbc;
+    private final Ids ids;
+
+    JdbcAudit(JdbcClient jdbc, Ids ids) {
+        this.jdbc = jdbc;
+        this.ids = ids;
+    }
+
+    void add(AuditEntry e) {
+        jdbc.sql("""
+                        insert into admin_audit (audit_id, at, actor, remote_addr, method, path, query, body, status)
+                        values (:id, :at, :actor, :remote, :method, :path, :query, :body, :status)""")
+                .param("id", ids.next("admin_audit"))
+                .param("at", SqlTime.utc(e.at()))
+                .param("actor", e.actor())
+                .param("remote", e.remoteAddr())
+                .param("method", e.method())
+                .param("path", e.path())
+                .param("query", e.query())
+                .param("body", e.body())
+                .param("status", e.status())
+                .update();
+    }
+
+    /** Newest first; {@code pathPrefix}, {@code from} (inclusive) and {@code to} (exclusive) optional. */
+    @Override
+    public List<AuditEntry> search(String pathPrefix, Instant from, Instant to, int limit) {
+        StringBuilder sql = new StringBuilder("select * from admin_audit where 1 = 1");
+        if (pathPrefix != null) {
+            sql.append(" and path like :path");
+        }
+        if (from != null) {
+            sql.append(" and at >= :from");
+        }
+        if (to != null) {
+            sql.append(" and at < :to");
+        }
+        sql.append(" order by at desc, audit_id desc limit :limit");
+        var statement = jdbc.sql(sql.toString()).param("limit", limit);
+        if (pathPrefix != null) {
+            statement = statement.param("path", likePrefix(pathPrefix));
+        }
+        if (from != null) {
+            statement = statement.param("from", SqlTime.utc(from));
+        }
+        if (to != null) {
+            statement = statement.param("to", SqlTime.utc(to));
+        }
+        return statement.query(JdbcAudit::entry).list();
+    }
+
+    /** Deletes up to {@code batch} entries older than {@code cutoff}; how many it deleted. */
+    int deleteBefore(Instant cutoff, int batch) {
+        List<Long> old = jdbc.sql("select audit_id from admin_audit where at < :cutoff order by at limit :limit")
+                .param("cutoff", SqlTime.utc(cutoff))
+                .param("limit", batch)
+                .query(Long.class)
+                .list();
+        if (old.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("delete from admin_audit where audit_id in (:ids)")
+                .param("ids", old)
+                .update();
+    }
+
+    /** A LIKE pattern matching strings that start with {@code prefix} literally. */
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private static AuditEntry entry(ResultSet rs, int row) throws SQLException {
+        return new AuditEntry(
+                rs.getLong("audit_id"),
+                SqlTime.instant(rs, "at"),
+                rs.getString("actor"),
+                rs.getString("remote_addr"),
+                rs.getString("method"),
+                rs.getString("path"),
+                rs.getString("query"),
+                rs.getString("body"),
+                rs.getInt("status"));
+    }
+}
