@@ -87,19 +87,15 @@ class RefundTest {
 
     private Response awaitRefund(String channelNo, String requestNo, String refundNo) {
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> http.withoutToken()
-                                .get(
-                                        "/refund/query",
-                                        "channel_no",
-                                        channelNo,
-                                        "request_no",
-                                        requestNo,
-                                        "refund_no",
-                                        refundNo)
+                .until(() -> refundQuery(channelNo, requestNo, refundNo)
                                 .json()
                                 .get("status")
                                 .asInt()
                         != 30);
+        return refundQuery(channelNo, requestNo, refundNo);
+    }
+
+    private Response refundQuery(String channelNo, String requestNo, String refundNo) {
         return http.withoutToken()
                 .get("/refund/query", "channel_no", channelNo, "request_no", requestNo, "refund_no", refundNo);
     }
@@ -563,6 +559,62 @@ class RefundTest {
         assertThat(orders.events(order.orderId()))
                 .anyMatch(e -> e.type().equals("refund.fees_not_taken_back")
                         && e.reason().contains("down_commission 200"));
+    }
+
+    /**
+     * Only a fee account short of money lets a refund go on without its fees: a locked one (or any
+     * other refusal) holds the refund, retried, until the fees can be taken back.
+     */
+    @Test
+    void a_refund_whose_fee_account_is_locked_waits_and_takes_the_fees_back_once_it_is_unlocked() {
+        String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
+        String channel = Unique.id("lockfee");
+        long product = refundLine(53, "lockret", channel, returns, 2000, 600);
+        assertThat(changeProduct(product, shelfOf(channel), 53, 0, "0.01", 0).status())
+                .isEqualTo(200);
+        String requestNo = Unique.id("lockfee");
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "53", "rechage_account", "2"));
+        Order order = acquiring.awaitFinal(channel, requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(balance("down_commission", channel)).isEqualTo(200);
+        String[] commission = {"ident", "oms", "groups", "down_commission", "eid", channel};
+        assertThat(http.get("/account/lock", commission).status()).isEqualTo(200);
+
+        String refundNo = Unique.id("r");
+        Response asked = refund("general", channel, requestNo, refundNo, 1);
+        assertThat(asked.status()).isEqualTo(200);
+        String job = "r" + asked.json().get("refund_id").asString();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.sql("select coalesce(max(consecutive_failures), 0) from scheduled_tasks"
+                                        + " where task_name = 'oms:refund:pay' and task_instance = :job")
+                                .param("job", job)
+                                .query(Integer.class)
+                                .single()
+                        >= 1);
+        assertThat(refundQuery(channel, requestNo, refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .as("held while the commission account is locked")
+                .isEqualTo(30);
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isNegative();
+        }
+
+        assertThat(http.get("/account/unlock", commission).status()).isEqualTo(200);
+        assertThat(awaitRefund(channel, requestNo, refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        assertThat(balance("down_commission", channel))
+                .as("the commission taken back")
+                .isZero();
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isZero();
+        }
+        assertThat(orders.events(order.orderId())).noneMatch(e -> e.type().equals("refund.fees_not_taken_back"));
     }
 
     private long balance(String groups, String eid) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** SPEC B5 under concurrency: many threads over real HTTP (and the in-process API) on the real database. */
 @DatabaseTest
@@ -38,6 +39,9 @@ class WalletConcurrencyTest {
 
     @Autowired
     LedgerCheck ledgerCheck;
+
+    @Autowired
+    TransactionTemplate tx;
 
     Http http;
 
@@ -211,6 +215,43 @@ class WalletConcurrencyTest {
         assertThat(statuses).containsOnlyKeys(200, 422);
         assertThat(applied.get()).isEqualTo(500);
         assertThat(wallet.find(key).orElseThrow().balance()).isEqualTo(Cents.ZERO);
+        assertLedgerHolds(eid);
+    }
+
+    /**
+     * A repeat of a deduct, in a caller's transaction that read before the first one committed,
+     * answers the first one: at MySQL's REPEATABLE READ that transaction's snapshot predates the
+     * record, so a plain read would miss it and refuse the repeat for want of balance.
+     */
+    @Test
+    void a_repeat_in_a_transaction_that_read_before_the_first_committed_answers_the_first() throws Exception {
+        String eid = openWith(100);
+        AccountKey key = new AccountKey("ordo", "default", eid);
+        CountDownLatch snapshotTaken = new CountDownLatch(1);
+        CountDownLatch firstCommitted = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<BalanceOutcome> repeat = pool.submit(() -> tx.execute(status -> {
+                jdbc.sql("select count(*) from wallet_account where eid = :eid")
+                        .param("eid", eid)
+                        .query(Long.class)
+                        .single();
+                snapshotTaken.countDown();
+                try {
+                    firstCommitted.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return wallet.apply(BalanceChange.deduct(key, "twice", 80));
+            }));
+            snapshotTaken.await();
+            assertThat(wallet.apply(BalanceChange.deduct(key, "twice", 80))).isInstanceOf(BalanceOutcome.Applied.class);
+            firstCommitted.countDown();
+            assertThat(repeat.get())
+                    .isInstanceOfSatisfying(
+                            BalanceOutcome.Applied.class,
+                            a -> assertThat(a.repeated()).isTrue());
+        }
+        assertThat(wallet.find(key).orElseThrow().balance()).isEqualTo(Cents.of(20));
         assertLedgerHolds(eid);
     }
 

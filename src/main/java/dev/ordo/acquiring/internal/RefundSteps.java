@@ -26,6 +26,7 @@ import dev.ordo.wallet.AccountKey;
 import dev.ordo.wallet.BalanceChange;
 import dev.ordo.wallet.BalanceOutcome;
 import dev.ordo.wallet.ChangeType;
+import dev.ordo.wallet.Refusal;
 import dev.ordo.wallet.TradeNo;
 import dev.ordo.wallet.WalletBatches;
 import java.time.Clock;
@@ -348,9 +349,16 @@ public class RefundSteps {
         if (refused.isEmpty()) {
             return;
         }
-        // A fee account cannot give back what it was paid (the channel took its commission out, say):
-        // the channel still gets its money back, and what was not taken back is noted on the order
-        // for an operator, rather than holding the refund for ever.
+        if (refused.get().refusal() != Refusal.INSUFFICIENT) {
+            // Locked, missing or conflicting: nothing here says the fees cannot be taken back later,
+            // so the job tries again (and ends among the dead jobs for an operator if it never can).
+            throw new IllegalStateException("refund " + refundId + " refused by the wallet: "
+                    + refused.get().message());
+        }
+        // A fee account cannot give back what it was paid (the channel took its commission out, say;
+        // only a deduct can fall short, and the fees are the only deducts here): the channel still
+        // gets its money back, and what was not taken back is noted on the order for an operator,
+        // rather than holding the refund for ever.
         String noted = fees.stream()
                         .collect(Collectors.groupingBy(
                                 f -> f.account().groups(),

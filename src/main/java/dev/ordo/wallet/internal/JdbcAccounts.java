@@ -1,6 +1,7 @@
 package dev.ordo.wallet.internal;
 
 import dev.ordo.shared.Cents;
+import dev.ordo.shared.Dialect;
 import dev.ordo.shared.SqlTime;
 import dev.ordo.wallet.Account;
 import dev.ordo.wallet.AccountKey;
@@ -34,9 +35,18 @@ class JdbcAccounts {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
 
-    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template) {
+    /**
+     * How the records of a trade number are read by a caller holding the account's lock: at MySQL's
+     * REPEATABLE READ a plain read sees the transaction's first snapshot, which may predate the lock
+     * (a plain read of the account before it) and so miss a record a concurrent repeat committed
+     * meanwhile; a locking read sees the latest. Elsewhere (READ COMMITTED) every statement sees it.
+     */
+    private final String currentRecords;
+
+    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template, Dialect dialect) {
         this.jdbc = jdbc;
         this.template = template;
+        this.currentRecords = dialect == Dialect.MYSQL ? " for update" : "";
     }
 
     Optional<Account> find(AccountKey key) {
@@ -97,13 +107,14 @@ class JdbcAccounts {
             pairs.add(pair[0] + " " + pair[1]);
         }
         if ((long) accountIds.size() * tradeNos.size() > 4L * pairs.size()) {
-            return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)")
+            return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)" + currentRecords)
                     .param("pairs", padded(accountAndTradeNo))
                     .query(JdbcAccounts::record)
                     .list();
         }
         return jdbc
-                .sql("select * from wallet_record where account_id in (:ids) and trade_no in (:tradeNos)")
+                .sql("select * from wallet_record where account_id in (:ids) and trade_no in (:tradeNos)"
+                        + currentRecords)
                 .param("ids", padded(accountIds))
                 .param("tradeNos", padded(tradeNos))
                 .query(JdbcAccounts::record)
