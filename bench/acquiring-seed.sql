@@ -81,7 +81,7 @@ create temporary table record_ids as
 
 -- Unit n (0 .. 2 × orders − 1) is the account's (n + 1)-th record after those it has.
 insert into wallet_record (record_id, account_id, trade_no, change_type, amount, balance, account_version, create_time)
-select w.first + 4 * n + b.k, b.account_id, 'u' || (r.unit_first + n), b.change_type, b.amount,
+select w.first + 4 * n + b.k, b.account_id, '#u' || (r.unit_first + n), b.change_type, b.amount,
        b.balance + (n + 1) * b.amount, b.version + n + 1, r.since + (n / 2) * interval '8 ms' + interval '2 seconds'
   from generate_series(0, 2 * :orders - 1) n, books b, record_ids w, reserved r;
 update wallet_account a set balance = a.balance + 2::bigint * :orders * b.amount, version = a.version + 2 * :orders

@@ -88,7 +88,7 @@ read -r total finished succeeded bad_margin <<<"$(pg -tAF' ' -c "
     from oms_order where $in_run")"
 read -r charged delivered_sale paid delivered_cost <<<"$(pg -tAF' ' -c "
   with units as (select u.* from oms_order_unit u join oms_order o on o.order_id = u.order_id where o.$in_run),
-       trades as (select 'u' || unit_id as trade_no from units)
+       trades as (select '#u' || unit_id as trade_no from units)
   select -(select coalesce(sum(r.amount), 0) from wallet_record r join wallet_account a on a.account_id = r.account_id
             where a.ident = 'oms' and a.account_group = 'down_channel' and a.eid = 'test'
               and r.trade_no in (select trade_no from trades)),

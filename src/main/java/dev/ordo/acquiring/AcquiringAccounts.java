@@ -44,13 +44,17 @@ public final class AcquiringAccounts {
         return new AccountKey(IDENT, "up_service", supplierNo);
     }
 
-    /** Trade number of everything booked for a unit's delivery (and of its refund, which names the deduct). */
+    /**
+     * Trade number of everything booked for a unit's delivery (and of its refund, which names the
+     * deduct). Ordo's own ({@code #}): the wallet's HTTP API refuses such numbers, so a manual booking
+     * on one of these accounts can never be taken for a step of the flow.
+     */
     public static String unitTrade(long unitId) {
-        return "u" + unitId;
+        return "#u" + unitId;
     }
 
     /** Trade number of what a refund takes back from fee and commission accounts for a unit. */
     public static String reversalTrade(long refundId, long unitId) {
-        return "r" + refundId + ":u" + unitId;
+        return "#r" + refundId + ":u" + unitId;
     }
 }

@@ -126,11 +126,11 @@ class CrashTest {
                                     or o.cost <> (select coalesce(sum(u.cost), 0) from oms_order_unit u
                                                    where u.order_id = o.order_id and u.status = 200)
                                     or o.sale <> -(select coalesce(sum(r.amount), 0) from oms_order_unit u
-                                                    join wallet_record r on r.trade_no = concat('u', u.unit_id)
+                                                    join wallet_record r on r.trade_no = concat('#u', u.unit_id)
                                                     join wallet_account a on a.account_id = r.account_id
                                                    where u.order_id = o.order_id and a.account_group = 'down_channel')
                                     or o.cost <> -(select coalesce(sum(r.amount), 0) from oms_order_unit u
-                                                    join wallet_record r on r.trade_no = concat('u', u.unit_id)
+                                                    join wallet_record r on r.trade_no = concat('#u', u.unit_id)
                                                     join wallet_account a on a.account_id = r.account_id
                                                    where u.order_id = o.order_id and a.account_group = 'up_channel')
                                     or o.margin <> o.sale - o.commission - o.service_fee - o.payment_fee - o.cost

@@ -125,6 +125,33 @@ class OrderFlowTest {
         assertMoneyOf(order, units);
     }
 
+    /** A manual booking through the wallet's HTTP API cannot use a unit's trade number: the flow's are its own. */
+    @Test
+    void a_manual_booking_cannot_take_the_trade_number_of_a_unit() {
+        String requestNo = Unique.id("manual");
+        acquiring.order(requestNo, "2");
+        Order order = acquiring.awaitFinal(requestNo);
+        String trade =
+                AcquiringAccounts.unitTrade(acquiring.units(order).getFirst().unitId());
+        long before = acquiring.net("down_channel", "test", trade);
+        for (String operation : new String[] {"add", "deduct", "refund"}) {
+            Response refused = http.get(
+                    "/account/balance/" + operation,
+                    "ident",
+                    "oms",
+                    "groups",
+                    "down_channel",
+                    "eid",
+                    "test",
+                    "trade_no",
+                    trade,
+                    "amount",
+                    "1");
+            assertThat(refused.status()).as(operation).isEqualTo(400);
+        }
+        assertThat(acquiring.net("down_channel", "test", trade)).isEqualTo(before);
+    }
+
     /** The channel paid for delivered units only; the books of every account agree with the order's margin. */
     private void assertMoneyOf(Order order, List<Unit> units) {
         OrderMoney deliveredMoney = units.stream()

@@ -109,7 +109,7 @@ class RefundTest {
                         where a.ident = 'oms' and a.account_group = :groups and a.eid = :eid and r.trade_no like :trade""")
                 .param("groups", groups)
                 .param("eid", eid)
-                .param("trade", "r%:u" + unitId)
+                .param("trade", "#r%:u" + unitId)
                 .query(Long.class)
                 .single();
         return delivery + reversals;
