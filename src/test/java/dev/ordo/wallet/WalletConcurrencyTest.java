@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,16 +238,22 @@ class WalletConcurrencyTest {
                         .single();
                 snapshotTaken.countDown();
                 try {
-                    firstCommitted.await();
+                    if (!firstCommitted.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the first deduct never committed");
+                    }
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
                 return wallet.apply(BalanceChange.deduct(key, "twice", 80));
             }));
-            snapshotTaken.await();
-            assertThat(wallet.apply(BalanceChange.deduct(key, "twice", 80))).isInstanceOf(BalanceOutcome.Applied.class);
-            firstCommitted.countDown();
-            assertThat(repeat.get())
+            assertThat(snapshotTaken.await(30, TimeUnit.SECONDS)).isTrue();
+            try {
+                assertThat(wallet.apply(BalanceChange.deduct(key, "twice", 80)))
+                        .isInstanceOf(BalanceOutcome.Applied.class);
+            } finally {
+                firstCommitted.countDown();
+            }
+            assertThat(repeat.get(30, TimeUnit.SECONDS))
                     .isInstanceOfSatisfying(
                             BalanceOutcome.Applied.class,
                             a -> assertThat(a.repeated()).isTrue());

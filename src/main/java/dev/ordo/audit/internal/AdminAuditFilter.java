@@ -18,6 +18,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
+import org.springframework.web.util.ContentCachingResponseWrapper;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,15 +28,20 @@ import tools.jackson.databind.node.ObjectNode;
  * Records every change asked of the admin API (any method but GET, HEAD and OPTIONS on
  * {@code /admin/**}) once it has been answered, refused ones included. Runs behind the security
  * filters: a request without a valid token never gets here. Values of parameters and JSON
- * properties whose name says secret, password or token are masked.
+ * properties whose name says secret, password, token, key or sign are masked, and so are the user
+ * info of URLs and the values of such parameters in them.
  */
 class AdminAuditFilter extends OncePerRequestFilter {
 
     static final int MAX_BODY = 16_000;
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|password|token).*");
+    private static final String SECRET_WORDS = "secret|password|passwd|token|credential|key|sign";
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(" + SECRET_WORDS + ").*");
     private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)((?:^|&)[^=&]*(?:secret|password|token)[^=&]*=)[^&]*");
+            Pattern.compile("(?i)((?:^|&|\\?)[^=&?]*(?:" + SECRET_WORDS + ")[^=&]*=)[^&]*");
+    /** The user and password of a URL ({@code scheme://user:password@host}). */
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(^[a-z][a-z0-9+.-]*://)[^/@?#]*@");
+
     private static final String MASK = "***";
     private static final Logger log = LoggerFactory.getLogger(AdminAuditFilter.class);
 
@@ -62,12 +68,16 @@ class AdminAuditFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         var cached = new ContentCachingRequestWrapper(request, MAX_BODY);
+        // The answer is held until the entry is written: a client that has its answer finds the change
+        // in the trail.
+        var answer = new ContentCachingResponseWrapper(response);
         int status = 500;
         try {
-            chain.doFilter(cached, response);
-            status = response.getStatus();
+            chain.doFilter(cached, answer);
+            status = answer.getStatus();
         } finally {
             record(cached, status);
+            answer.copyBodyToResponse();
         }
     }
 
@@ -121,6 +131,8 @@ class AdminAuditFilter extends OncePerRequestFilter {
             for (String name : Set.copyOf(object.propertyNames())) {
                 if (SECRET_NAME.matcher(name).matches()) {
                     object.put(name, MASK);
+                } else if (object.get(name).isString()) {
+                    object.put(name, maskUrl(object.get(name).asString()));
                 } else {
                     mask(object.get(name));
                 }
@@ -128,6 +140,14 @@ class AdminAuditFilter extends OncePerRequestFilter {
         } else if (node != null && node.isArray()) {
             node.forEach(AdminAuditFilter::mask);
         }
+    }
+
+    /** A URL keeps its host and path; its user info and the values of secret-looking parameters are masked. */
+    static String maskUrl(String value) {
+        if (!value.contains("://")) {
+            return value;
+        }
+        return maskParams(URL_USER_INFO.matcher(value).replaceFirst("$1" + MASK + "@"));
     }
 
     static String maskParams(String params) {

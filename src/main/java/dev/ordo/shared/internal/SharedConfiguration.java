@@ -70,6 +70,7 @@ class SharedConfiguration {
                         "tstz", "timestamp(6) with time zone",
                         "blob", "blob",
                         "text", "varchar(1000000)",
+                        "regexp", "regexp",
                         "table_options", "");
             case POSTGRESQL ->
                 Map.of(
@@ -77,6 +78,7 @@ class SharedConfiguration {
                         "tstz", "timestamp(6) with time zone",
                         "blob", "bytea",
                         "text", "text",
+                        "regexp", "~",
                         "table_options", "");
             case MYSQL ->
                 Map.of(
@@ -84,6 +86,7 @@ class SharedConfiguration {
                         "tstz", "datetime(6)",
                         "blob", "mediumblob",
                         "text", "mediumtext",
+                        "regexp", "regexp",
                         "table_options", " engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin");
         };
     }

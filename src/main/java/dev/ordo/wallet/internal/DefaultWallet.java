@@ -167,8 +167,8 @@ class DefaultWallet implements Wallet {
                 pairs.add(new Object[] {id, change.tradeNo().value()});
             }
         }
-        BalanceBook book =
-                new BalanceBook(locked, accounts.records(pairs), () -> ids.next("wallet_record"), clock.instant());
+        BalanceBook book = new BalanceBook(
+                locked, accounts.currentRecords(locked, pairs), () -> ids.next("wallet_record"), clock.instant());
         return new Prepared(idOf, book);
     }
 

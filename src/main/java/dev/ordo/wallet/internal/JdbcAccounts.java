@@ -15,9 +15,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -35,18 +37,13 @@ class JdbcAccounts {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
 
-    /**
-     * How the records of a trade number are read by a caller holding the account's lock: at MySQL's
-     * REPEATABLE READ a plain read sees the transaction's first snapshot, which may predate the lock
-     * (a plain read of the account before it) and so miss a record a concurrent repeat committed
-     * meanwhile; a locking read sees the latest. Elsewhere (READ COMMITTED) every statement sees it.
-     */
-    private final String currentRecords;
+    /** MySQL and MariaDB: plain reads see the transaction's snapshot (REPEATABLE READ), not the latest commit. */
+    private final boolean snapshotReads;
 
     JdbcAccounts(JdbcClient jdbc, JdbcTemplate template, Dialect dialect) {
         this.jdbc = jdbc;
         this.template = template;
-        this.currentRecords = dialect == Dialect.MYSQL ? " for update" : "";
+        this.snapshotReads = dialect == Dialect.MYSQL;
     }
 
     Optional<Account> find(AccountKey key) {
@@ -94,10 +91,35 @@ class JdbcAccounts {
      * PostgreSQL as a bitmap OR of one index scan per pair, set up anew for every batch. When they are
      * not (a batch of deducts from many accounts), the list of pairs, which probes only those.
      */
-    List<BalanceRecord> records(Collection<Object[]> accountAndTradeNo) {
+    /**
+     * The records of these pairs as last committed, for a caller holding the accounts' locks. Where
+     * plain reads see the transaction's snapshot (MySQL's REPEATABLE READ), that snapshot may predate
+     * the lock (a plain read earlier in the transaction fixed it) and miss a record a concurrent
+     * repeat of the trade number committed meanwhile — and answer that repeat as refused. Every
+     * record comes with its account's version, so the snapshot is current exactly when it sees the
+     * locked versions; only when it does not are the records read with a lock, which sees the latest
+     * (a locking read of a trade number not there yet locks the gap where it would go, and could
+     * deadlock with another account's insert, so it is kept to this rare case).
+     */
+    List<BalanceRecord> currentRecords(List<AccountState> locked, Collection<Object[]> accountAndTradeNo) {
         if (accountAndTradeNo.isEmpty()) {
             return List.of();
         }
+        return records(accountAndTradeNo, snapshotReads && !snapshotSees(locked) ? " for update" : "");
+    }
+
+    /** Whether this transaction's snapshot holds the versions the accounts were locked at. */
+    private boolean snapshotSees(List<AccountState> locked) {
+        Map<Long, Long> lockedVersions = new HashMap<>();
+        locked.forEach(a -> lockedVersions.put(a.accountId, a.lockedVersion));
+        List<long[]> seen = jdbc.sql("select account_id, version from wallet_account where account_id in (:ids)")
+                .param("ids", padded(lockedVersions.keySet()))
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .list();
+        return seen.size() == lockedVersions.size() && seen.stream().allMatch(v -> lockedVersions.get(v[0]) == v[1]);
+    }
+
+    private List<BalanceRecord> records(Collection<Object[]> accountAndTradeNo, String lock) {
         Set<Long> accountIds = new LinkedHashSet<>();
         Set<String> tradeNos = new LinkedHashSet<>();
         Set<String> pairs = new HashSet<>();
@@ -107,14 +129,13 @@ class JdbcAccounts {
             pairs.add(pair[0] + " " + pair[1]);
         }
         if ((long) accountIds.size() * tradeNos.size() > 4L * pairs.size()) {
-            return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)" + currentRecords)
+            return jdbc.sql("select * from wallet_record where (account_id, trade_no) in (:pairs)" + lock)
                     .param("pairs", padded(accountAndTradeNo))
                     .query(JdbcAccounts::record)
                     .list();
         }
         return jdbc
-                .sql("select * from wallet_record where account_id in (:ids) and trade_no in (:tradeNos)"
-                        + currentRecords)
+                .sql("select * from wallet_record where account_id in (:ids) and trade_no in (:tradeNos)" + lock)
                 .param("ids", padded(accountIds))
                 .param("tradeNos", padded(tradeNos))
                 .query(JdbcAccounts::record)
