@@ -44,7 +44,18 @@ public interface Orders {
     Optional<Order> findByRequest(String channelNo, String requestNo);
 
     /** A channel's request number: what makes an order unique. */
-    record RequestKey(String channelNo, String requestNo) {}
+    record RequestKey(String channelNo, String requestNo) {
+        // Written out: a map key of every request, where the record's generated methods cost more.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestKey k && requestNo.equals(k.requestNo) && channelNo.equals(k.channelNo);
+        }
+
+        @Override
+        public int hashCode() {
+            return channelNo.hashCode() * 31 + requestNo.hashCode();
+        }
+    }
 
     /** The orders of those requests that exist, in one query. */
     Map<RequestKey, Order> findByRequests(Collection<RequestKey> requests);

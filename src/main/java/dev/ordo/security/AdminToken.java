@@ -84,11 +84,24 @@ public final class AdminToken {
     /** The token and, when Ordo chose it rather than the operator, its text to show once at start. */
     record Resolved(AdminToken token, String textToShow) {}
 
-    private static byte[] sha256(String value) {
+    /** Cloned for each use: cheaper than looking the algorithm up among the providers every request. */
+    private static final MessageDigest SHA_256 = newSha256();
+
+    private static MessageDigest newSha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] sha256(String value) {
+        MessageDigest digest;
+        try {
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            digest = newSha256();
+        }
+        return digest.digest(value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -13,6 +13,21 @@ public record AccountKey(String ident, String groups, String eid) {
         Identifiers.id("eid", eid);
     }
 
+    /*
+     * Written out rather than left to the record's generated methods: every balance operation looks
+     * its account up by key, and the generated ones, reached through a map's megamorphic call, cost a
+     * few per cent of a deduct's CPU in a profile.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AccountKey k && eid.equals(k.eid) && groups.equals(k.groups) && ident.equals(k.ident);
+    }
+
+    @Override
+    public int hashCode() {
+        return (ident.hashCode() * 31 + groups.hashCode()) * 31 + eid.hashCode();
+    }
+
     @Override
     public String toString() {
         return ident + "/" + groups + "/" + eid;
