@@ -14,4 +14,29 @@ public interface RecurringJob {
     Duration interval();
 
     void run() throws Exception;
+
+    /** What a timer does at each run. */
+    @FunctionalInterface
+    interface Action {
+        void run() throws Exception;
+    }
+
+    static RecurringJob of(String name, Duration interval, Action action) {
+        return new RecurringJob() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Duration interval() {
+                return interval;
+            }
+
+            @Override
+            public void run() throws Exception {
+                action.run();
+            }
+        };
+    }
 }

@@ -72,6 +72,18 @@ final class Fixtures {
                 "100000000000");
     }
 
+    /** The id of the channel's shelf; {@code side} {@code down} (a channel's) or {@code up} (a supplier's). */
+    static long shelfOf(Http http, String side, String channelNo) {
+        return http.get("/admin/catalog/" + side + "-shelves")
+                .json()
+                .valueStream()
+                .filter(s -> s.get("channel_no").asString().equals(channelNo))
+                .findFirst()
+                .orElseThrow()
+                .get("shelf_id")
+                .asLong();
+    }
+
     static void channel(Http http, String channelNo, long balance, int orderOvertime) {
         channel(http, channelNo, balance, orderOvertime, 10_000, 1);
     }

@@ -265,11 +265,7 @@ class OrderFlowTest {
         assertThat(events)
                 .extracting(OrderEvent::type)
                 .contains("order.accepted", "order.bound", "order.paid", "unit.delivered", "order.succeeded");
-        assertThat(events.stream()
-                        .filter(e -> e.type().equals("order.bound"))
-                        .findFirst()
-                        .orElseThrow()
-                        .reason())
+        assertThat(boundReason(order))
                 .contains("chose ycup product")
                 .contains("cheapest usable")
                 .contains("considered");
@@ -281,10 +277,7 @@ class OrderFlowTest {
      */
     @Test
     void a_request_for_any_invoice_type_of_a_product_requiring_one_binds_an_invoicing_supplier() {
-        String base = "http://127.0.0.1:" + port;
-        Fixtures.supplierLine(http, 51, "plain51", base, true, true, 600, 60);
-        Fixtures.supplierLine(http, 51, "invoice51", base, true, true, 600, 60);
-        changeUpProduct("invoice51", p -> p.put("invoice_type", 2).put("cost_discount", 0.98));
+        invoicingBesidePlain(51, "plain51", "invoice51");
         Fixtures.channel(http, "invoice51ch", 100_000_000, 0, 10_000, 51);
         changeDownProduct("invoice51ch", p -> p.put("invoice_type", 2));
 
@@ -310,10 +303,7 @@ class OrderFlowTest {
      */
     @Test
     void a_specific_product_that_cannot_be_delivered_gives_way_to_a_wider_one_that_can() {
-        String base = "http://127.0.0.1:" + port;
-        Fixtures.supplierLine(http, 52, "plain52", base, true, true, 600, 60);
-        Fixtures.supplierLine(http, 52, "invoice52", base, true, true, 600, 60);
-        changeUpProduct("invoice52", p -> p.put("invoice_type", 2).put("status", 0));
+        invoicingBesidePlain(52, "plain52", "invoice52");
         Fixtures.channel(http, "wide52ch", 100_000_000, 0, 10_000, 52);
         long wide = downProductOf("wide52ch").get("product_id").asLong();
         // A product for province GD that needs an invoice, sellable while invoice52 invoices ...
@@ -352,6 +342,16 @@ class OrderFlowTest {
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
     }
 
+    /** Two suppliers of a line: one that does not invoice, and a dearer one that does (active). */
+    private void invoicingBesidePlain(long lineId, String plain, String invoicing) {
+        String base = "http://127.0.0.1:" + port;
+        Fixtures.supplierLine(http, lineId, plain, base, true, true, 600, 60);
+        Fixtures.supplierLine(http, lineId, invoicing, base, true, true, 600, 60);
+        changeUpProduct(
+                invoicing,
+                p -> p.put("invoice_type", 2).put("cost_discount", 0.98).put("status", 0));
+    }
+
     private String boundReason(Order order) {
         return orders.events(order.orderId()).stream()
                 .filter(e -> e.type().equals("order.bound"))
@@ -362,7 +362,7 @@ class OrderFlowTest {
 
     /** The (first) product on the shelf of this channel, as the admin API lists it. */
     private JsonNode downProductOf(String channelNo) {
-        long shelf = shelfOf("/admin/catalog/down-shelves", channelNo);
+        long shelf = Fixtures.shelfOf(http, "down", channelNo);
         return http.get("/admin/catalog/down-products")
                 .json()
                 .valueStream()
@@ -381,7 +381,7 @@ class OrderFlowTest {
     }
 
     private void changeUpProduct(String supplierNo, UnaryOperator<ObjectNode> change) {
-        long shelf = shelfOf("/admin/catalog/up-shelves", supplierNo);
+        long shelf = Fixtures.shelfOf(http, "up", supplierNo);
         ObjectNode product = (ObjectNode) http.get("/admin/catalog/up-products")
                 .json()
                 .valueStream()
@@ -393,17 +393,6 @@ class OrderFlowTest {
                 "/admin/catalog/up-products/" + product.get("product_id").asLong(),
                 change.apply(product).toString());
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
-    }
-
-    private long shelfOf(String shelves, String channelNo) {
-        return http.get(shelves)
-                .json()
-                .valueStream()
-                .filter(s -> s.get("channel_no").asString().equals(channelNo))
-                .findFirst()
-                .orElseThrow()
-                .get("shelf_id")
-                .asLong();
     }
 
     /** Bound, paid, delivered and finished in two transactions: the history still has every step, in order. */

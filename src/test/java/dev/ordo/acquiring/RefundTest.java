@@ -493,7 +493,7 @@ class RefundTest {
                 .as("one product of 200 delivered as two of 100")
                 .hasSize(2);
         // Unsplit, and off sale: no supplier product of 200 could deliver it unsplit.
-        Response changed = changeProduct(product, shelfOf(channel), 43, 1, "0", 1);
+        Response changed = changeProduct(product, Fixtures.shelfOf(http, "down", channel), 43, 1, "0", 1);
         assertThat(changed.status())
                 .as("the product no longer splits: %s", changed.body())
                 .isEqualTo(200);
@@ -515,18 +515,9 @@ class RefundTest {
 
     @Test
     void a_refund_whose_commission_cannot_be_taken_back_still_refunds_the_channel_and_notes_the_fees() {
-        String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
         String channel = Unique.id("fee");
-        long product = refundLine(44, "feeret", channel, returns, 2000, 600);
-        // A commission of 1 %: 200 cents on the order, paid into the channel's commission account.
-        assertThat(changeProduct(product, shelfOf(channel), 44, 0, "0.01", 0).status())
-                .isEqualTo(200);
-        String requestNo = Unique.id("fee");
-        http.withoutToken()
-                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "44", "rechage_account", "2"));
-        Order order = acquiring.awaitFinal(channel, requestNo);
-        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
-        assertThat(balance("down_commission", channel)).isEqualTo(200);
+        Order order = commissionedOrder(44, "feeret", channel);
+        String requestNo = order.requestNo();
         // The channel takes its commission out.
         assertThat(http.get(
                                 "/account/balance/deduct",
@@ -567,17 +558,9 @@ class RefundTest {
      */
     @Test
     void a_refund_whose_fee_account_is_locked_waits_and_takes_the_fees_back_once_it_is_unlocked() {
-        String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
         String channel = Unique.id("lockfee");
-        long product = refundLine(53, "lockret", channel, returns, 2000, 600);
-        assertThat(changeProduct(product, shelfOf(channel), 53, 0, "0.01", 0).status())
-                .isEqualTo(200);
-        String requestNo = Unique.id("lockfee");
-        http.withoutToken()
-                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "53", "rechage_account", "2"));
-        Order order = acquiring.awaitFinal(channel, requestNo);
-        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
-        assertThat(balance("down_commission", channel)).isEqualTo(200);
+        Order order = commissionedOrder(53, "lockret", channel);
+        String requestNo = order.requestNo();
         String[] commission = {"ident", "oms", "groups", "down_commission", "eid", channel};
         assertThat(http.get("/account/lock", commission).status()).isEqualTo(200);
 
@@ -617,21 +600,31 @@ class RefundTest {
         assertThat(orders.events(order.orderId())).noneMatch(e -> e.type().equals("refund.fees_not_taken_back"));
     }
 
+    /**
+     * A delivered order of 200 on a line and channel of their own, whose product pays a commission of
+     * 1 %: 200 cents, in the channel's commission account.
+     */
+    private Order commissionedOrder(long lineId, String supplierNo, String channel) {
+        String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
+        long product = refundLine(lineId, supplierNo, channel, returns, 2000, 600);
+        assertThat(changeProduct(product, Fixtures.shelfOf(http, "down", channel), lineId, 0, "0.01", 0)
+                        .status())
+                .isEqualTo(200);
+        String requestNo = Unique.id(channel);
+        http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(channel, requestNo, Long.toString(lineId), "rechage_account", "2"));
+        Order order = acquiring.awaitFinal(channel, requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(balance("down_commission", channel)).isEqualTo(200);
+        return order;
+    }
+
     private long balance(String groups, String eid) {
         return http.get("/account/balance/query", "ident", "oms", "groups", groups, "eid", eid)
                 .json()
                 .get("balance")
-                .asLong();
-    }
-
-    private long shelfOf(String channel) {
-        return http.get("/admin/catalog/down-shelves")
-                .json()
-                .valueStream()
-                .filter(s -> s.get("channel_no").asString().equals(channel))
-                .findFirst()
-                .orElseThrow()
-                .get("shelf_id")
                 .asLong();
     }
 

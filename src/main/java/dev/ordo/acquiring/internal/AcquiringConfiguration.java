@@ -163,22 +163,9 @@ class AcquiringConfiguration {
     @Bean
     RecurringJob overtimeScan(
             OrderSteps orders, RefundSteps refunds, @Value("${ordo.acquiring.overtime-scan:5s}") Duration interval) {
-        return new RecurringJob() {
-            @Override
-            public String name() {
-                return "oms:overtime:scan";
-            }
-
-            @Override
-            public Duration interval() {
-                return interval;
-            }
-
-            @Override
-            public void run() {
-                orders.scanOvertime();
-                refunds.scanOvertime();
-            }
-        };
+        return RecurringJob.of("oms:overtime:scan", interval, () -> {
+            orders.scanOvertime();
+            refunds.scanOvertime();
+        });
     }
 }

@@ -34,27 +34,14 @@ class AuditConfiguration {
             Clock clock,
             @Value("${ordo.audit.retention:365d}") Duration retention,
             @Value("${ordo.audit.retention-interval:1h}") Duration interval) {
-        return new RecurringJob() {
-            @Override
-            public String name() {
-                return "audit:retention";
+        return RecurringJob.of("audit:retention", interval, () -> {
+            int deleted = 0;
+            for (int n; (n = audit.deleteBefore(clock.instant().minus(retention), 1_000)) > 0; ) {
+                deleted += n;
             }
-
-            @Override
-            public Duration interval() {
-                return interval;
+            if (deleted > 0) {
+                log.info("audit: deleted {} entries older than {}", deleted, retention);
             }
-
-            @Override
-            public void run() {
-                int deleted = 0;
-                for (int n; (n = audit.deleteBefore(clock.instant().minus(retention), 1_000)) > 0; ) {
-                    deleted += n;
-                }
-                if (deleted > 0) {
-                    log.info("audit: deleted {} entries older than {}", deleted, retention);
-                }
-            }
-        };
+        });
     }
 }

@@ -140,7 +140,7 @@ class DefaultServicePackages implements ServicePackages {
         }
         PackageState p = locked.get();
         List<JdbcPackages.Row> earlier =
-                packages.records(p.pkgId(), change.tradeNo().value());
+                packages.currentRecords(p, change.tradeNo().value());
         Optional<JdbcPackages.Row> same =
                 earlier.stream().filter(r -> r.record().type() == change.type()).findFirst();
         if (same.isPresent()) {

@@ -1,7 +1,6 @@
 package dev.ordo.wallet.internal;
 
 import dev.ordo.shared.Cents;
-import dev.ordo.shared.Dialect;
 import dev.ordo.shared.SqlTime;
 import dev.ordo.wallet.Account;
 import dev.ordo.wallet.AccountKey;
@@ -37,13 +36,12 @@ class JdbcAccounts {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
 
-    /** MySQL and MariaDB: plain reads see the transaction's snapshot (REPEATABLE READ), not the latest commit. */
-    private final boolean snapshotReads;
+    private final CurrentReads currentReads;
 
-    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template, Dialect dialect) {
+    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template, CurrentReads currentReads) {
         this.jdbc = jdbc;
         this.template = template;
-        this.snapshotReads = dialect == Dialect.MYSQL;
+        this.currentReads = currentReads;
     }
 
     Optional<Account> find(AccountKey key) {
@@ -84,28 +82,12 @@ class JdbcAccounts {
                 .list();
     }
 
-    /**
-     * Every record (any type) of these (account id, trade number) pairs. When the pairs are most of
-     * the accounts × the trade numbers (a batch of orders moving money on a few accounts), one scan
-     * of the unique key for all of them, the pairs picked from it: a list of pairs is planned by
-     * PostgreSQL as a bitmap OR of one index scan per pair, set up anew for every batch. When they are
-     * not (a batch of deducts from many accounts), the list of pairs, which probes only those.
-     */
-    /**
-     * The records of these pairs as last committed, for a caller holding the accounts' locks. Where
-     * plain reads see the transaction's snapshot (MySQL's REPEATABLE READ), that snapshot may predate
-     * the lock (a plain read earlier in the transaction fixed it) and miss a record a concurrent
-     * repeat of the trade number committed meanwhile — and answer that repeat as refused. Every
-     * record comes with its account's version, so the snapshot is current exactly when it sees the
-     * locked versions; only when it does not are the records read with a lock, which sees the latest
-     * (a locking read of a trade number not there yet locks the gap where it would go, and could
-     * deadlock with another account's insert, so it is kept to this rare case).
-     */
+    /** The records of these pairs as last committed, for a caller holding the accounts' locks ({@link CurrentReads}). */
     List<BalanceRecord> currentRecords(List<AccountState> locked, Collection<Object[]> accountAndTradeNo) {
         if (accountAndTradeNo.isEmpty()) {
             return List.of();
         }
-        return records(accountAndTradeNo, snapshotReads && !snapshotSees(locked) ? " for update" : "");
+        return records(accountAndTradeNo, currentReads.lockUnless(() -> snapshotSees(locked)));
     }
 
     /** Whether this transaction's snapshot holds the versions the accounts were locked at. */
@@ -119,6 +101,13 @@ class JdbcAccounts {
         return seen.size() == lockedVersions.size() && seen.stream().allMatch(v -> lockedVersions.get(v[0]) == v[1]);
     }
 
+    /**
+     * Every record (any type) of these (account id, trade number) pairs. When the pairs are most of
+     * the accounts × the trade numbers (a batch of orders moving money on a few accounts), one scan
+     * of the unique key for all of them, the pairs picked from it: a list of pairs is planned by
+     * PostgreSQL as a bitmap OR of one index scan per pair, set up anew for every batch. When they are
+     * not (a batch of deducts from many accounts), the list of pairs, which probes only those.
+     */
     private List<BalanceRecord> records(Collection<Object[]> accountAndTradeNo, String lock) {
         Set<Long> accountIds = new LinkedHashSet<>();
         Set<String> tradeNos = new LinkedHashSet<>();

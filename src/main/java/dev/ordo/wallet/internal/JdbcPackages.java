@@ -21,9 +21,11 @@ class JdbcPackages {
     record Row(CapacityRecord record, int deductDay) {}
 
     private final JdbcClient jdbc;
+    private final CurrentReads currentReads;
 
-    JdbcPackages(JdbcClient jdbc) {
+    JdbcPackages(JdbcClient jdbc, CurrentReads currentReads) {
         this.jdbc = jdbc;
+        this.currentReads = currentReads;
     }
 
     Optional<PackageState> find(long accountId, String spkgId, boolean forUpdate) {
@@ -77,14 +79,25 @@ class JdbcPackages {
         }
     }
 
-    /**
-     * The package's records of a trade number, read with a lock (by a caller holding the package's
-     * lock): a locking read sees what was committed last, where a plain one at MySQL's REPEATABLE READ
-     * sees the transaction's first snapshot, taken before the package's lock was granted — and would
-     * miss the record a concurrent repeat of the trade number committed meanwhile.
-     */
+    /** The package's records of a trade number, as this transaction sees them. */
     List<Row> records(long pkgId, String tradeNo) {
-        return jdbc.sql("select * from wallet_package_record where pkg_id = :id and trade_no = :tradeNo for update")
+        return records(pkgId, tradeNo, "");
+    }
+
+    /** The records of a trade number of a package this transaction has locked, as last committed ({@link CurrentReads}). */
+    List<Row> currentRecords(PackageState locked, String tradeNo) {
+        return records(
+                locked.pkgId(),
+                tradeNo,
+                currentReads.lockUnless(() -> jdbc.sql("select version from wallet_package where pkg_id = :id")
+                                .param("id", locked.pkgId())
+                                .query(Long.class)
+                                .single()
+                        == locked.version()));
+    }
+
+    private List<Row> records(long pkgId, String tradeNo, String lock) {
+        return jdbc.sql("select * from wallet_package_record where pkg_id = :id and trade_no = :tradeNo" + lock)
                 .param("id", pkgId)
                 .param("tradeNo", tradeNo)
                 .query((rs, n) -> new Row(record(rs, n), rs.getInt("deduct_day")))

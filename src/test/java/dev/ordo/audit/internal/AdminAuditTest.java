@@ -43,6 +43,13 @@ class AdminAuditTest {
         http = new Http(port);
     }
 
+    private Response postLine(long lineId, String name) {
+        return http.post(
+                "/admin/catalog/lines",
+                "application/json",
+                "{\"line_id\":%d,\"line_name\":\"%s\",\"can_package_delivery\":1}".formatted(lineId, name));
+    }
+
     private JsonNode latest(String path) {
         Response found = http.get("/admin/audit", "path", path, "limit", "1");
         assertThat(found.status()).as(found.body()).isEqualTo(200);
@@ -53,10 +60,7 @@ class AdminAuditTest {
     @Test
     void an_admin_change_is_recorded_with_its_actor_body_and_status() {
         String name = Unique.id("line");
-        Response saved = http.post(
-                "/admin/catalog/lines",
-                "application/json",
-                "{\"line_id\":61,\"line_name\":\"%s\",\"can_package_delivery\":1}".formatted(name));
+        Response saved = postLine(61, name);
         assertThat(saved.status()).isEqualTo(200);
 
         JsonNode entry = latest("/admin/catalog/lines");
@@ -72,10 +76,7 @@ class AdminAuditTest {
     @Test
     void a_refused_change_is_recorded_with_the_status_it_was_answered() {
         String name = Unique.id("bad");
-        Response refused = http.post(
-                "/admin/catalog/lines",
-                "application/json",
-                "{\"line_id\":-1,\"line_name\":\"%s\",\"can_package_delivery\":1}".formatted(name));
+        Response refused = postLine(-1, name);
         assertThat(refused.status()).isEqualTo(400);
         JsonNode entry = latest("/admin/catalog/lines");
         assertThat(entry.get("status").asInt()).isEqualTo(400);
@@ -143,10 +144,7 @@ class AdminAuditTest {
     @Test
     void a_search_by_time_finds_only_the_entries_in_its_window() {
         Instant start = Instant.now().minusMillis(5);
-        http.post(
-                "/admin/catalog/lines",
-                "application/json",
-                "{\"line_id\":63,\"line_name\":\"%s\",\"can_package_delivery\":1}".formatted(Unique.id("w")));
+        postLine(63, Unique.id("w"));
         List<JsonNode> since = http.get("/admin/audit", "path", "/admin/catalog/lines", "from", start.toString())
                 .json()
                 .valueStream()
