@@ -55,10 +55,11 @@ drain() { # prefix, seconds -> waits until every order of the prefix is final; p
 
 # The JIT of a fresh JVM on two cores is still compiling after a minute of load (C2 took a fifth of
 # the CPU in a profile taken after 60 s; on another machine C2 still used 3.5 s of CPU per 30 s after a
-# minute at 32 clients, and settled only after three), so warm up long enough: 90 s at 16 clients,
-# then 10 s at full concurrency; then let every warm-up order finish.
-echo "bench: warming up (90 s at 16 clients, 10 s at $CLIENTS, then until the warm-up orders are final)"
-BENCH_RUN="w$RUN_ID" wrk -t2 -c16 -d90s -s bench/order.lua "$ORDO_URL" >/dev/null
+# minute at 32 clients, and settled only after three; on the tenth machine C2 took 14 s of the JVM's
+# 49 s of CPU in 40 s at 64 clients after 60 s at 16, and under 1 s after 110 s), so warm up long
+# enough: 150 s at 16 clients, then 10 s at full concurrency; then let every warm-up order finish.
+echo "bench: warming up (150 s at 16 clients, 10 s at $CLIENTS, then until the warm-up orders are final)"
+BENCH_RUN="w$RUN_ID" wrk -t2 -c16 -d150s -s bench/order.lua "$ORDO_URL" >/dev/null
 BENCH_RUN="v$RUN_ID" wrk -t2 -c"$CLIENTS" -d10s -s bench/order.lua "$ORDO_URL" >/dev/null
 drain "w$RUN_ID" 300 >/dev/null
 drain "v$RUN_ID" 300 >/dev/null

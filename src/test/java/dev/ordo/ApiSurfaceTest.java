@@ -42,6 +42,30 @@ class ApiSurfaceTest {
     }
 
     @Test
+    void the_openapi_document_lists_the_reseller_api_with_the_shape_of_its_answers() {
+        JsonNode doc = new Http(port).get("/v3/api-docs").json();
+        for (String path :
+                new String[] {"/order/request", "/order/query", "/refund/general", "/refund/mandatory", "/refund/query"
+                }) {
+            JsonNode ok = doc.get("paths").get(path).get("get").get("responses").get("200");
+            String schema = ok.findValue("$ref").asString();
+            assertThat(schema).as(path).endsWith(path.startsWith("/order") ? "OrderAnswer" : "RefundAnswer");
+        }
+        assertThat(doc.get("components")
+                        .get("schemas")
+                        .get("OrderAnswer")
+                        .get("properties")
+                        .propertyNames())
+                .containsExactlyInAnyOrder("channel_no", "request_no", "order_id", "status");
+        // Every schema with the names the JSON carries (spring.jackson.property-naming-strategy).
+        for (JsonNode schema : doc.get("components").get("schemas")) {
+            if (schema.has("properties")) {
+                assertThat(schema.get("properties").propertyNames()).allMatch(name -> name.matches("[a-z0-9_]+"));
+            }
+        }
+    }
+
+    @Test
     void errors_are_rfc_9457_problem_details_with_code_and_msg() {
         Response response = new Http(port).get("/account/balance/add", "eid", "x", "trade_no", "t", "amount", "-3");
         assertThat(response.status()).isEqualTo(400);
@@ -63,6 +87,7 @@ class ApiSurfaceTest {
         for (Response response : new Response[] {
             http.get("/account/create", "eid", "length-" + System.nanoTime(), "name", "colin"),
             http.get("/account/balance/add", "eid", "x", "trade_no", "t", "amount", "-3"),
+            http.withoutToken().get("/order/query", "channel_no", "test", "request_no", "none"),
             http.get("/v3/api-docs")
         }) {
             assertThat(response.headers()).as(response.toString()).doesNotContainKey("transfer-encoding");

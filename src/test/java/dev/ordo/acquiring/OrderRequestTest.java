@@ -15,6 +15,7 @@ import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.TestDatabases;
 import dev.ordo.testing.Unique;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,9 @@ class OrderRequestTest {
                         + "&line_id=1&carrier_no=ZSH&invoice_type=1&num=1&face=200&amount=198"
                         + "&notify_url=http://127.0.0.1:9/recv&rechage_account=100011000000000");
         assertThat(accepted.status()).isEqualTo(200);
+        assertThat(accepted.contentType()).startsWith("application/json");
+        assertThat(accepted.headers().get("content-length"))
+                .isEqualTo(Integer.toString(accepted.body().getBytes(StandardCharsets.UTF_8).length));
         assertThat(accepted.json().get("channel_no").asString()).isEqualTo("test");
         assertThat(accepted.json().get("request_no").asString()).isEqualTo(requestNo);
         assertThat(accepted.json().get("order_id").asString()).matches("\\d+");

@@ -2,6 +2,7 @@ package dev.ordo.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordo.shared.ErrorCode;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.TestDatabases;
@@ -36,6 +37,29 @@ class SecurityHttpTest {
         assertThat(http.get("/actuator/prometheus").body())
                 .contains("ordo_jobs_")
                 .contains("http_server_requests");
+    }
+
+    @Test
+    void the_signed_endpoints_need_no_admin_token_and_paths_beside_them_still_do() {
+        Http anonymous = new Http(port).withoutToken();
+        // Past Spring Security's chain, checked by the endpoint itself: a missing parameter, not a 401.
+        Http.Response order = anonymous.get("/order/request", "channel_no", "test");
+        assertThat(order.status()).isEqualTo(400);
+        assertThat(order.json().get("code").asInt()).isEqualTo(ErrorCode.BAD_PARAMETER.code());
+        assertThat(order.contentType()).startsWith("application/problem+json");
+        assertThat(anonymous
+                        .get("/order/query", "channel_no", "test", "request_no", "none")
+                        .status())
+                .isEqualTo(404);
+        // Anything else under those prefixes, and the admin API, still needs the token.
+        assertThat(anonymous.get("/order/request/list").status()).isEqualTo(401);
+        assertThat(anonymous.get("/order").status()).isEqualTo(401);
+        assertThat(anonymous.get("/admin/jobs").status()).isEqualTo(401);
+        // The firewall still stands in front of them.
+        assertThat(anonymous
+                        .getRaw("/order/request;jsessionid=x?channel_no=test")
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test

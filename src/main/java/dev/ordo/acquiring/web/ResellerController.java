@@ -9,13 +9,19 @@ import dev.ordo.acquiring.internal.RequestRefund;
 import dev.ordo.acquiring.internal.RequestRefund.RefundAnswer;
 import dev.ordo.order.Order;
 import dev.ordo.order.Orders;
+import dev.ordo.shared.JsonAnswers;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Params;
 import dev.ordo.wallet.Identifiers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The reseller API of seed 000 (SPEC A2, A6), on port 8600: GET with a query string or POST with a
  * form. Signed channels add {@code timestamp} and {@code sign} (see docs/channel-api.md). Errors are
- * problem details with {@code code} and {@code msg} (the seed's texts).
+ * problem details with {@code code} and {@code msg} (the seed's texts). The handlers write their
+ * answers themselves ({@link JsonAnswers}): these are the endpoints that take the most requests.
  */
 @RestController
 @Tag(name = "Reseller API", description = "Orders and refunds of virtual goods (seed 000). Faces and amounts in yuan.")
@@ -34,12 +41,19 @@ class ResellerController {
     private final AcceptOrder acceptOrder;
     private final RequestRefund requestRefund;
     private final Orders orders;
+    private final JsonAnswers answers;
 
-    ResellerController(ChannelGate gate, AcceptOrder acceptOrder, RequestRefund requestRefund, Orders orders) {
+    ResellerController(
+            ChannelGate gate,
+            AcceptOrder acceptOrder,
+            RequestRefund requestRefund,
+            Orders orders,
+            JsonAnswers answers) {
         this.gate = gate;
         this.acceptOrder = acceptOrder;
         this.requestRefund = requestRefund;
         this.orders = orders;
+        this.answers = answers;
     }
 
     /** The answer of /order/request and /order/query; status 0 succeeded, 30 in progress, 90 failed, 91 partly. */
@@ -69,24 +83,28 @@ class ResellerController {
     @Parameter(name = "rechage_account", in = QUERY, description = "the account to top up (seed spelling)")
     @Parameter(name = "timestamp", in = QUERY, description = "Unix seconds, signed channels")
     @Parameter(name = "sign", in = QUERY, description = "HMAC-SHA256, signed channels")
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = OrderAnswer.class)))
     @RequestMapping("/order/request")
-    OrderAnswer request(HttpServletRequest request) {
+    void request(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Admitted admitted = gate.admit(request);
-        return OrderAnswer.of(acceptOrder.accept(admitted).order());
+        answers.write(response, OrderAnswer.of(acceptOrder.accept(admitted).order()));
     }
 
     @Operation(summary = "An order's status")
     @Parameter(name = "channel_no", in = QUERY, required = true)
     @Parameter(name = "request_no", in = QUERY, required = true)
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = OrderAnswer.class)))
     @RequestMapping("/order/query")
-    OrderAnswer query(HttpServletRequest request) {
+    void query(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Admitted admitted = gate.admit(request);
         String channelNo = admitted.channel().channelNo();
         String requestNo = Params.required("request_no", admitted.param("request_no"));
-        return orders.findByRequest(channelNo, Identifiers.isId(requestNo) ? requestNo : "")
-                .map(OrderAnswer::of)
-                .orElseThrow(() -> OrdoException.notFound(
-                        "订单不存在,channel_no:" + channelNo + ",request_no:" + abbreviate(requestNo)));
+        answers.write(
+                response,
+                orders.findByRequest(channelNo, Identifiers.isId(requestNo) ? requestNo : "")
+                        .map(OrderAnswer::of)
+                        .orElseThrow(() -> OrdoException.notFound(
+                                "订单不存在,channel_no:" + channelNo + ",request_no:" + abbreviate(requestNo))));
     }
 
     @Operation(summary = "Refund delivered products if the supplier takes them back")
@@ -95,9 +113,10 @@ class ResellerController {
     @Parameter(name = "refund_no", in = QUERY, required = true)
     @Parameter(name = "refund_num", in = QUERY, required = true)
     @Parameter(name = "notify_url", in = QUERY, required = true)
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RefundAnswer.class)))
     @RequestMapping("/refund/general")
-    RefundAnswer general(HttpServletRequest request) {
-        return requestRefund.request(gate.admit(request), false);
+    void general(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.write(response, requestRefund.request(gate.admit(request), false));
     }
 
     @Operation(summary = "Refund delivered products whatever the supplier does (Ordo bears the loss)")
@@ -106,18 +125,20 @@ class ResellerController {
     @Parameter(name = "refund_no", in = QUERY, required = true)
     @Parameter(name = "refund_num", in = QUERY, required = true)
     @Parameter(name = "notify_url", in = QUERY, required = true)
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RefundAnswer.class)))
     @RequestMapping("/refund/mandatory")
-    RefundAnswer mandatory(HttpServletRequest request) {
-        return requestRefund.request(gate.admit(request), true);
+    void mandatory(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.write(response, requestRefund.request(gate.admit(request), true));
     }
 
     @Operation(summary = "A refund's status")
     @Parameter(name = "channel_no", in = QUERY, required = true)
     @Parameter(name = "request_no", in = QUERY, required = true)
     @Parameter(name = "refund_no", in = QUERY, required = true)
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RefundAnswer.class)))
     @RequestMapping("/refund/query")
-    RefundAnswer refundQuery(HttpServletRequest request) {
-        return requestRefund.query(gate.admit(request));
+    void refundQuery(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.write(response, requestRefund.query(gate.admit(request)));
     }
 
     private static String abbreviate(String text) {

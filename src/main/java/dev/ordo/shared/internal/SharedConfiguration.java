@@ -1,7 +1,10 @@
 package dev.ordo.shared.internal;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.ordo.shared.Dialect;
 import dev.ordo.shared.Ids;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -47,6 +50,17 @@ class SharedConfiguration {
                 builder.withJsonConverter(new SizedJsonConverter(mapper));
             }
         };
+    }
+
+    /**
+     * The OpenAPI document's schemas with the answers' own property names: swagger-core reads the
+     * models with its own (Jackson 2) mapper, which knows nothing of
+     * {@code spring.jackson.property-naming-strategy}, and would document {@code orderId} for the
+     * {@code order_id} every answer carries.
+     */
+    @Bean
+    ModelResolver snakeCaseSchemas() {
+        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
     }
 
     /**
