@@ -26,6 +26,8 @@ public final class JsonAnswers {
     public void write(HttpServletResponse response, Object answer) throws IOException {
         byte[] body = mapper.writeValueAsBytes(answer);
         response.setContentType("application/json");
+        // An answer belongs to its request (a GET of /order/request places an order): never from a cache.
+        response.setHeader("Cache-Control", "no-store");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public interface LedgerCheck {
 
-    /** Runs a check now on this node and returns its report. */
+    /** Runs a full check now on this node (every record of every account) and returns its report. */
     Report check();
 
     Optional<Report> latest();
@@ -21,6 +21,7 @@ public interface LedgerCheck {
             long checkId,
             Instant startedAt,
             Instant finishedAt,
+            boolean full,
             long accountsChecked,
             long packagesChecked,
             List<Break> breaks) {

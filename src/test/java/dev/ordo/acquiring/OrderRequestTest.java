@@ -72,6 +72,7 @@ class OrderRequestTest {
                         + "&notify_url=http://127.0.0.1:9/recv&rechage_account=100011000000000");
         assertThat(accepted.status()).isEqualTo(200);
         assertThat(accepted.contentType()).startsWith("application/json");
+        assertThat(accepted.headers().get("cache-control")).isEqualTo("no-store");
         assertThat(accepted.headers().get("content-length"))
                 .isEqualTo(Integer.toString(accepted.body().getBytes(StandardCharsets.UTF_8).length));
         assertThat(accepted.json().get("channel_no").asString()).isEqualTo("test");

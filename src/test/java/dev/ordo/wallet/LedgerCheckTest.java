@@ -2,10 +2,12 @@ package dev.ordo.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordo.shared.SqlTime;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Unique;
 import java.time.Duration;
+import java.time.Instant;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,6 +54,8 @@ class LedgerCheckTest {
                     .isEqualTo(202);
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 JsonNode report = http.get("/admin/wallet/ledger-check").json();
+                // The recurring check, from the marks the full check above left.
+                assertThat(report.get("full").asBoolean()).isFalse();
                 assertThat(report.get("breaks").valueStream()).anySatisfy(b -> {
                     assertThat(b.get("kind").asString()).isEqualTo("balance_mismatch");
                     assertThat(b.get("subject_id").asLong()).isEqualTo(id);
@@ -68,6 +72,63 @@ class LedgerCheckTest {
                     .update();
         }
         assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+    }
+
+    @Test
+    void the_recurring_check_reads_only_the_records_after_the_marks_and_a_full_check_a_day_reads_them_all() {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        long id = http.get("/account/create", "eid", eid, "name", "n")
+                .json()
+                .get("account_id")
+                .asLong();
+        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        http.get("/account/balance/deduct", "eid", eid, "trade_no", "t2", "amount", "100");
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+
+        // A record already marked is edited: the sum of its records now says 500 for a balance of 400.
+        jdbc.sql("update wallet_record set amount = 600 where account_id = :id and trade_no = 't1'")
+                .param("id", id)
+                .update();
+        try {
+            JsonNode fromMarks = runRecurringCheck(http);
+            assertThat(fromMarks.get("full").asBoolean()).isFalse();
+            assertThat(fromMarks.get("breaks").valueStream())
+                    .noneMatch(b -> b.get("subject_id").asLong() == id);
+
+            // No full check within the day: the recurring check is a full one and finds it.
+            jdbc.sql("update wallet_ledger_check set started_at = :old where full_scan = true")
+                    .param("old", SqlTime.utc(Instant.now().minus(Duration.ofDays(2))))
+                    .update();
+            JsonNode full = runRecurringCheck(http);
+            assertThat(full.get("full").asBoolean()).isTrue();
+            assertThat(full.get("breaks").valueStream()).anySatisfy(b -> {
+                assertThat(b.get("kind").asString()).isEqualTo("balance_mismatch");
+                assertThat(b.get("subject_id").asLong()).isEqualTo(id);
+                assertThat(b.get("expected").asLong()).isEqualTo(500);
+                assertThat(b.get("actual").asLong()).isEqualTo(400);
+            });
+        } finally {
+            jdbc.sql("update wallet_record set amount = 500 where account_id = :id and trade_no = 't1'")
+                    .param("id", id)
+                    .update();
+        }
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+    }
+
+    /** Runs the recurring check now over HTTP and returns its report. */
+    private JsonNode runRecurringCheck(Http http) {
+        long before = ledgerCheck.latest().map(LedgerCheck.Report::checkId).orElse(0L);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> http.post("/admin/wallet/ledger-check", "application/x-www-form-urlencoded", "")
+                                .status()
+                        == 202);
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> http.get("/admin/wallet/ledger-check").json(),
+                        report -> report.get("check_id").asLong() > before);
     }
 
     /** Runs the check while {@code corrupt} is in force, then undoes it with {@code repair}. */
