@@ -35,14 +35,7 @@ class LedgerCheckTest {
     @Test
     void a_balance_that_no_longer_equals_its_records_is_reported_everywhere(CapturedOutput output) {
         Http http = new Http(port);
-        String eid = Unique.id("ledger");
-        long id = http.get("/account/create", "eid", eid, "name", "n")
-                .json()
-                .get("account_id")
-                .asLong();
-        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
-        http.get("/account/balance/deduct", "eid", eid, "trade_no", "t2", "amount", "100");
-        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+        long id = checkedAccountHolding400(http);
 
         // Somebody edits the balance behind the ledger's back.
         jdbc.sql("update wallet_account set balance = 450 where account_id = :id")
@@ -77,14 +70,7 @@ class LedgerCheckTest {
     @Test
     void the_recurring_check_reads_only_the_records_after_the_marks_and_a_full_check_a_day_reads_them_all() {
         Http http = new Http(port);
-        String eid = Unique.id("ledger");
-        long id = http.get("/account/create", "eid", eid, "name", "n")
-                .json()
-                .get("account_id")
-                .asLong();
-        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
-        http.get("/account/balance/deduct", "eid", eid, "trade_no", "t2", "amount", "100");
-        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+        long id = checkedAccountHolding400(http);
 
         // A record already marked is edited: the sum of its records now says 500 for a balance of 400.
         jdbc.sql("update wallet_record set amount = 600 where account_id = :id and trade_no = 't1'")
@@ -114,6 +100,19 @@ class LedgerCheckTest {
                     .update();
         }
         assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+    }
+
+    /** A new account with a deduct of 100 from 500 (records t1 and t2), found right by a full check. */
+    private long checkedAccountHolding400(Http http) {
+        String eid = Unique.id("ledger");
+        long id = http.get("/account/create", "eid", eid, "name", "n")
+                .json()
+                .get("account_id")
+                .asLong();
+        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        http.get("/account/balance/deduct", "eid", eid, "trade_no", "t2", "amount", "100");
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+        return id;
     }
 
     /** Runs the recurring check now over HTTP and returns its report. */

@@ -41,47 +41,36 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
     private static final Logger log = LoggerFactory.getLogger(LedgerChecker.class);
     private static final int PAGE = 500;
 
+    /**
+     * Every account with what its records say: from its mark on, the mark's total and count plus the
+     * records after it ({@code %1$s} the mark's total, {@code %2$s} its version), or from the first
+     * record ({@code 0} and {@code 0}, a full check); {@code marked} the mark's version, -1 for none.
+     */
     private static final String ACCOUNTS = """
             select a.account_id as id, a.balance as actual, a.credit as credit, a.version as version,
-                   (select coalesce(sum(r.amount), 0) from wallet_record r where r.account_id = a.account_id) as expected,
-                   (select count(*) from wallet_record r where r.account_id = a.account_id) as records,
+                   %1$s + (select coalesce(sum(r.amount), 0) from wallet_record r
+                            where r.account_id = a.account_id and r.account_version > %2$s) as expected,
+                   %2$s + (select count(*) from wallet_record r
+                            where r.account_id = a.account_id and r.account_version > %2$s) as records,
                    coalesce(m.version, -1) as marked
               from wallet_account a
               left join wallet_ledger_mark m on m.subject = 'account' and m.subject_id = a.account_id""";
 
+    /** {@link #ACCOUNTS} for packages. */
     private static final String PACKAGES = """
             select p.pkg_id as id, p.total_remain as actual, 0 as credit, p.version as version,
-                   (select coalesce(sum(r.num), 0) from wallet_package_record r where r.pkg_id = p.pkg_id) as expected,
-                   (select count(*) from wallet_package_record r where r.pkg_id = p.pkg_id) as records,
+                   %1$s + (select coalesce(sum(r.num), 0) from wallet_package_record r
+                            where r.pkg_id = p.pkg_id and r.pkg_version > %2$s) as expected,
+                   %2$s + (select count(*) from wallet_package_record r
+                            where r.pkg_id = p.pkg_id and r.pkg_version > %2$s) as records,
                    coalesce(m.version, -1) as marked
               from wallet_package p
               left join wallet_ledger_mark m on m.subject = 'package' and m.subject_id = p.pkg_id""";
 
-    /** {@link #ACCOUNTS} from each account's mark on: the mark's total and count plus the records after it. */
-    private static final String ACCOUNTS_SINCE_MARK = """
-            select a.account_id as id, a.balance as actual, a.credit as credit, a.version as version,
-                   coalesce(m.total, 0) + (select coalesce(sum(r.amount), 0) from wallet_record r
-                                            where r.account_id = a.account_id
-                                              and r.account_version > coalesce(m.version, 0)) as expected,
-                   coalesce(m.version, 0) + (select count(*) from wallet_record r
-                                              where r.account_id = a.account_id
-                                                and r.account_version > coalesce(m.version, 0)) as records,
-                   coalesce(m.version, -1) as marked
-              from wallet_account a
-              left join wallet_ledger_mark m on m.subject = 'account' and m.subject_id = a.account_id""";
-
-    /** {@link #PACKAGES} from each package's mark on. */
-    private static final String PACKAGES_SINCE_MARK = """
-            select p.pkg_id as id, p.total_remain as actual, 0 as credit, p.version as version,
-                   coalesce(m.total, 0) + (select coalesce(sum(r.num), 0) from wallet_package_record r
-                                            where r.pkg_id = p.pkg_id
-                                              and r.pkg_version > coalesce(m.version, 0)) as expected,
-                   coalesce(m.version, 0) + (select count(*) from wallet_package_record r
-                                              where r.pkg_id = p.pkg_id
-                                                and r.pkg_version > coalesce(m.version, 0)) as records,
-                   coalesce(m.version, -1) as marked
-              from wallet_package p
-              left join wallet_ledger_mark m on m.subject = 'package' and m.subject_id = p.pkg_id""";
+    /** {@link #ACCOUNTS} or {@link #PACKAGES} from the marks on, or from the first record. */
+    private static String fromMarks(String select, boolean full) {
+        return full ? select.formatted("0", "0") : select.formatted("coalesce(m.total, 0)", "coalesce(m.version, 0)");
+    }
 
     private final JdbcClient jdbc;
     private final Ids ids;
@@ -164,8 +153,8 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                 .param("full", full)
                 .update();
         List<Break> breaks = new ArrayList<>();
-        long accounts = scan(full ? ACCOUNTS : ACCOUNTS_SINCE_MARK, "a.account_id", "account", breaks);
-        long packages = scan(full ? PACKAGES : PACKAGES_SINCE_MARK, "p.pkg_id", "package", breaks);
+        long accounts = scan(fromMarks(ACCOUNTS, full), "a.account_id", "account", breaks);
+        long packages = scan(fromMarks(PACKAGES, full), "p.pkg_id", "package", breaks);
         for (Break b : breaks) {
             log.error(
                     "ledger break: {} {} {}: records say {}, row says {}",
@@ -255,7 +244,7 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                 .list();
     }
 
-    /** An account's or package's row with what its records say; {@code marked} its mark's version, -1 for none. */
+    /** An account's or package's row with what its records say (see {@link #ACCOUNTS}). */
     private record Row(long id, long actual, long credit, long version, long expected, long records, long marked) {
 
         List<Break> breaks(String subject) {
