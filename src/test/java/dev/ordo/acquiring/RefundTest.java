@@ -493,7 +493,7 @@ class RefundTest {
                 .as("one product of 200 delivered as two of 100")
                 .hasSize(2);
         // Unsplit, and off sale: no supplier product of 200 could deliver it unsplit.
-        Response changed = changeProduct(product, Fixtures.shelfOf(http, "down", channel), 43, 1, "0", 1);
+        Response changed = changeProduct(product, Fixtures.shelfOf(http, "down", channel), 43, 1, "0", "0", 1);
         assertThat(changed.status())
                 .as("the product no longer splits: %s", changed.body())
                 .isEqualTo(200);
@@ -514,7 +514,8 @@ class RefundTest {
     }
 
     @Test
-    void a_refund_whose_commission_cannot_be_taken_back_still_refunds_the_channel_and_notes_the_fees() {
+    void
+            a_refund_whose_commission_cannot_be_taken_back_refunds_the_channel_takes_back_the_other_fees_and_notes_the_commission() {
         String channel = Unique.id("fee");
         Order order = commissionedOrder(44, "feeret", channel);
         String requestNo = order.requestNo();
@@ -547,9 +548,14 @@ class RefundTest {
             assertThat(net("down_channel", channel, unit.unitId())).isZero();
         }
         assertThat(balance("down_commission", channel)).as("never below zero").isZero();
+        assertThat(balance("down_service", channel))
+                .as("the service fee, which could be, taken back")
+                .isZero();
         assertThat(orders.events(order.orderId()))
-                .anyMatch(e -> e.type().equals("refund.fees_not_taken_back")
-                        && e.reason().contains("down_commission 200"));
+                .filteredOn(e -> e.type().equals("refund.fees_not_taken_back"))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.reason()).contains("down_commission 200").doesNotContain("down_service"));
     }
 
     /**
@@ -594,6 +600,9 @@ class RefundTest {
         assertThat(balance("down_commission", channel))
                 .as("the commission taken back")
                 .isZero();
+        assertThat(balance("down_service", channel))
+                .as("the service fee taken back")
+                .isZero();
         for (Unit unit : acquiring.units(order)) {
             assertThat(net("down_channel", channel, unit.unitId())).isZero();
         }
@@ -602,12 +611,12 @@ class RefundTest {
 
     /**
      * A delivered order of 200 on a line and channel of their own, whose product pays a commission of
-     * 1 %: 200 cents, in the channel's commission account.
+     * 1 % and a service fee of 0.5 %: 200 and 100 cents, in the channel's commission and service accounts.
      */
     private Order commissionedOrder(long lineId, String supplierNo, String channel) {
         String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
         long product = refundLine(lineId, supplierNo, channel, returns, 2000, 600);
-        assertThat(changeProduct(product, Fixtures.shelfOf(http, "down", channel), lineId, 0, "0.01", 0)
+        assertThat(changeProduct(product, Fixtures.shelfOf(http, "down", channel), lineId, 0, "0.01", "0.005", 0)
                         .status())
                 .isEqualTo(200);
         String requestNo = Unique.id(channel);
@@ -618,6 +627,7 @@ class RefundTest {
         Order order = acquiring.awaitFinal(channel, requestNo);
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
         assertThat(balance("down_commission", channel)).isEqualTo(200);
+        assertThat(balance("down_service", channel)).isEqualTo(100);
         return order;
     }
 
@@ -630,23 +640,39 @@ class RefundTest {
 
     /** Changes the channel's product of 200 (see {@link #downProduct}). */
     private Response changeProduct(
-            long product, long shelf, long lineId, int canSplitOrder, String commissionDiscount, int status) {
+            long product,
+            long shelf,
+            long lineId,
+            int canSplitOrder,
+            String commissionDiscount,
+            String serviceDiscount,
+            int status) {
         return http.put(
                 "/admin/catalog/down-products/" + product,
-                downProduct(product, shelf, lineId, canSplitOrder, commissionDiscount, status));
+                downProduct(product, shelf, lineId, canSplitOrder, commissionDiscount, serviceDiscount, status));
     }
 
-    /** A product of 200 on the shelf, without fees but the commission given; a new one if {@code product} is null. */
+    /**
+     * A product of 200 on the shelf, without fees but the commission and service fee given; a new one if
+     * {@code product} is null.
+     */
     private static String downProduct(
-            Long product, long shelf, long lineId, int canSplitOrder, String commissionDiscount, int status) {
+            Long product,
+            long shelf,
+            long lineId,
+            int canSplitOrder,
+            String commissionDiscount,
+            String serviceDiscount,
+            int status) {
         return """
                 {%s"shelf_id":%d,"line_id":%d,"carrier_no":"ZSH","province_no":"*","city_no":"*","invoice_type":0,
-                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":%s,"service_discount":0,
+                 "can_refund":0,"face":20000,"sell_discount":0.99,"commission_discount":%s,"service_discount":%s,
                  "payment_fee_discount":0,"can_split_order":%d,"split_order_face":10000,"limit_count":10,"status":%d}""".formatted(
                         product == null ? "" : "\"product_id\":" + product + ",",
                         shelf,
                         lineId,
                         commissionDiscount,
+                        serviceDiscount,
                         canSplitOrder,
                         status);
     }
@@ -679,7 +705,9 @@ class RefundTest {
                 .get("shelf_id")
                 .asLong();
         long product = http.post(
-                        "/admin/catalog/down-products", "application/json", downProduct(null, shelf, lineId, 0, "0", 0))
+                        "/admin/catalog/down-products",
+                        "application/json",
+                        downProduct(null, shelf, lineId, 0, "0", "0", 0))
                 .json()
                 .get("product_id")
                 .asLong();

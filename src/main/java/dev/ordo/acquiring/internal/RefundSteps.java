@@ -356,23 +356,40 @@ public class RefundSteps {
                     + refused.get().message());
         }
         // A fee account cannot give back what it was paid (the channel took its commission out, say;
-        // only a deduct can fall short, and the fees are the only deducts here): the channel still
-        // gets its money back, and what was not taken back is noted on the order for an operator,
-        // rather than holding the refund for ever.
-        String noted = fees.stream()
-                        .collect(Collectors.groupingBy(
-                                f -> f.account().groups(),
-                                LinkedHashMap::new,
-                                Collectors.summingLong(f -> f.amount().value())))
-                        .entrySet()
-                        .stream()
+        // only a deduct can fall short, and the fees are the only deducts here): each fee account
+        // gives back what it can on its own, the channel still gets its money back, and only the fees
+        // of an account that could not give them back are noted on the order for an operator, rather
+        // than holding the refund for ever. Taken back on its own, a fee keeps its trade number: if
+        // this job runs again, it is found taken back and not taken twice.
+        Map<String, Long> notTakenBack = new LinkedHashMap<>();
+        List<String> reasons = new ArrayList<>();
+        Map<AccountKey, List<BalanceChange>> feesByAccount = fees.stream()
+                .collect(Collectors.groupingBy(BalanceChange::account, LinkedHashMap::new, Collectors.toList()));
+        feesByAccount.forEach((account, changes) -> {
+            Optional<BalanceOutcome.Refused> refusedHere = walletBatches.commitWith(changes, () -> {});
+            if (refusedHere.isEmpty()) {
+                return;
+            }
+            if (refusedHere.get().refusal() != Refusal.INSUFFICIENT) {
+                throw new IllegalStateException("refund " + refundId + " refused by the wallet: "
+                        + refusedHere.get().message());
+            }
+            notTakenBack.merge(
+                    account.groups(),
+                    changes.stream().mapToLong(f -> f.amount().value()).sum(),
+                    Long::sum);
+            reasons.add(refusedHere.get().message());
+        });
+        String noted = notTakenBack.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue())
                         .collect(Collectors.joining(", "))
-                + " not taken back: " + refused.get().message();
-        Runnable moveOnNoting = () -> {
-            orders.note(refund.orderId(), null, refundId, "refund.fees_not_taken_back", noted);
-            moveOn.run();
-        };
+                + " not taken back: " + String.join("; ", reasons);
+        Runnable moveOnNoting = notTakenBack.isEmpty()
+                ? moveOn
+                : () -> {
+                    orders.note(refund.orderId(), null, refundId, "refund.fees_not_taken_back", noted);
+                    moveOn.run();
+                };
         walletBatches.commitWith(sales, moveOnNoting).ifPresent(r -> {
             throw new IllegalStateException("refund " + refundId + " refused by the wallet: " + r.message());
         });
