@@ -61,9 +61,14 @@ final class OrderEventRelay implements RecurringJob {
             for (OrderEventSink sink : sinks) {
                 sink.publish(events);
             }
-            jdbc.sql("update oms_order_event set published_at = :now where event_id in (:ids)")
+            // By the primary key, (order_id, event_id).
+            jdbc.sql("update oms_order_event set published_at = :now where (order_id, event_id) in (:keys)")
                     .param("now", SqlTime.utc(clock.instant()))
-                    .param("ids", events.stream().map(OrderEvent::eventId).toList())
+                    .param(
+                            "keys",
+                            events.stream()
+                                    .map(e -> new Object[] {e.orderId(), e.eventId()})
+                                    .toList())
                     .update();
             published.increment(events.size());
             log.debug("relayed {} order events", events.size());

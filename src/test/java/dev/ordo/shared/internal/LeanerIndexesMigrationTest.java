@@ -16,9 +16,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * V7 (a Java migration, its statements differ per database) drops the job table's index on
- * {@code execution_time} everywhere, and on PostgreSQL keeps only the unpublished events in the
- * outbox's index.
+ * V7 and V8 (Java migrations, their statements differ per database): the job table's index on
+ * {@code execution_time} goes everywhere, and on PostgreSQL the outbox's index keeps only the
+ * unpublished events (V7); an order's events are keyed by {@code (order_id, event_id)}, which
+ * replaces their index by order, and on PostgreSQL the order and unit tables leave room on their
+ * pages for updates (V8).
  */
 @DatabaseTest
 class LeanerIndexesMigrationTest {
@@ -52,11 +54,40 @@ class LeanerIndexesMigrationTest {
         assertThat(definition).contains("(created_at, event_id)").contains("WHERE (published_at IS NULL)");
     }
 
+    @Test
+    void an_orders_events_are_keyed_by_order_and_event_and_have_no_other_index_by_order() throws SQLException {
+        List<String> key = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                ResultSet rs = connection.getMetaData().getPrimaryKeys(null, null, name("oms_order_event"))) {
+            while (rs.next()) {
+                key.add(rs.getShort("KEY_SEQ") + ":"
+                        + rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+            }
+        }
+        assertThat(key).containsExactlyInAnyOrder("1:order_id", "2:event_id");
+        assertThat(indexes("oms_order_event")).doesNotContain("ix_oms_order_event_order");
+    }
+
+    @Test
+    void on_postgresql_the_order_and_unit_tables_leave_room_for_updates_on_their_pages() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return;
+        }
+        List<String> options = jdbc.sql("select relname || ' ' || array_to_string(reloptions, ',') from pg_class"
+                        + " where relname in ('oms_order', 'oms_order_unit') and relkind = 'r'")
+                .query(String.class)
+                .list();
+        assertThat(options).containsExactlyInAnyOrder("oms_order fillfactor=85", "oms_order_unit fillfactor=85");
+    }
+
+    private String name(String table) {
+        return dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
+    }
+
     private List<String> indexes(String table) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
-            String name = dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
-            try (ResultSet rs = connection.getMetaData().getIndexInfo(null, null, name, false, false)) {
+            try (ResultSet rs = connection.getMetaData().getIndexInfo(null, null, name(table), false, false)) {
                 while (rs.next()) {
                     if (rs.getString("INDEX_NAME") != null) {
                         names.add(rs.getString("INDEX_NAME").toLowerCase(Locale.ROOT));
