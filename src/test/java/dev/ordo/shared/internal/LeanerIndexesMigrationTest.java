@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -16,11 +17,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * V7 and V8 (Java migrations, their statements differ per database): the job table's index on
+ * V7 to V9 (Java migrations, their statements differ per database): the job table's index on
  * {@code execution_time} goes everywhere, and on PostgreSQL the outbox's index keeps only the
  * unpublished events (V7); an order's events are keyed by {@code (order_id, event_id)}, which
  * replaces their index by order, and on PostgreSQL the order and unit tables leave room on their
- * pages for updates (V8).
+ * pages for updates (V8); a wallet record is keyed by its account's version (V9).
  */
 @DatabaseTest
 class LeanerIndexesMigrationTest {
@@ -56,16 +57,18 @@ class LeanerIndexesMigrationTest {
 
     @Test
     void an_orders_events_are_keyed_by_order_and_event_and_have_no_other_index_by_order() throws SQLException {
-        List<String> key = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                ResultSet rs = connection.getMetaData().getPrimaryKeys(null, null, name("oms_order_event"))) {
-            while (rs.next()) {
-                key.add(rs.getShort("KEY_SEQ") + ":"
-                        + rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-            }
-        }
-        assertThat(key).containsExactlyInAnyOrder("1:order_id", "2:event_id");
+        assertThat(primaryKey("oms_order_event")).containsExactly("order_id", "event_id");
         assertThat(indexes("oms_order_event")).doesNotContain("ix_oms_order_event_order");
+    }
+
+    @Test
+    void a_wallet_record_is_keyed_by_its_accounts_version_and_has_no_other_index_for_it() throws SQLException {
+        assertThat(primaryKey("wallet_record")).containsExactly("account_id", "account_version");
+        // H2 names a constraint's index after it, with a suffix.
+        assertThat(indexes("wallet_record"))
+                .anyMatch(index -> index.startsWith("uk_wallet_record_trade"))
+                .contains("ix_wallet_record_time")
+                .noneMatch(index -> index.startsWith("uk_wallet_record_version"));
     }
 
     @Test
@@ -80,6 +83,23 @@ class LeanerIndexesMigrationTest {
         assertThat(options).containsExactlyInAnyOrder("oms_order fillfactor=85", "oms_order_unit fillfactor=85");
     }
 
+    /** The primary key's columns, in the key's order. */
+    private List<String> primaryKey(String table) throws SQLException {
+        String[] columns = new String[8];
+        int count = 0;
+        try (Connection connection = dataSource.getConnection();
+                ResultSet rs = connection
+                        .getMetaData()
+                        .getPrimaryKeys(connection.getCatalog(), connection.getSchema(), name(table))) {
+            while (rs.next()) {
+                columns[rs.getShort("KEY_SEQ") - 1] =
+                        rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
+                count++;
+            }
+        }
+        return Arrays.asList(columns).subList(0, count);
+    }
+
     private String name(String table) {
         return dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
     }
@@ -87,7 +107,9 @@ class LeanerIndexesMigrationTest {
     private List<String> indexes(String table) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
-            try (ResultSet rs = connection.getMetaData().getIndexInfo(null, null, name(table), false, false)) {
+            try (ResultSet rs = connection
+                    .getMetaData()
+                    .getIndexInfo(connection.getCatalog(), connection.getSchema(), name(table), false, false)) {
                 while (rs.next()) {
                     if (rs.getString("INDEX_NAME") != null) {
                         names.add(rs.getString("INDEX_NAME").toLowerCase(Locale.ROOT));
