@@ -1,11 +1,8 @@
 package db.migration;
 
 import dev.ordo.shared.Dialect;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
 
 /**
  * Fewer index entries written per order, in Java because the statements differ per database:
@@ -20,31 +17,27 @@ import org.flywaydb.core.api.migration.Context;
  *       entry; without the room, nearly every such update wrote an entry in each of their indexes.
  * </ul>
  */
-public class V8__Order_keyed_events_and_room_for_updates extends BaseJavaMigration {
+public class V8__Order_keyed_events_and_room_for_updates extends DialectMigration {
 
     @Override
-    public void migrate(Context context) throws SQLException {
-        Connection connection = context.getConnection();
-        Dialect dialect = Dialect.ofProductName(connection.getMetaData().getDatabaseProductName());
-        try (Statement sql = connection.createStatement()) {
-            switch (dialect) {
-                case POSTGRESQL -> {
-                    sql.execute("alter table oms_order_event drop constraint oms_order_event_pkey,"
-                            + " add constraint pk_oms_order_event primary key (order_id, event_id)");
-                    sql.execute("drop index ix_oms_order_event_order");
-                    sql.execute("alter table oms_order set (fillfactor = 85)");
-                    sql.execute("alter table oms_order_unit set (fillfactor = 85)");
-                }
-                case H2 -> {
-                    sql.execute("alter table oms_order_event drop primary key");
-                    sql.execute("alter table oms_order_event add constraint pk_oms_order_event"
-                            + " primary key (order_id, event_id)");
-                    sql.execute("drop index ix_oms_order_event_order");
-                }
-                case MYSQL ->
-                    sql.execute("alter table oms_order_event drop primary key, add primary key (order_id, event_id),"
-                            + " drop index ix_oms_order_event_order");
+    void migrate(Dialect dialect, Statement sql) throws SQLException {
+        switch (dialect) {
+            case POSTGRESQL -> {
+                sql.execute("alter table oms_order_event drop constraint oms_order_event_pkey,"
+                        + " add constraint pk_oms_order_event primary key (order_id, event_id)");
+                sql.execute("drop index ix_oms_order_event_order");
+                sql.execute("alter table oms_order set (fillfactor = 85)");
+                sql.execute("alter table oms_order_unit set (fillfactor = 85)");
             }
+            case H2 -> {
+                sql.execute("alter table oms_order_event drop primary key");
+                sql.execute("alter table oms_order_event add constraint pk_oms_order_event"
+                        + " primary key (order_id, event_id)");
+                sql.execute("drop index ix_oms_order_event_order");
+            }
+            case MYSQL ->
+                sql.execute("alter table oms_order_event drop primary key, add primary key (order_id, event_id),"
+                        + " drop index ix_oms_order_event_order");
         }
     }
 }

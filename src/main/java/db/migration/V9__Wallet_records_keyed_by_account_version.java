@@ -1,11 +1,8 @@
 package db.migration;
 
 import dev.ordo.shared.Dialect;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
 
 /**
  * A wallet record's primary key is its account's version, {@code (account_id, account_version)},
@@ -14,28 +11,24 @@ import org.flywaydb.core.api.migration.Context;
  * index entry fewer for every record written, eight or so an order. {@code record_id} stays, unique
  * as Ordo assigns it (ADR 0003), and no query looks a record up by it.
  */
-public class V9__Wallet_records_keyed_by_account_version extends BaseJavaMigration {
+public class V9__Wallet_records_keyed_by_account_version extends DialectMigration {
 
     @Override
-    public void migrate(Context context) throws SQLException {
-        Connection connection = context.getConnection();
-        Dialect dialect = Dialect.ofProductName(connection.getMetaData().getDatabaseProductName());
-        try (Statement sql = connection.createStatement()) {
-            switch (dialect) {
-                case POSTGRESQL ->
-                    sql.execute("alter table wallet_record drop constraint wallet_record_pkey,"
-                            + " drop constraint uk_wallet_record_version,"
-                            + " add constraint pk_wallet_record primary key (account_id, account_version)");
-                case H2 -> {
-                    sql.execute("alter table wallet_record drop primary key");
-                    sql.execute("alter table wallet_record add constraint pk_wallet_record"
-                            + " primary key (account_id, account_version)");
-                    sql.execute("alter table wallet_record drop constraint uk_wallet_record_version");
-                }
-                case MYSQL ->
-                    sql.execute("alter table wallet_record drop primary key, drop index uk_wallet_record_version,"
-                            + " add primary key (account_id, account_version)");
+    void migrate(Dialect dialect, Statement sql) throws SQLException {
+        switch (dialect) {
+            case POSTGRESQL ->
+                sql.execute("alter table wallet_record drop constraint wallet_record_pkey,"
+                        + " drop constraint uk_wallet_record_version,"
+                        + " add constraint pk_wallet_record primary key (account_id, account_version)");
+            case H2 -> {
+                sql.execute("alter table wallet_record drop primary key");
+                sql.execute("alter table wallet_record add constraint pk_wallet_record"
+                        + " primary key (account_id, account_version)");
+                sql.execute("alter table wallet_record drop constraint uk_wallet_record_version");
             }
+            case MYSQL ->
+                sql.execute("alter table wallet_record drop primary key, drop index uk_wallet_record_version,"
+                        + " add primary key (account_id, account_version)");
         }
     }
 }

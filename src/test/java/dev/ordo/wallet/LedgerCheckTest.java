@@ -105,14 +105,19 @@ class LedgerCheckTest {
     /** A new account with a deduct of 100 from 500 (records t1 and t2), found right by a full check. */
     private long checkedAccountHolding400(Http http) {
         String eid = Unique.id("ledger");
-        long id = http.get("/account/create", "eid", eid, "name", "n")
-                .json()
-                .get("account_id")
-                .asLong();
+        long id = open(http, eid);
         http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
         http.get("/account/balance/deduct", "eid", eid, "trade_no", "t2", "amount", "100");
         assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
         return id;
+    }
+
+    /** Opens the account {@code eid} over HTTP; its id. */
+    private static long open(Http http, String eid) {
+        return http.get("/account/create", "eid", eid, "name", "n")
+                .json()
+                .get("account_id")
+                .asLong();
     }
 
     /** Runs the recurring check now over HTTP and returns its report. */
@@ -144,10 +149,7 @@ class LedgerCheckTest {
     void a_record_count_that_differs_from_the_version_is_a_break() {
         Http http = new Http(port);
         String eid = Unique.id("ledger");
-        long id = http.get("/account/create", "eid", eid, "name", "n")
-                .json()
-                .get("account_id")
-                .asLong();
+        long id = open(http, eid);
         http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
         LedgerCheck.Report report = checkWhile(
                 "update wallet_account set version = 7 where account_id = :id",
