@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.dao.DuplicateKeyException;
 
 /** Callers hand in one item each; batches answer every item on its own, and a failing batch cannot fail the others. */
@@ -106,6 +107,34 @@ class GroupCommitTest {
     void a_batch_that_does_not_answer_every_item_fails_its_callers() throws InterruptedException {
         try (GroupCommit<Integer, String> commit = groupCommit(items -> List.of())) {
             assertThatThrownBy(() -> commit.submit(1, 0)).hasMessageContaining("must answer every item");
+        }
+    }
+
+    @Test
+    @Timeout(30) // without the watchdog the callers would wait for ever
+    void callers_of_a_stuck_batch_and_those_queued_behind_it_get_busy_after_the_timeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
+                "test",
+                1,
+                64,
+                Duration.ofMillis(200),
+                "busy: repeat it",
+                items -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
+                },
+                new SimpleMeterRegistry())) {
+            Map<Integer, String> answers = burst(commit, 20);
+            assertThat(answers)
+                    .hasSize(20)
+                    .allSatisfy((item, answer) -> assertThat(answer).isEqualTo("failed: busy: repeat it"));
+            release.countDown();
+            assertThat(commit.submit(99, 0)).isEqualTo("done 99");
         }
     }
 

@@ -13,8 +13,9 @@ class WalletConfiguration {
 
     /**
      * {@code ordo.wallet.batch.lanes}: parallel batches of HTTP balance operations (each account
-     * always uses the same lane), by default one per two processors: more lanes mean smaller batches and
-     * more commits; {@code ordo.wallet.batch.flow-lanes}: parallel batches of order steps that move
+     * always uses the same lane), by default one per two processors and at least two: more lanes mean
+     * smaller batches and more commits, but with one lane the machine idles while a batch waits on its
+     * round trips to the database; {@code ordo.wallet.batch.flow-lanes}: parallel batches of order steps that move
      * money (taken in turn), by default 4;
      * {@code ordo.wallet.batch.max-size}: most operations per batch;
      * {@code ordo.wallet.batch.timeout}: how long a request waits for its batch's commit.
@@ -28,7 +29,7 @@ class WalletConfiguration {
             @Value("${ordo.wallet.batch.flow-lanes:4}") int flowLanes,
             @Value("${ordo.wallet.batch.max-size:256}") int maxSize,
             @Value("${ordo.wallet.batch.timeout:30s}") Duration timeout) {
-        int laneCount = lanes > 0 ? lanes : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        int laneCount = lanes > 0 ? lanes : Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
         return new BalanceCombiner(wallet, tx, laneCount, Math.max(1, flowLanes), maxSize, timeout, meters);
     }
 }
