@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -30,10 +31,12 @@ import org.springframework.dao.TransientDataAccessException;
  * <p>Each lane's worker is a platform thread: as a virtual thread it would queue for the carriers
  * behind every request handler after each database round trip.
  *
- * <p>Callers wait without a timeout of their own; one watchdog thread per group commit ends the waits
- * that have lasted {@code timeout}. A timed wait on a virtual thread registers a timer with the JDK's
- * delay scheduler and wakes its thread, and cancels the timer on the answer: on two cores that was a
- * tenth of the service's CPU when every wallet request waited that way (async-profiler, 2026-11-29).
+ * <p>Callers on virtual threads (request handlers) wait without a timeout of their own; one watchdog
+ * thread per group commit ends the waits that have lasted {@code timeout}. A timed wait on a virtual
+ * thread registers a timer with the JDK's delay scheduler and wakes its thread, and cancels the timer
+ * on the answer: on two cores that was a tenth of the service's CPU when every wallet request waited
+ * that way (async-profiler, 2026-11-29). Callers on platform threads (job workers) park with a
+ * timeout of their own, which costs them nothing more.
  *
  * @param <I> what a caller hands in
  * @param <O> what it gets back
@@ -80,7 +83,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     private final String busy;
     private final List<BlockingQueue<Pending<I, O>>> lanes = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
-    /** Every caller still waiting, oldest first (all wait equally long, so deadlines come in order). */
+    /** Every virtual-thread caller still waiting, oldest first (all wait equally long: deadlines come in order). */
     private final ConcurrentLinkedQueue<Pending<I, O>> waiting = new ConcurrentLinkedQueue<>();
 
     private final Thread watchdog;
@@ -130,10 +133,15 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             throw new OrdoException(ErrorCode.UNAVAILABLE, "shutting down, retry on another node");
         }
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>(), System.nanoTime() + timeout.toNanos());
-        waiting.add(pending);
+        boolean watched = Thread.currentThread().isVirtual();
+        if (watched) {
+            waiting.add(pending);
+        }
         lanes.get(Math.floorMod(key, lanes.size())).add(pending);
         try {
-            return pending.result().get();
+            return watched ? pending.result().get() : pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new OrdoException(ErrorCode.UNAVAILABLE, busy);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OrdoException(ErrorCode.UNAVAILABLE, "interrupted; repeat the request unchanged");

@@ -18,6 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.dao.DuplicateKeyException;
 
 /** Callers hand in one item each; batches answer every item on its own, and a failing batch cannot fail the others. */
@@ -29,9 +31,16 @@ class GroupCommitTest {
 
     /** Runs one caller per item at once, and collects what each got (its value or its exception's message). */
     private static Map<Integer, String> burst(GroupCommit<Integer, String> commit, int items) throws Exception {
+        return burst(commit, items, false);
+    }
+
+    /** As {@link #burst(GroupCommit, int)}, the callers on virtual threads (request handlers) or platform threads (job workers). */
+    private static Map<Integer, String> burst(GroupCommit<Integer, String> commit, int items, boolean virtual)
+            throws Exception {
         Map<Integer, String> answers = new ConcurrentHashMap<>();
         CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService callers = Executors.newFixedThreadPool(32)) {
+        try (ExecutorService callers =
+                virtual ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(32)) {
             List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < items; i++) {
                 int item = i;
@@ -110,9 +119,11 @@ class GroupCommitTest {
         }
     }
 
-    @Test
-    @Timeout(30) // without the watchdog the callers would wait for ever
-    void callers_of_a_stuck_batch_and_those_queued_behind_it_get_busy_after_the_timeout() throws Exception {
+    @ParameterizedTest(name = "callers on virtual threads: {0}")
+    @ValueSource(booleans = {true, false})
+    @Timeout(30) // without the watchdog the virtual-thread callers would wait for ever
+    void callers_of_a_stuck_batch_and_those_queued_behind_it_get_busy_after_the_timeout(boolean virtual)
+            throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit<Integer, String> commit = new GroupCommit<>(
                 "test",
@@ -129,7 +140,7 @@ class GroupCommitTest {
                     return items.stream().map(i -> Outcome.of("done " + i)).toList();
                 },
                 new SimpleMeterRegistry())) {
-            Map<Integer, String> answers = burst(commit, 20);
+            Map<Integer, String> answers = burst(commit, 20, virtual);
             assertThat(answers)
                     .hasSize(20)
                     .allSatisfy((item, answer) -> assertThat(answer).isEqualTo("failed: busy: repeat it"));
