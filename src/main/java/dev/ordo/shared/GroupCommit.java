@@ -263,5 +263,9 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             worker.join(Duration.ofSeconds(10));
         }
         watchdog.interrupt();
+        // A lane that did not finish in time leaves its callers to the answer a timeout gives.
+        for (Pending<I, O> left = waiting.poll(); left != null; left = waiting.poll()) {
+            left.result().completeExceptionally(WAITED_TOO_LONG);
+        }
     }
 }

@@ -150,6 +150,43 @@ class GroupCommitTest {
     }
 
     @Test
+    @Timeout(60)
+    void a_caller_whose_lane_did_not_finish_by_close_gets_busy_instead_of_waiting_for_ever() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Integer, String> commit = new GroupCommit<>(
+                "test",
+                1,
+                64,
+                Duration.ofHours(1),
+                "busy: repeat it",
+                items -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
+                },
+                new SimpleMeterRegistry());
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> caller = callers.submit(() -> {
+                try {
+                    return commit.submit(1, 0);
+                } catch (OrdoException e) {
+                    return "failed: " + e.getMessage();
+                }
+            });
+            started.await();
+            commit.close(); // the stuck lane outlives close's wait for it
+            assertThat(caller.get()).isEqualTo("failed: busy: repeat it");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void after_close_nothing_is_taken() throws InterruptedException {
         GroupCommit<Integer, String> commit =
                 groupCommit(items -> items.stream().map(i -> Outcome.of("done")).toList());
