@@ -119,19 +119,17 @@ class GroupCommitTest {
         }
     }
 
-    @ParameterizedTest(name = "callers on virtual threads: {0}")
-    @ValueSource(booleans = {true, false})
-    @Timeout(30) // without the watchdog the virtual-thread callers would wait for ever
-    void callers_of_a_stuck_batch_and_those_queued_behind_it_get_busy_after_the_timeout(boolean virtual)
-            throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
+    /** One lane whose batches signal {@code started}, then hold until {@code release}; the busy answer "busy: repeat it". */
+    private static GroupCommit<Integer, String> stuckUntil(
+            Duration timeout, CountDownLatch started, CountDownLatch release) {
+        return new GroupCommit<>(
                 "test",
                 1,
                 64,
-                Duration.ofMillis(200),
+                timeout,
                 "busy: repeat it",
                 items -> {
+                    started.countDown();
                     try {
                         release.await();
                     } catch (InterruptedException e) {
@@ -139,7 +137,16 @@ class GroupCommitTest {
                     }
                     return items.stream().map(i -> Outcome.of("done " + i)).toList();
                 },
-                new SimpleMeterRegistry())) {
+                new SimpleMeterRegistry());
+    }
+
+    @ParameterizedTest(name = "callers on virtual threads: {0}")
+    @ValueSource(booleans = {true, false})
+    @Timeout(30) // without the watchdog the virtual-thread callers would wait for ever
+    void callers_of_a_stuck_batch_and_those_queued_behind_it_get_busy_after_the_timeout(boolean virtual)
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer, String> commit = stuckUntil(Duration.ofMillis(200), new CountDownLatch(1), release)) {
             Map<Integer, String> answers = burst(commit, 20, virtual);
             assertThat(answers)
                     .hasSize(20)
@@ -154,22 +161,7 @@ class GroupCommitTest {
     void a_caller_whose_lane_did_not_finish_by_close_gets_busy_instead_of_waiting_for_ever() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        GroupCommit<Integer, String> commit = new GroupCommit<>(
-                "test",
-                1,
-                64,
-                Duration.ofHours(1),
-                "busy: repeat it",
-                items -> {
-                    started.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
-                },
-                new SimpleMeterRegistry());
+        GroupCommit<Integer, String> commit = stuckUntil(Duration.ofHours(1), started, release);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> caller = callers.submit(() -> {
                 try {

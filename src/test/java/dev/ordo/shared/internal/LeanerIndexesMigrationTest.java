@@ -8,9 +8,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -85,19 +86,16 @@ class LeanerIndexesMigrationTest {
 
     /** The primary key's columns, in the key's order. */
     private List<String> primaryKey(String table) throws SQLException {
-        String[] columns = new String[8];
-        int count = 0;
+        SortedMap<Short, String> columns = new TreeMap<>();
         try (Connection connection = dataSource.getConnection();
                 ResultSet rs = connection
                         .getMetaData()
                         .getPrimaryKeys(connection.getCatalog(), connection.getSchema(), name(table))) {
             while (rs.next()) {
-                columns[rs.getShort("KEY_SEQ") - 1] =
-                        rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
-                count++;
+                columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
         }
-        return Arrays.asList(columns).subList(0, count);
+        return List.copyOf(columns.values());
     }
 
     private String name(String table) {
