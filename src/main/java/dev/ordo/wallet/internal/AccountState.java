@@ -16,6 +16,7 @@ final class AccountState {
     final AccountStatus status;
     final Instant createTime;
     final long lockedVersion;
+    final long lockedBalance;
     long balance;
     long version;
 
@@ -32,11 +33,18 @@ final class AccountState {
         this.key = key;
         this.name = name;
         this.balance = balance;
+        this.lockedBalance = balance;
         this.credit = credit;
         this.status = status;
         this.lockedVersion = version;
         this.version = version;
         this.createTime = createTime;
+    }
+
+    /** Back to the row as locked, the changes applied since forgotten. */
+    void reset() {
+        balance = lockedBalance;
+        version = lockedVersion;
     }
 
     boolean changed() {

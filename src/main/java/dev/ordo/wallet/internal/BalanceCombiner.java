@@ -8,6 +8,7 @@ import dev.ordo.wallet.BalanceOutcome;
 import dev.ordo.wallet.Refusal;
 import dev.ordo.wallet.Wallet;
 import dev.ordo.wallet.WalletBatches;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -40,8 +42,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class BalanceCombiner implements WalletBatches, DisposableBean {
 
-    private final Wallet wallet;
+    private final DefaultWallet wallet;
     private final TransactionTemplate tx;
+    private final Counter reruns;
     private final GroupCommit<Pending<?>, Object> lanes;
     private final GroupCommit<Pending<?>, Object> flowLanes;
 
@@ -52,7 +55,7 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
     private record Pending<T>(List<BalanceChange> changes, Runnable before, Function<List<BalanceOutcome>, T> after) {}
 
     BalanceCombiner(
-            Wallet wallet,
+            DefaultWallet wallet,
             TransactionTemplate tx,
             int laneCount,
             int flowLaneCount,
@@ -61,6 +64,9 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
             MeterRegistry meters) {
         this.wallet = wallet;
         this.tx = tx;
+        this.reruns = Counter.builder("ordo.wallet.batch.reruns")
+                .description("wallet batches run again, reading their records, after a repeated trade number")
+                .register(meters);
         String busy = "the wallet is busy: the operation may still apply, repeat it with the same trade_no";
         this.lanes = new GroupCommit<>("wallet", laneCount, maxBatch, timeout, busy, this::run, meters);
         this.flowLanes = new GroupCommit<>("wallet-flow", flowLaneCount, maxBatch, timeout, busy, this::run, meters);
@@ -130,8 +136,23 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
         }
     }
 
-    /** One batch in one transaction: every state change, then all the balance changes, then the answers. */
+    /**
+     * One batch in one transaction: every state change, then all the balance changes, then the
+     * answers. Its adds and deducts are first taken as new, without reading the records of their
+     * trade numbers ({@link DefaultWallet#applyGroups(List, boolean)}); when one is a repeat, the
+     * records' unique key refuses its insert, and the batch runs again with the records read (so does
+     * any other integrity violation, which the second run meets again and hands on).
+     */
     private List<Outcome<Object>> run(List<Pending<?>> batch) {
+        try {
+            return run(batch, true);
+        } catch (DataIntegrityViolationException repeated) {
+            reruns.increment();
+            return run(batch, false);
+        }
+    }
+
+    private List<Outcome<Object>> run(List<Pending<?>> batch, boolean assumeNew) {
         List<Object> values = tx.execute(status -> {
             // The state changes' own writes go as one batch per statement (see DeferredWrites).
             try (DeferredWrites writes = DeferredWrites.open()) {
@@ -143,7 +164,7 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
                 writes.flush();
             }
             List<List<BalanceOutcome>> outcomes =
-                    wallet.applyGroups(batch.stream().map(Pending::changes).toList());
+                    wallet.applyGroups(batch.stream().map(Pending::changes).toList(), assumeNew);
             List<Object> answers = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 answers.add(batch.get(i).after().apply(outcomes.get(i)));

@@ -12,6 +12,7 @@ import dev.ordo.wallet.AccountStatus;
 import dev.ordo.wallet.BalanceChange;
 import dev.ordo.wallet.BalanceOutcome;
 import dev.ordo.wallet.BalanceRecord;
+import dev.ordo.wallet.ChangeType;
 import dev.ordo.wallet.RecordQuery;
 import dev.ordo.wallet.Wallet;
 import java.time.Clock;
@@ -95,7 +96,7 @@ class DefaultWallet implements Wallet {
             return List.of();
         }
         return tx.execute(status -> {
-            Prepared prepared = prepare(changes);
+            Prepared prepared = prepare(changes, true);
             List<BalanceOutcome> outcomes = new ArrayList<>(changes.size());
             for (BalanceChange change : changes) {
                 outcomes.add(prepared.book().apply(prepared.idOf().get(change.account()), change));
@@ -107,33 +108,58 @@ class DefaultWallet implements Wallet {
 
     @Override
     public List<List<BalanceOutcome>> applyGroups(List<List<BalanceChange>> groups) {
+        return applyGroups(groups, false);
+    }
+
+    /**
+     * As {@link #applyGroups(List)}; with {@code assumeNew}, for a caller that reruns its whole
+     * transaction without it when a record's unique key refuses an insert, adds and deducts are
+     * taken as new without first reading the records of their trade numbers: the insert's unique key
+     * finds a repeat anyway (a {@link DuplicateKeyException}, which spoils the transaction), and
+     * repeats are rare. Refunds always read, they need their deduct.
+     */
+    List<List<BalanceOutcome>> applyGroups(List<List<BalanceChange>> groups, boolean assumeNew) {
         List<BalanceChange> all = groups.stream().flatMap(List::stream).toList();
         if (all.isEmpty()) {
             return groups.stream().map(g -> List.<BalanceOutcome>of()).toList();
         }
+        boolean lookUp = !assumeNew || all.stream().anyMatch(c -> c.type() == ChangeType.REFUND);
         return tx.execute(status -> {
-            Prepared prepared = prepare(all);
-            List<List<BalanceOutcome>> outcomes = new ArrayList<>(groups.size());
-            for (List<BalanceChange> group : groups) {
-                List<Long> ids = group.stream()
-                        .map(c -> prepared.idOf().get(c.account()))
-                        .toList();
-                outcomes.add(prepared.book().applyGroup(ids, group));
+            Prepared prepared = prepare(all, lookUp);
+            List<List<BalanceOutcome>> outcomes = applyGroups(prepared, groups);
+            if (!lookUp && outcomes.stream().flatMap(List::stream).anyMatch(BalanceOutcome.Refused.class::isInstance)) {
+                // A refused change may be a repeat, whose answer is its first record: read the
+                // records and decide again (nothing is written yet).
+                prepared = withRecords(prepared, all);
+                outcomes = applyGroups(prepared, groups);
             }
             write(prepared.book());
             return outcomes;
         });
     }
 
-    private record Prepared(Map<AccountKey, Long> idOf, BalanceBook book) {}
+    private static List<List<BalanceOutcome>> applyGroups(Prepared prepared, List<List<BalanceChange>> groups) {
+        List<List<BalanceOutcome>> outcomes = new ArrayList<>(groups.size());
+        for (List<BalanceChange> group : groups) {
+            List<Long> ids =
+                    group.stream().map(c -> prepared.idOf().get(c.account())).toList();
+            outcomes.add(prepared.book().applyGroup(ids, group));
+        }
+        return outcomes;
+    }
+
+    private record Prepared(Map<AccountKey, Long> idOf, List<AccountState> locked, BalanceBook book) {}
 
     private void write(BalanceBook book) {
         accounts.updateBalances(book.changedAccounts());
         accounts.insertRecords(book.created());
     }
 
-    /** Locks the accounts of the changes and reads their records of these trade numbers, in the caller's transaction. */
-    private Prepared prepare(List<BalanceChange> changes) {
+    /**
+     * Locks the accounts of the changes and, with {@code lookUp}, reads their records of these trade
+     * numbers, in the caller's transaction.
+     */
+    private Prepared prepare(List<BalanceChange> changes, boolean lookUp) {
         Set<AccountKey> keys = new LinkedHashSet<>();
         for (BalanceChange change : changes) {
             keys.add(change.account());
@@ -159,6 +185,23 @@ class DefaultWallet implements Wallet {
                 idOf.putAll(again);
             }
         }
+        return new Prepared(idOf, locked, book(locked, lookUp ? pairs(changes, idOf) : List.of()));
+    }
+
+    /** The same accounts back at their locked state, with the records of the changes' trade numbers read. */
+    private Prepared withRecords(Prepared prepared, List<BalanceChange> changes) {
+        prepared.locked().forEach(AccountState::reset);
+        return new Prepared(
+                prepared.idOf(), prepared.locked(), book(prepared.locked(), pairs(changes, prepared.idOf())));
+    }
+
+    private BalanceBook book(List<AccountState> locked, List<Object[]> pairs) {
+        return new BalanceBook(
+                locked, accounts.currentRecords(locked, pairs), () -> ids.next("wallet_record"), clock.instant());
+    }
+
+    /** The (account id, trade number) pairs of the changes whose accounts exist, each once. */
+    private static List<Object[]> pairs(List<BalanceChange> changes, Map<AccountKey, Long> idOf) {
         List<Object[]> pairs = new ArrayList<>();
         Set<List<Object>> seen = new HashSet<>();
         for (BalanceChange change : changes) {
@@ -167,9 +210,7 @@ class DefaultWallet implements Wallet {
                 pairs.add(new Object[] {id, change.tradeNo().value()});
             }
         }
-        BalanceBook book = new BalanceBook(
-                locked, accounts.currentRecords(locked, pairs), () -> ids.next("wallet_record"), clock.instant());
-        return new Prepared(idOf, book);
+        return pairs;
     }
 
     /** Ids of the keys that exist. */

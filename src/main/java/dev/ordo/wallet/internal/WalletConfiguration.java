@@ -1,6 +1,5 @@
 package dev.ordo.wallet.internal;
 
-import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,7 +21,7 @@ class WalletConfiguration {
      */
     @Bean
     BalanceCombiner balanceCombiner(
-            Wallet wallet,
+            DefaultWallet wallet,
             TransactionTemplate tx,
             MeterRegistry meters,
             @Value("${ordo.wallet.batch.lanes:0}") int lanes,
