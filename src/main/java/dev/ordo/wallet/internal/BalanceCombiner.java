@@ -65,7 +65,8 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
         this.wallet = wallet;
         this.tx = tx;
         this.reruns = Counter.builder("ordo.wallet.batch.reruns")
-                .description("wallet batches run again, reading their records, after a repeated trade number")
+                .description(
+                        "wallet batches run again with their records read after the database refused a write (a repeated trade number)")
                 .register(meters);
         String busy = "the wallet is busy: the operation may still apply, repeat it with the same trade_no";
         this.lanes = new GroupCommit<>("wallet", laneCount, maxBatch, timeout, busy, this::run, meters);
