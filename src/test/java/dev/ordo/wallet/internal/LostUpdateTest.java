@@ -39,10 +39,8 @@ class LostUpdateTest {
         AccountState staleState = read(changed);
         wallet.apply(BalanceChange.deduct(changed.key(), "meanwhile", 100)); // a version ahead of staleState
 
-        freshState.balance -= 10;
-        freshState.version++;
-        staleState.balance -= 10;
-        staleState.version++;
+        spend(freshState, 10);
+        spend(staleState, 10);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> accounts.updateBalances(List.of(freshState, staleState))))
                 .isInstanceOf(OptimisticLockingFailureException.class);
 
@@ -57,14 +55,18 @@ class LostUpdateTest {
         AccountState first = read(one);
         AccountState second = read(two);
 
-        first.balance -= 10;
-        first.version++;
-        second.balance -= 20;
-        second.version++;
+        spend(first, 10);
+        spend(second, 20);
         tx.executeWithoutResult(s -> accounts.updateBalances(List.of(first, second)));
 
         assertThat(balance(one)).isEqualTo(490);
         assertThat(balance(two)).isEqualTo(280);
+    }
+
+    /** What the batch's book does to a locked account it deducts from. */
+    private static void spend(AccountState account, long cents) {
+        account.balance -= cents;
+        account.version++;
     }
 
     private Account funded(long cents) {

@@ -55,14 +55,10 @@ class RepeatedTradeNumberTest {
 
         BalanceOutcome again = combiner.apply(BalanceChange.deduct(account, "d1", 300));
 
-        assertThat(again).isInstanceOfSatisfying(BalanceOutcome.Applied.class, repeat -> {
-            assertThat(repeat.repeated()).isTrue();
-            assertThat(repeat.record().recordId()).isEqualTo(first.record().recordId());
-        });
+        assertRepeatOf(first, again);
         assertThat(reruns()).isGreaterThan(rerunsBefore);
-        assertThat(wallet.find(account).orElseThrow().balance().value()).isEqualTo(700);
-        assertThat(wallet.records(account, new RecordQuery(null, null, null, 0, 50)))
-                .hasSize(2);
+        assertThat(balance()).isEqualTo(700);
+        assertThat(records()).isEqualTo(2);
     }
 
     @Test
@@ -75,9 +71,8 @@ class RepeatedTradeNumberTest {
                 .isInstanceOfSatisfying(
                         BalanceOutcome.Refused.class,
                         refused -> assertThat(refused.refusal()).isEqualTo(Refusal.TRADE_NO_CONFLICT));
-        assertThat(wallet.find(account).orElseThrow().balance().value()).isEqualTo(700);
-        assertThat(wallet.records(account, new RecordQuery(null, null, null, 0, 50)))
-                .hasSize(2);
+        assertThat(balance()).isEqualTo(700);
+        assertThat(records()).isEqualTo(2);
     }
 
     @Test
@@ -87,11 +82,8 @@ class RepeatedTradeNumberTest {
 
         BalanceOutcome again = combiner.apply(BalanceChange.deduct(account, "all", 1_000));
 
-        assertThat(again).isInstanceOfSatisfying(BalanceOutcome.Applied.class, repeat -> {
-            assertThat(repeat.repeated()).isTrue();
-            assertThat(repeat.record().recordId()).isEqualTo(first.record().recordId());
-        });
-        assertThat(wallet.find(account).orElseThrow().balance().value()).isZero();
+        assertRepeatOf(first, again);
+        assertThat(balance()).isZero();
     }
 
     @Test
@@ -107,7 +99,22 @@ class RepeatedTradeNumberTest {
         assertThat(orders.events(orderId))
                 .singleElement()
                 .satisfies(e -> assertThat(e.type()).isEqualTo("test.repeat"));
-        assertThat(wallet.find(account).orElseThrow().balance().value()).isEqualTo(750);
+        assertThat(balance()).isEqualTo(750);
+    }
+
+    private static void assertRepeatOf(BalanceOutcome.Applied first, BalanceOutcome again) {
+        assertThat(again).isInstanceOfSatisfying(BalanceOutcome.Applied.class, repeat -> {
+            assertThat(repeat.repeated()).isTrue();
+            assertThat(repeat.record().recordId()).isEqualTo(first.record().recordId());
+        });
+    }
+
+    private long balance() {
+        return wallet.find(account).orElseThrow().balance().value();
+    }
+
+    private int records() {
+        return wallet.records(account, new RecordQuery(null, null, null, 0, 50)).size();
     }
 
     private double reruns() {
