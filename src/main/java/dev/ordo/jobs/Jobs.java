@@ -31,4 +31,11 @@ public interface Jobs {
      * node; empty when none waits. One probe of the job table's due index.
      */
     Optional<Instant> oldestWaiting(JobQueue<?> queue);
+
+    /**
+     * The job this thread is running, if it is a job's worker: for a handler to complete its job in
+     * the transaction of its last step ({@link RunningJob#completeInTransaction()}). Capture it on the
+     * worker's thread; the transaction may run on another.
+     */
+    Optional<RunningJob> running();
 }

@@ -1,15 +1,22 @@
 package dev.ordo.jobs;
 
+import static dev.ordo.testing.TestJobs.COMPLETING;
+import static dev.ordo.testing.TestJobs.LEFT_AFTER_TRANSACTION;
 import static dev.ordo.testing.TestJobs.PROBE;
 import static dev.ordo.testing.TestJobs.RUNS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ordo.shared.Dialect;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.TestDatabases;
 import dev.ordo.testing.TestJobs;
+import dev.ordo.testing.TestJobs.Completing;
 import dev.ordo.testing.TestJobs.Probe;
 import dev.ordo.testing.TestJobs.Run;
 import dev.ordo.testing.Unique;
@@ -25,6 +32,7 @@ import java.util.Objects;
 import java.util.TimeZone;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -60,6 +68,9 @@ class JobsTest {
 
     @Autowired
     Dialect dialect;
+
+    @Autowired
+    JobsAdmin jobsAdmin;
 
     private static List<Run> runs(String key) {
         return RUNS.getOrDefault(key, List.of());
@@ -340,11 +351,56 @@ class JobsTest {
         jdbc.update("delete from scheduled_tasks where task_name = ? and task_instance = ?", PROBE.name(), takenOver);
     }
 
+    @Test
+    void a_job_completed_in_its_last_transaction_is_gone_when_that_commits_and_runs_once() {
+        String key = Unique.id("completing");
+        jobs.enqueue(COMPLETING, key, new Completing(key, false, false));
+        await().atMost(PATIENCE).until(() -> LEFT_AFTER_TRANSACTION.containsKey(key));
+        // Gone with the commit, while its handler still ran: no completion of its own afterwards.
+        assertThat(LEFT_AFTER_TRANSACTION.get(key)).containsExactly(0);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(runs(key)).hasSize(1);
+        assertThat(jobsAdmin.deadJobs(COMPLETING.name(), 100))
+                .noneMatch(dead -> dead.jobId().equals(key));
+    }
+
+    @Test
+    void a_job_whose_completing_transaction_rolled_back_is_still_there_and_completes_as_usual() {
+        String key = Unique.id("rolled-back");
+        jobs.enqueue(COMPLETING, key, new Completing(key, true, false));
+        await().atMost(PATIENCE).until(() -> LEFT_AFTER_TRANSACTION.containsKey(key));
+        assertThat(LEFT_AFTER_TRANSACTION.get(key)).containsExactly(1);
+        await().atMost(PATIENCE).until(() -> executions(COMPLETING, key) == 0);
+        assertThat(runs(key)).hasSize(1);
+    }
+
+    @Test
+    void a_job_that_throws_after_its_completion_committed_is_done_and_not_retried() {
+        String key = Unique.id("throws-after");
+        jobs.enqueue(COMPLETING, key, new Completing(key, false, true));
+        await().atMost(PATIENCE).until(() -> LEFT_AFTER_TRANSACTION.containsKey(key));
+        // Past the first retry's backoff (200 ms) many times over.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> true);
+        assertThat(runs(key)).hasSize(1);
+        assertThat(executions(COMPLETING, key)).isZero();
+        assertThat(jobsAdmin.deadJobs(COMPLETING.name(), 100))
+                .noneMatch(dead -> dead.jobId().equals(key));
+    }
+
+    @Test
+    void no_job_is_running_on_a_thread_that_is_not_a_jobs_worker() {
+        assertThat(jobs.running()).isEmpty();
+    }
+
     private int executions(String key) {
+        return executions(PROBE, key);
+    }
+
+    private int executions(JobQueue<?> queue, String key) {
         return Objects.requireNonNull(jdbc.queryForObject(
                 "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
                 Integer.class,
-                PROBE.name(),
+                queue.name(),
                 key));
     }
 
@@ -375,7 +431,26 @@ class JobsTest {
     }
 
     @Test
-    void the_job_of_a_node_that_stopped_heartbeating_is_taken_over() {
+    void the_job_of_a_node_that_stopped_heartbeating_is_taken_over_by_its_own_queue_without_errors() {
+        // Every queue's scheduler sees the dead execution; only the job's own queue may revive it (the
+        // others' attempts failed on its version, one error each).
+        Logger schedulerLog = (Logger) LoggerFactory.getLogger("com.github.kagkarlsson.scheduler");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        schedulerLog.addAppender(logged);
+        try {
+            takeOverOrphan();
+            await().pollDelay(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> true);
+        } finally {
+            schedulerLog.detachAppender(logged);
+        }
+        assertThat(logged.list)
+                .filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+    }
+
+    private void takeOverOrphan() {
         String key = Unique.id("orphan");
         Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
         Timestamp longAgo = Timestamp.from(Instant.now().minusSeconds(120));

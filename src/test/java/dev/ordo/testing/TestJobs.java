@@ -3,16 +3,21 @@ package dev.ordo.testing;
 import dev.ordo.jobs.Job;
 import dev.ordo.jobs.JobHandler;
 import dev.ordo.jobs.JobQueue;
+import dev.ordo.jobs.Jobs;
+import dev.ordo.jobs.RunningJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** A probe queue that tests fill with jobs that record where and when they ran, and can fail on purpose. */
 @TestConfiguration(proxyBeanMethods = false)
@@ -31,6 +36,21 @@ public class TestJobs {
     public record Probe(String key, int failures, long sleepMillis) {}
 
     public record Run(String node, int attempt, Instant at) {}
+
+    /** Completes itself in a transaction run on another thread, as a flow lane's shared transaction is. */
+    public static final JobQueue<Completing> COMPLETING = JobQueue.of("test:completing", Completing.class)
+            .concurrency(2)
+            .maxAttempts(3)
+            .backoff(Duration.ofMillis(200), Duration.ofSeconds(1));
+
+    /**
+     * @param rollBack   the completing transaction rolls back
+     * @param throwAfter the handler throws after that transaction
+     */
+    public record Completing(String key, boolean rollBack, boolean throwAfter) {}
+
+    /** Per key of a completing job: how many executions of it the job table held right after its transaction. */
+    public static final Map<String, List<Integer>> LEFT_AFTER_TRANSACTION = new ConcurrentHashMap<>();
 
     /** Every run of every probe job, across all nodes of this JVM. */
     public static final Map<String, List<Run>> RUNS = new ConcurrentHashMap<>();
@@ -74,5 +94,32 @@ public class TestJobs {
                 }
             }
         };
+    }
+
+    @Bean
+    JobHandler<Completing> completingHandler(Jobs jobs, TransactionTemplate tx, JdbcTemplate jdbc) {
+        return JobHandler.of(COMPLETING, job -> {
+            Completing payload = job.payload();
+            RunningJob running = jobs.running().orElseThrow();
+            RUNS.computeIfAbsent(payload.key(), k -> new CopyOnWriteArrayList<>())
+                    .add(new Run("completing", job.attempt(), Instant.now()));
+            CompletableFuture.runAsync(() -> tx.executeWithoutResult(status -> {
+                        running.completeInTransaction();
+                        if (payload.rollBack()) {
+                            status.setRollbackOnly();
+                        }
+                    }))
+                    .join();
+            LEFT_AFTER_TRANSACTION
+                    .computeIfAbsent(payload.key(), k -> new CopyOnWriteArrayList<>())
+                    .add(jdbc.queryForObject(
+                            "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                            Integer.class,
+                            COMPLETING.name(),
+                            job.id()));
+            if (payload.throwAfter()) {
+                throw new IllegalStateException("completing job " + payload.key() + " fails on purpose");
+            }
+        });
     }
 }

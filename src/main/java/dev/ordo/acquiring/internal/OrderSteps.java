@@ -15,6 +15,7 @@ import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.catalog.CatalogEntries.UpProduct;
 import dev.ordo.catalog.Flag;
 import dev.ordo.jobs.Jobs;
+import dev.ordo.jobs.RunningJob;
 import dev.ordo.notify.Notifications;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderMoney;
@@ -251,6 +252,8 @@ public class OrderSteps {
                 answers.stream().map(a -> new UnitResult(a.code(), a.message())).toList();
         String how =
                 answers.stream().map(a -> "submitted: " + a.code()).distinct().collect(Collectors.joining(", "));
+        // The order's job ends here: its completion commits with the order's end (on the lane's thread).
+        Optional<RunningJob> job = jobs.running();
         Runnable stateChange = () -> {
             orders.finishWithUnits(
                     units,
@@ -264,6 +267,7 @@ public class OrderSteps {
                     reason,
                     () -> new UnitByUnit("order " + order.orderId() + " or a unit of it moved meanwhile"));
             notifyChannel(order, OrderStatus.SUCCEEDED);
+            job.ifPresent(RunningJob::completeInTransaction);
         };
         try {
             walletBatches.commitWith(bookings(order, units), stateChange).ifPresent(refused -> {

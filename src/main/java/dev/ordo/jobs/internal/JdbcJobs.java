@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
+import dev.ordo.jobs.RunningJob;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,6 +102,11 @@ final class JdbcJobs implements Jobs {
                 },
                 rs -> rs.next() ? rs.getTimestamp(1, utc) : null);
         return Optional.ofNullable(oldest).map(Timestamp::toInstant);
+    }
+
+    @Override
+    public Optional<RunningJob> running() {
+        return Optional.ofNullable(RunningExecution.current());
     }
 
     private void wakeUp(String queueOrTask) {

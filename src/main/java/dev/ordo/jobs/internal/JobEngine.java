@@ -66,6 +66,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
 
     private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    /** The completion of a job whose handler's last transaction removed it. */
+    private static final CompletionHandler<Object> COMPLETED = (complete, operations) -> {};
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -154,7 +156,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         allTasks.addAll(recurringTasks);
 
         for (JobQueue<?> queue : queues.values()) {
-            Scheduler scheduler = scheduler(allTasks, Set.of(queue.name()), queue.concurrency(), queue.name())
+            Set<String> own = Set.of(queue.name());
+            Scheduler scheduler = scheduler(ForeignTask.view(allTasks, own), own, queue.concurrency(), queue.name())
                     .build();
             jobs.onEnqueued(queue.name(), scheduler::triggerCheckForDueExecutions);
             schedulers.add(scheduler);
@@ -162,7 +165,10 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         }
         if (!recurringTasks.isEmpty()) {
             Scheduler timers = scheduler(
-                            oneTimeTasks, Set.copyOf(recurringNames), properties.timersConcurrency(), "timers")
+                            ForeignTask.view(oneTimeTasks, Set.copyOf(recurringNames)),
+                            Set.copyOf(recurringNames),
+                            properties.timersConcurrency(),
+                            "timers")
                     .startTasks(recurringTasks)
                     .build();
             recurringNames.forEach(name -> jobs.onEnqueued(name, timers::triggerCheckForDueExecutions));
@@ -225,13 +231,37 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 runJob(handler, instance, context.getExecution().consecutiveFailures);
             }
 
-            /** As db-scheduler's one-time task, but the execution is deleted in a batch ({@link BatchedCompletion}). */
+            /**
+             * As db-scheduler's one-time task, but the execution is deleted in a batch ({@link
+             * BatchedCompletion}), or already was, in the transaction of the handler's last step
+             * ({@link RunningExecution}).
+             */
             @Override
             public CompletionHandler<T> execute(TaskInstance<T> instance, ExecutionContext context) {
-                executeOnce(instance, context);
-                return done;
+                RunningExecution running = RunningExecution.start(jdbc, context.getExecution());
+                try {
+                    executeOnce(instance, context);
+                } catch (RuntimeException e) {
+                    if (!running.completed()) {
+                        throw e;
+                    }
+                    // Its last step committed its completion: done is done, nothing is retried.
+                    log.warn(
+                            "job {} of {} failed after it completed: {}",
+                            instance.getId(),
+                            instance.getTaskName(),
+                            e.toString());
+                } finally {
+                    running.end();
+                }
+                return running.completed() ? completed() : done;
             }
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> CompletionHandler<T> completed() {
+        return (CompletionHandler<T>) (CompletionHandler<?>) COMPLETED;
     }
 
     private static <T> void runJob(JobHandler<T> handler, TaskInstance<T> instance, int failuresSoFar) {

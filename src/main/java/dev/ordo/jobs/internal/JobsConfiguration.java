@@ -54,6 +54,12 @@ class JobsConfiguration {
     }
 
     @Bean
+    JobTableGrowth jobTableGrowth(
+            DataSource dataSource, Dialect dialect, @Value("${ordo.jobs.table-growth-check:1s}") Duration checkEvery) {
+        return new JobTableGrowth(new JdbcTemplate(dataSource), dialect == Dialect.POSTGRESQL, checkEvery);
+    }
+
+    @Bean
     JobMetrics jobMetrics(MeterRegistry registry) {
         return new JobMetrics(registry);
     }

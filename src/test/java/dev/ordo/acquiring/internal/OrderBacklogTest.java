@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ordo.acquiring.AcquiringQueues;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
+import dev.ordo.jobs.RunningJob;
 import dev.ordo.shared.ErrorCode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -42,6 +43,11 @@ class OrderBacklogTest {
         public Optional<Instant> oldestWaiting(JobQueue<?> queue) {
             assertThat(queue).isEqualTo(AcquiringQueues.BIND);
             return Optional.ofNullable(oldest);
+        }
+
+        @Override
+        public Optional<RunningJob> running() {
+            return Optional.empty();
         }
     }
 

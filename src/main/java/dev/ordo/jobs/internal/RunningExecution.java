@@ -1,0 +1,68 @@
+package dev.ordo.jobs.internal;
+
+import com.github.kagkarlsson.scheduler.task.Execution;
+import dev.ordo.jobs.RunningJob;
+import dev.ordo.shared.DeferredWrites;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The execution a worker thread is running, known to its handler through {@link
+ * dev.ordo.jobs.Jobs#running()}. Its removal in a handler's transaction is the same conditional delete
+ * as {@link BatchedCompletion}'s, sent with that transaction's other deferred writes; once the
+ * transaction has committed the worker has nothing left to complete.
+ */
+final class RunningExecution implements RunningJob {
+
+    private static final ThreadLocal<RunningExecution> CURRENT = new ThreadLocal<>();
+
+    private final JdbcTemplate jdbc;
+    private final Execution execution;
+    private volatile boolean completed;
+
+    private RunningExecution(JdbcTemplate jdbc, Execution execution) {
+        this.jdbc = jdbc;
+        this.execution = execution;
+    }
+
+    /** Makes the execution this thread's running job until {@link #end()}. */
+    static RunningExecution start(JdbcTemplate jdbc, Execution execution) {
+        RunningExecution running = new RunningExecution(jdbc, execution);
+        CURRENT.set(running);
+        return running;
+    }
+
+    void end() {
+        CURRENT.remove();
+    }
+
+    static RunningExecution current() {
+        return CURRENT.get();
+    }
+
+    /** True once a transaction that removed the execution has committed. */
+    boolean completed() {
+        return completed;
+    }
+
+    @Override
+    public void completeInTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a job is completed inside a transaction");
+        }
+        // Not checked: an execution another node took over meanwhile is its to finish.
+        DeferredWrites.write(
+                jdbc,
+                BatchedCompletion.DELETE,
+                new Object[] {execution.taskInstance.getTaskName(), execution.taskInstance.getId(), execution.version},
+                DeferredWrites.UNCHECKED,
+                null);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                completed = true;
+            }
+        });
+    }
+}

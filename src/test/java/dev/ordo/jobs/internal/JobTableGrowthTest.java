@@ -1,0 +1,60 @@
+package dev.ordo.jobs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ordo.jobs.JobQueue;
+import dev.ordo.jobs.Jobs;
+import dev.ordo.shared.Dialect;
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Unique;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The job table's statistics catch up with a burst at once on PostgreSQL, not at the next maintenance. */
+@DatabaseTest
+class JobTableGrowthTest {
+
+    /** A queue no node serves: its jobs stay, as a backlog does. */
+    private static final JobQueue<String> UNSERVED = JobQueue.of("test:unserved-growth", String.class);
+
+    @Autowired
+    Jobs jobs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Dialect dialect;
+
+    @Test
+    void a_job_table_grown_far_beyond_its_statistics_is_analyzed_within_seconds_on_postgresql() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return; // MariaDB keeps its own statistics; H2 plans without them
+        }
+        // The statistics of a nearly empty table, as after a quiet spell.
+        jdbc.execute("analyze scheduled_tasks");
+        assertThat(statisticsRows()).isLessThan(1_000);
+        String prefix = Unique.id("burst");
+        Map<String, String> burst = new LinkedHashMap<>();
+        for (int i = 0; i < 8_000; i++) {
+            burst.put(prefix + "-" + i, "x");
+        }
+        jobs.enqueueAll(UNSERVED, burst);
+        try {
+            // Well before the 30 s maintenance would come round.
+            await().atMost(Duration.ofSeconds(15)).until(() -> statisticsRows() >= 8_000);
+        } finally {
+            jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
+        }
+    }
+
+    private double statisticsRows() {
+        return jdbc.queryForObject(
+                "select reltuples from pg_class where oid = 'scheduled_tasks'::regclass", Double.class);
+    }
+}
