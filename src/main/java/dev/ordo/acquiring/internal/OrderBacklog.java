@@ -3,16 +3,12 @@ package dev.ordo.acquiring.internal;
 import dev.ordo.acquiring.AcquiringQueues;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.NodeTimer;
 import dev.ordo.shared.OrdoException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -30,14 +26,11 @@ import org.springframework.stereotype.Component;
 @Component
 class OrderBacklog implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(OrderBacklog.class);
-
     private final Jobs jobs;
     private final Clock clock;
     private final Duration maxWait;
-    private final Duration checkEvery;
+    private final NodeTimer timer;
     private volatile Duration waited = Duration.ZERO;
-    private volatile ScheduledExecutorService timer;
 
     OrderBacklog(
             Jobs jobs,
@@ -52,7 +45,7 @@ class OrderBacklog implements SmartLifecycle {
         this.jobs = jobs;
         this.clock = clock;
         this.maxWait = maxWait;
-        this.checkEvery = checkEvery;
+        this.timer = new NodeTimer("order-backlog", checkEvery, this::refresh);
         Gauge.builder("ordo.acquiring.intake.wait", this, b -> b.waited.toMillis() / 1000.0)
                 .description("how long the oldest accepted order has waited for its first step")
                 .baseUnit("seconds")
@@ -80,36 +73,20 @@ class OrderBacklog implements SmartLifecycle {
                 .orElse(Duration.ZERO);
     }
 
-    private void refreshQuietly() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            log.debug("cannot probe the order backlog: {}", e.toString());
-        }
-    }
-
     @Override
     public void start() {
-        if (maxWait.isZero()) {
-            return;
+        if (!maxWait.isZero()) {
+            timer.start();
         }
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("order-backlog").factory());
-        started.scheduleWithFixedDelay(this::refreshQuietly, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
-        timer = started;
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService running = timer;
-        if (running != null) {
-            running.shutdownNow();
-            timer = null;
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }

@@ -66,8 +66,6 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
 
     private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-    /** The completion of a job whose handler's last transaction removed it. */
-    private static final CompletionHandler<Object> COMPLETED = (complete, operations) -> {};
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -224,6 +222,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         @SuppressWarnings("unchecked")
         JobHandler<T> handler = (JobHandler<T>) untyped;
         CompletionHandler<T> done = completion.handler();
+        // The completion of a job whose handler's last transaction removed it: nothing left to do.
+        CompletionHandler<T> removed = (complete, operations) -> {};
         return new OneTimeTask<T>(
                 queue.name(), queue.payloadType(), new RetryThenDeadLetter<>(queue, deadLetters, json, clock)) {
             @Override
@@ -254,14 +254,9 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 } finally {
                     running.end();
                 }
-                return running.completed() ? completed() : done;
+                return running.completed() ? removed : done;
             }
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> CompletionHandler<T> completed() {
-        return (CompletionHandler<T>) (CompletionHandler<?>) COMPLETED;
     }
 
     private static <T> void runJob(JobHandler<T> handler, TaskInstance<T> instance, int failuresSoFar) {

@@ -1,9 +1,7 @@
 package dev.ordo.jobs.internal;
 
+import dev.ordo.shared.NodeTimer;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -32,13 +30,12 @@ final class JobTableGrowth implements SmartLifecycle {
 
     private final JdbcTemplate jdbc;
     private final boolean postgresql;
-    private final Duration checkEvery;
-    private volatile ScheduledExecutorService timer;
+    private final NodeTimer timer;
 
     JobTableGrowth(JdbcTemplate jdbc, boolean postgresql, Duration checkEvery) {
         this.jdbc = jdbc;
         this.postgresql = postgresql;
-        this.checkEvery = checkEvery;
+        this.timer = new NodeTimer("job-table-growth", checkEvery, this::analyzeIfGrown);
     }
 
     /** Analyzes the job table if it holds more than {@value #BASE} + {@value #FACTOR} times the rows its statistics say; true if it did. */
@@ -55,36 +52,20 @@ final class JobTableGrowth implements SmartLifecycle {
         return true;
     }
 
-    private void checkQuietly() {
-        try {
-            analyzeIfGrown();
-        } catch (RuntimeException e) {
-            log.debug("cannot check the job table's growth: {}", e.toString());
-        }
-    }
-
     @Override
     public void start() {
-        if (!postgresql) {
-            return; // MySQL/MariaDB keep their own statistics; H2 plans without them
+        if (postgresql) { // MySQL/MariaDB keep their own statistics; H2 plans without them
+            timer.start();
         }
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("job-table-growth").factory());
-        started.scheduleWithFixedDelay(this::checkQuietly, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
-        timer = started;
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService running = timer;
-        if (running != null) {
-            running.shutdownNow();
-            timer = null;
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }
