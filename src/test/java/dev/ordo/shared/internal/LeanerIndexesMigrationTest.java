@@ -22,7 +22,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code execution_time} goes everywhere, and on PostgreSQL the outbox's index keeps only the
  * unpublished events (V7); an order's events are keyed by {@code (order_id, event_id)}, which
  * replaces their index by order, and on PostgreSQL the order and unit tables leave room on their
- * pages for updates (V8); a wallet record is keyed by its account's version (V9).
+ * pages for updates (V8); a wallet record is keyed by its account's version (V9); the records'
+ * unique keys on trade numbers lead with the trade number (V10).
  */
 @DatabaseTest
 class LeanerIndexesMigrationTest {
@@ -73,6 +74,15 @@ class LeanerIndexesMigrationTest {
     }
 
     @Test
+    void record_trade_keys_lead_with_the_trade_number_so_new_records_share_the_index_pages_at_its_end()
+            throws SQLException {
+        assertThat(indexColumns("wallet_record", "uk_wallet_record_trade"))
+                .containsExactly("trade_no", "account_id", "change_type");
+        assertThat(indexColumns("wallet_package_record", "uk_wallet_package_record_trade"))
+                .containsExactly("trade_no", "pkg_id", "change_type");
+    }
+
+    @Test
     void on_postgresql_the_order_and_unit_tables_leave_room_for_updates_on_their_pages() {
         if (dialect != Dialect.POSTGRESQL) {
             return;
@@ -100,6 +110,25 @@ class LeanerIndexesMigrationTest {
 
     private String name(String table) {
         return dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT) : table;
+    }
+
+    /** The columns, in order, of the unique index whose name starts with the prefix (H2 adds a suffix). */
+    private List<String> indexColumns(String table, String prefix) throws SQLException {
+        SortedMap<Short, String> columns = new TreeMap<>();
+        try (Connection connection = dataSource.getConnection();
+                ResultSet rs = connection
+                        .getMetaData()
+                        .getIndexInfo(connection.getCatalog(), connection.getSchema(), name(table), true, false)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                if (index != null && index.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                    columns.put(
+                            rs.getShort("ORDINAL_POSITION"),
+                            rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return List.copyOf(columns.values());
     }
 
     private List<String> indexes(String table) throws SQLException {
