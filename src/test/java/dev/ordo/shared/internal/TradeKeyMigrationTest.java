@@ -1,0 +1,183 @@
+package dev.ordo.shared.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ordo.shared.Dialect;
+import dev.ordo.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * V10 on a ledger that already holds records: migrated from V9 with records in it, the trade key
+ * keeps every record and the same rule — one record per account, trade number and change type, the
+ * same trade number free on another account or for another type. Runs on its own database, created
+ * for it on this run's server (or in memory for H2).
+ */
+@Tag("db")
+class TradeKeyMigrationTest {
+
+    private static final String SCRATCH = "ordo_upgrade";
+
+    private String url;
+    private String user;
+    private Dialect dialect;
+
+    @BeforeEach
+    void scratchDatabase() throws SQLException {
+        switch (TestDatabases.current()) {
+            case "postgresql" -> {
+                dialect = Dialect.POSTGRESQL;
+                user = "postgres";
+                String server = server("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/");
+                admin(
+                        server + "test",
+                        "drop database if exists " + SCRATCH + " with (force)",
+                        "create database " + SCRATCH);
+                url = server + SCRATCH;
+            }
+            case "mariadb" -> {
+                dialect = Dialect.MYSQL;
+                user = "root";
+                String server = server("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+                admin(
+                        server + "test",
+                        "drop database if exists " + SCRATCH,
+                        "create database " + SCRATCH + " character set utf8mb4 collate utf8mb4_bin");
+                url = server + SCRATCH;
+            }
+            default -> {
+                dialect = Dialect.H2;
+                user = "sa";
+                url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            }
+        }
+    }
+
+    @AfterEach
+    void dropScratchDatabase() throws SQLException {
+        switch (dialect) {
+            case POSTGRESQL ->
+                admin(
+                        server("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/") + "test",
+                        "drop database if exists " + SCRATCH + " with (force)");
+            case MYSQL ->
+                admin(
+                        server("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/") + "test",
+                        "drop database " + SCRATCH);
+            case H2 -> {
+                try (Connection c = connect();
+                        Statement s = c.createStatement()) {
+                    s.execute("shutdown");
+                }
+            }
+        }
+    }
+
+    @Test
+    void records_written_before_v10_keep_their_rule_one_record_per_account_trade_number_and_type() throws SQLException {
+        migrate("9");
+        try (Connection c = connect()) {
+            account(c, 1, "a");
+            account(c, 2, "b");
+            record(c, 11, 1, "t-1", 2, 1);
+            record(c, 12, 2, "t-1", 2, 1);
+            record(c, 13, 1, "t-2", 2, 2);
+        }
+
+        migrate(null);
+
+        try (Connection c = connect()) {
+            assertThat(records(c)).containsExactly("1 t-1 2", "1 t-2 2", "2 t-1 2");
+            assertThatThrownBy(() -> record(c, 14, 1, "t-1", 2, 3))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("23"));
+            record(c, 15, 1, "t-1", 3, 3);
+            record(c, 16, 2, "t-2", 2, 2);
+            assertThat(records(c)).hasSize(5);
+        }
+    }
+
+    private void migrate(String target) {
+        var configuration = Flyway.configure()
+                .dataSource(url, user, "")
+                .locations("classpath:db/migration")
+                .placeholders(SharedConfiguration.placeholdersFor(dialect));
+        if (target != null) {
+            configuration.target(target);
+        }
+        configuration.load().migrate();
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, "");
+    }
+
+    private static void account(Connection c, long id, String eid) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into wallet_account (account_id, ident, account_group, eid, account_name, balance, credit,
+                                            status, version, create_time)
+                values (?, 'test', 'g', ?, 'n', 0, 0, 1, 0, ?)""")) {
+            s.setLong(1, id);
+            s.setString(2, eid);
+            s.setTimestamp(3, Timestamp.valueOf(LocalDateTime.of(2026, 11, 29, 12, 0)));
+            s.executeUpdate();
+        }
+    }
+
+    private static void record(Connection c, long id, long account, String tradeNo, int type, long version)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into wallet_record (record_id, account_id, trade_no, change_type, amount, balance,
+                                           account_version, create_time)
+                values (?, ?, ?, ?, 0, 0, ?, ?)""")) {
+            s.setLong(1, id);
+            s.setLong(2, account);
+            s.setString(3, tradeNo);
+            s.setInt(4, type);
+            s.setLong(5, version);
+            s.setTimestamp(6, Timestamp.valueOf(LocalDateTime.of(2026, 11, 29, 12, 0)));
+            s.executeUpdate();
+        }
+    }
+
+    private static List<String> records(Connection c) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select account_id, trade_no, change_type from wallet_record order by account_id, trade_no")) {
+            while (rs.next()) {
+                rows.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getInt(3));
+            }
+        }
+        return rows;
+    }
+
+    private void admin(String serverUrl, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(serverUrl, user, "");
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static String server(String variable, String fallback) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
