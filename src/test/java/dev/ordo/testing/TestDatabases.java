@@ -75,30 +75,10 @@ public final class TestDatabases implements ApplicationContextInitializer<Config
             case "h2" -> {
                 // Embedded file mode, as the default start; the data dir's URL comes from application.properties.
             }
-            case "postgresql" -> {
-                String server = env("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/");
-                String user = env("ORDO_TEST_POSTGRES_USER", "postgres");
-                recreate(
-                        server + "test",
-                        user,
-                        "",
-                        "drop database if exists " + DATABASE + " with (force)",
-                        "create database " + DATABASE);
-                p.put("spring.datasource.url", server + DATABASE + "?reWriteBatchedInserts=true");
-                p.put("spring.datasource.username", user);
-                p.put("spring.datasource.password", "");
-            }
-            case "mariadb" -> {
-                String server = env("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
-                String user = env("ORDO_TEST_MARIADB_USER", "root");
-                recreate(
-                        server + "test",
-                        user,
-                        "",
-                        "drop database if exists " + DATABASE,
-                        "create database " + DATABASE + " character set utf8mb4 collate utf8mb4_bin");
-                p.put("spring.datasource.url", server + DATABASE);
-                p.put("spring.datasource.username", user);
+            case "postgresql", "mariadb" -> {
+                String url = scratch(DATABASE);
+                p.put("spring.datasource.url", db.equals("postgresql") ? url + "?reWriteBatchedInserts=true" : url);
+                p.put("spring.datasource.username", user());
                 p.put("spring.datasource.password", "");
             }
             default -> throw new IllegalArgumentException("ordo.test.db must be h2, postgresql or mariadb: " + db);
@@ -106,11 +86,70 @@ public final class TestDatabases implements ApplicationContextInitializer<Config
         return Map.copyOf(p);
     }
 
-    private static void recreate(String url, String user, String password, String drop, String create) {
+    /**
+     * A database of its own for a test that migrates one itself, created empty on this run's server
+     * (in memory for H2): its JDBC URL; {@link #user()} connects, {@link #dropScratch} removes it.
+     */
+    public static String scratch(String name) {
+        return switch (current()) {
+            case "postgresql" -> {
+                String server = env("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/");
+                recreate(
+                        server + "test",
+                        user(),
+                        "",
+                        "drop database if exists " + name + " with (force)",
+                        "create database " + name);
+                yield server + name;
+            }
+            case "mariadb" -> {
+                String server = env("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+                recreate(
+                        server + "test",
+                        user(),
+                        "",
+                        "drop database if exists " + name,
+                        "create database " + name + " character set utf8mb4 collate utf8mb4_bin");
+                yield server + name;
+            }
+            default -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+        };
+    }
+
+    /** Removes a database made by {@link #scratch}. */
+    public static void dropScratch(String name) {
+        switch (current()) {
+            case "postgresql" ->
+                recreate(
+                        env("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/") + "test",
+                        user(),
+                        "",
+                        "drop database if exists " + name + " with (force)");
+            case "mariadb" ->
+                recreate(
+                        env("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/") + "test",
+                        user(),
+                        "",
+                        "drop database if exists " + name);
+            default -> recreate("jdbc:h2:mem:" + name, user(), "", "shutdown");
+        }
+    }
+
+    /** The user of this run's database server. */
+    public static String user() {
+        return switch (current()) {
+            case "postgresql" -> env("ORDO_TEST_POSTGRES_USER", "postgres");
+            case "mariadb" -> env("ORDO_TEST_MARIADB_USER", "root");
+            default -> "sa";
+        };
+    }
+
+    private static void recreate(String url, String user, String password, String... statements) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 Statement statement = connection.createStatement()) {
-            statement.execute(drop);
-            statement.execute(create);
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "cannot prepare the test database at " + url + " (is the server running? .ci/run starts it): "

@@ -15,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,58 +33,21 @@ class TradeKeyMigrationTest {
     private static final String SCRATCH = "ordo_upgrade";
 
     private String url;
-    private String user;
     private Dialect dialect;
 
     @BeforeEach
-    void scratchDatabase() throws SQLException {
-        switch (TestDatabases.current()) {
-            case "postgresql" -> {
-                dialect = Dialect.POSTGRESQL;
-                user = "postgres";
-                String server = server("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/");
-                admin(
-                        server + "test",
-                        "drop database if exists " + SCRATCH + " with (force)",
-                        "create database " + SCRATCH);
-                url = server + SCRATCH;
-            }
-            case "mariadb" -> {
-                dialect = Dialect.MYSQL;
-                user = "root";
-                String server = server("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
-                admin(
-                        server + "test",
-                        "drop database if exists " + SCRATCH,
-                        "create database " + SCRATCH + " character set utf8mb4 collate utf8mb4_bin");
-                url = server + SCRATCH;
-            }
-            default -> {
-                dialect = Dialect.H2;
-                user = "sa";
-                url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-            }
-        }
+    void scratchDatabase() {
+        url = TestDatabases.scratch(SCRATCH);
+        dialect = switch (TestDatabases.current()) {
+            case "postgresql" -> Dialect.POSTGRESQL;
+            case "mariadb" -> Dialect.MYSQL;
+            default -> Dialect.H2;
+        };
     }
 
     @AfterEach
-    void dropScratchDatabase() throws SQLException {
-        switch (dialect) {
-            case POSTGRESQL ->
-                admin(
-                        server("ORDO_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/") + "test",
-                        "drop database if exists " + SCRATCH + " with (force)");
-            case MYSQL ->
-                admin(
-                        server("ORDO_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/") + "test",
-                        "drop database " + SCRATCH);
-            case H2 -> {
-                try (Connection c = connect();
-                        Statement s = c.createStatement()) {
-                    s.execute("shutdown");
-                }
-            }
-        }
+    void dropScratchDatabase() {
+        TestDatabases.dropScratch(SCRATCH);
     }
 
     @Test
@@ -114,7 +76,7 @@ class TradeKeyMigrationTest {
 
     private void migrate(String target) {
         var configuration = Flyway.configure()
-                .dataSource(url, user, "")
+                .dataSource(url, TestDatabases.user(), "")
                 .locations("classpath:db/migration")
                 .placeholders(SharedConfiguration.placeholdersFor(dialect));
         if (target != null) {
@@ -124,7 +86,7 @@ class TradeKeyMigrationTest {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user, "");
+        return DriverManager.getConnection(url, TestDatabases.user(), "");
     }
 
     private static void account(Connection c, long id, String eid) throws SQLException {
@@ -165,19 +127,5 @@ class TradeKeyMigrationTest {
             }
         }
         return rows;
-    }
-
-    private void admin(String serverUrl, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(serverUrl, user, "");
-                Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
-    }
-
-    private static String server(String variable, String fallback) {
-        String value = System.getenv(variable);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }
