@@ -33,16 +33,10 @@ class TradeKeyMigrationTest {
     private static final String SCRATCH = "ordo_upgrade";
 
     private String url;
-    private Dialect dialect;
 
     @BeforeEach
     void scratchDatabase() {
         url = TestDatabases.scratch(SCRATCH);
-        dialect = switch (TestDatabases.current()) {
-            case "postgresql" -> Dialect.POSTGRESQL;
-            case "mariadb" -> Dialect.MYSQL;
-            default -> Dialect.H2;
-        };
     }
 
     @AfterEach
@@ -74,7 +68,11 @@ class TradeKeyMigrationTest {
         }
     }
 
-    private void migrate(String target) {
+    private void migrate(String target) throws SQLException {
+        Dialect dialect;
+        try (Connection c = connect()) {
+            dialect = Dialect.ofProductName(c.getMetaData().getDatabaseProductName());
+        }
         var configuration = Flyway.configure()
                 .dataSource(url, TestDatabases.user(), "")
                 .locations("classpath:db/migration")
