@@ -15,6 +15,11 @@ import org.springframework.dao.PessimisticLockingFailureException;
  * when the winner rolls back, the requests that waited on its key each hold a shared lock on it
  * and each want to insert, and InnoDB kills all but one. Such a loser wrote nothing, so the whole
  * attempt, the lookup of an earlier creation included, is made again, a few times at most.
+ *
+ * <p>A request whose checks refuse it may have lost the race too: a repeat of a refund finds the
+ * order's units already taken — by the very refund it repeats, created after its own lookup. A
+ * refusal is therefore answered by the earlier creation when there is one by then, and passed on
+ * only when there is none.
  */
 public final class FirstWins {
 
@@ -37,6 +42,8 @@ public final class FirstWins {
                 return create.get();
             } catch (DuplicateKeyException lost) {
                 return existing.get().orElseThrow(() -> lost);
+            } catch (OrdoException refused) {
+                return existing.get().orElseThrow(() -> refused);
             } catch (PessimisticLockingFailureException deadlock) {
                 if (attempt == ATTEMPTS) {
                     throw deadlock;

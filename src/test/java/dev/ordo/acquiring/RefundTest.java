@@ -352,6 +352,7 @@ class RefundTest {
         Set<String> ids = ConcurrentHashMap.newKeySet();
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         Set<Integer> codes = ConcurrentHashMap.newKeySet();
+        Set<Integer> sameNoStatuses = ConcurrentHashMap.newKeySet();
         CountDownLatch start = new CountDownLatch(1);
         try (ExecutorService pool = Executors.newFixedThreadPool(30)) {
             List<Future<?>> all = new ArrayList<>();
@@ -362,6 +363,9 @@ class RefundTest {
                     Response r = refund(
                             refundNo.equals(sameNo) ? "general" : "mandatory", "test", order.requestNo(), refundNo, 1);
                     statuses.merge(r.status(), 1, Integer::sum);
+                    if (refundNo.equals(sameNo)) {
+                        sameNoStatuses.add(r.status());
+                    }
                     if (r.status() != 200) {
                         codes.add(r.json().get("code").asInt());
                     }
@@ -381,6 +385,10 @@ class RefundTest {
                 .as("a repeat answers its refund; a refund losing the units is refused, 918")
                 .allMatch(s -> s == 200 || s == 422);
         assertThat(codes).allMatch(c -> c == 918);
+        assertThat(sameNoStatuses)
+                .as("the 20 requests of one refund number all answer that refund, or (another refund took the"
+                        + " units first) are all refused: a repeat is never refused because its own refund took them")
+                .hasSize(1);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> jdbc.sql("select count(*) from oms_refund where order_id = :o and finished_at is null")
                                 .param("o", order.orderId())

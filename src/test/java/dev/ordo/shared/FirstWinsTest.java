@@ -40,6 +40,26 @@ class FirstWinsTest {
     }
 
     @Test
+    void a_refused_repeat_answers_the_creation_that_won_meanwhile() {
+        AtomicReference<String> stored = new AtomicReference<>();
+        String answer = FirstWins.create(() -> Optional.ofNullable(stored.get()), () -> {
+            // the request it repeats committed after this one's lookup and took what it checks for
+            stored.set("winner's");
+            throw new OrdoException(ErrorCode.REFUND_NUM_EXCEEDED, "退款数量(1)超过可退数量(0)");
+        });
+        assertThat(answer).isEqualTo("winner's");
+    }
+
+    @Test
+    void a_refusal_with_no_earlier_creation_is_passed_on() {
+        assertThatThrownBy(() -> FirstWins.create(Optional::empty, () -> {
+                    throw new OrdoException(ErrorCode.REFUND_NUM_EXCEEDED, "退款数量(1)超过可退数量(0)");
+                }))
+                .isInstanceOf(OrdoException.class)
+                .hasMessageContaining("超过可退数量");
+    }
+
+    @Test
     void a_deadlock_loser_looks_again_and_answers_the_creation_that_won() {
         AtomicInteger lookups = new AtomicInteger();
         String answer = FirstWins.create(
