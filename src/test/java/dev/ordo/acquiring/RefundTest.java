@@ -489,6 +489,64 @@ class RefundTest {
     }
 
     @Test
+    void a_return_query_in_flight_at_the_refund_overtime_is_applied_when_it_answers() throws IOException {
+        // The supplier answers a return "unknown" at once and a query of it, 12 s later, "taken back";
+        // the refund's overtime (2 s, its job within 5 s more) comes while that query is out.
+        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        supplier.createContext("/return", exchange -> answer(exchange, "R9999"));
+        supplier.createContext("/query", exchange -> {
+            try {
+                Thread.sleep(12_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, "R0000");
+        });
+        supplier.start();
+        try {
+            String channel = Unique.id("qot");
+            String at = "http://127.0.0.1:" + supplier.getAddress().getPort();
+            refundLine(47, "qslow", channel, at + "/query", at + "/return", 15_000, 2);
+            String requestNo = Unique.id("qot");
+            http.withoutToken()
+                    .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "47", "rechage_account", "2"));
+            Order order = acquiring.awaitFinal(channel, requestNo);
+            assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+            String refundNo = Unique.id("r");
+            assertThat(refund("general", channel, requestNo, refundNo, 1).status())
+                    .isEqualTo(200);
+
+            assertThat(awaitRefund(channel, requestNo, refundNo)
+                            .json()
+                            .get("status")
+                            .asInt())
+                    .as("refunded: the supplier took it back, though its answer came after the overtime")
+                    .isZero();
+            assertThat(orders.events(order.orderId()))
+                    .anyMatch(e -> e.type().equals("return.unknown"))
+                    .noneMatch(e -> e.type().equals("return.not_returned"));
+            for (Unit unit : acquiring.units(order)) {
+                assertThat(net("down_channel", channel, unit.unitId())).isZero();
+            }
+        } finally {
+            supplier.stop(0);
+        }
+    }
+
+    /** A reference-protocol answer with this code (the request's signature is not checked). */
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String code) throws IOException {
+        try (exchange) {
+            byte[] body = ("{\"code\":\"" + code + "\",\"msg\":\"" + code
+                            + "\",\"order_no\":\"\",\"supplier_order_no\":\"s1\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    @Test
     void a_split_order_is_refunded_as_split_even_after_its_product_stopped_splitting() {
         String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
         String channel = Unique.id("spl"); // a channel of its own on a database other runs used
@@ -696,14 +754,33 @@ class RefundTest {
      */
     private long refundLine(
             long lineId, String supplierNo, String channelNo, String returnUrl, int timeoutMs, int refundOvertime) {
+        return refundLine(lineId, supplierNo, channelNo, null, returnUrl, timeoutMs, refundOvertime);
+    }
+
+    /** As above, the supplier answering queries at {@code queryUrl} (null: none). */
+    private long refundLine(
+            long lineId,
+            String supplierNo,
+            String channelNo,
+            String queryUrl,
+            String returnUrl,
+            int timeoutMs,
+            int refundOvertime) {
         String base = "http://127.0.0.1:" + port + "/mock/supplier";
         Fixtures.supplierLine(http, lineId, supplierNo, "http://127.0.0.1:" + port, true, true, 600, 60);
         http.post("/admin/catalog/up-channels", "application/json", """
                 {"channel_no":"%s","channel_name":"%s","status":0,"service_class":10,"protocol":"reference-http",
-                 "request_url":"%s/submit","query_url":"%s/query","return_url":"%s","can_query":1,
+                 "request_url":"%s/submit","query_url":"%s","return_url":"%s","can_query":%d,
                  "first_query_time":1,"query_replenish_time":1,"request_replenish_time":60,"timeout_ms":%d,
                  "secret":"%s"}""".formatted(
-                        supplierNo, supplierNo, base, base, returnUrl, timeoutMs, Fixtures.MOCK_SECRET));
+                        supplierNo,
+                        supplierNo,
+                        base,
+                        queryUrl == null ? base + "/query" : queryUrl,
+                        returnUrl,
+                        queryUrl == null ? 1 : 0,
+                        timeoutMs,
+                        Fixtures.MOCK_SECRET));
         http.post("/admin/catalog/down-channels", "application/json", """
                 {"channel_no":"%s","channel_name":"%s","status":0,"legacy_unsigned":0,"rate_limit":1000}""".formatted(channelNo, channelNo));
         long shelf = http.post("/admin/catalog/down-shelves", "application/json", """

@@ -452,7 +452,12 @@ public class RefundSteps {
         });
     }
 
-    /** {@code oms:overtime:refund_deal}: the refund's overtime has come; what is not back yet stays with the supplier. */
+    /**
+     * {@code oms:overtime:refund_deal}: the refund's overtime has come; what was not sent back yet
+     * stays with the supplier. An unknown return is left to its query ({@link #queryReturn}), whose
+     * answer may be on its way right now: the next query after the overtime applies a known answer
+     * or, still unknown, decides that the supplier kept it.
+     */
     public void overtime(long refundId) {
         Refund refund = refunds.find(refundId).orElse(null);
         if (refund == null) {
@@ -464,7 +469,7 @@ public class RefundSteps {
         }
         tx.executeWithoutResult(s -> {
             for (RefundUnit u : refunds.units(refundId)) {
-                if (u.status() == ReturnStatus.PENDING || u.status() == ReturnStatus.UNKNOWN) {
+                if (u.status() == ReturnStatus.PENDING) {
                     refunds.transition(
                             refund,
                             u.unitId(),
