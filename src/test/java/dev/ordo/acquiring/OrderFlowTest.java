@@ -603,6 +603,39 @@ class OrderFlowTest {
                 .allSatisfy(u -> assertThat(u.resultCode()).isEqualTo("R0000"));
     }
 
+    @Test
+    void an_operator_cannot_decide_a_delivery_that_is_still_unknown() {
+        // No queries and a long delivery overtime: the units stay unknown until the supplier calls back.
+        Fixtures.supplierLine(http, 36, "opsup", "http://127.0.0.1:" + port, true, false, 600, 5);
+        Fixtures.channel(http, "opch", 100_000_000, 0, 10_000, 36);
+        String requestNo = Unique.id("op");
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder("opch", requestNo, "36", "rechage_account", "15559"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> orders.findByRequest("opch", requestNo)
+                        .map(o -> orders.units(o.orderId()).stream().allMatch(u -> u.status() == UnitStatus.UNKNOWN))
+                        .orElse(false));
+        Order order = orders.findByRequest("opch", requestNo).orElseThrow();
+        Unit unit = orders.units(order.orderId()).getFirst();
+
+        Response refused =
+                http.post("/admin/acquiring/units/" + unit.unitId() + "/resolve?result=failure", "text/plain", "");
+        assertThat(refused.status())
+                .as("its query or a callback may be answering: not the operator's to decide")
+                .isEqualTo(422);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(901);
+        assertThat(orders.unit(unit.unitId()).orElseThrow().status()).isEqualTo(UnitStatus.UNKNOWN);
+
+        for (Unit u : orders.units(order.orderId())) {
+            assertThat(callback("opsup", u.unitId(), "R0000", Fixtures.MOCK_SECRET)
+                            .status())
+                    .isEqualTo(200);
+        }
+        Order done = acquiring.awaitFinal("opch", requestNo);
+        assertThat(done.status()).as("the supplier's answer decides").isEqualTo(OrderStatus.SUCCEEDED);
+        assertMoneyOf(done, orders.units(done.orderId()));
+    }
+
     private Response callback(String supplierNo, long unitId, String code, String secret) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("order_no", Long.toString(unitId));

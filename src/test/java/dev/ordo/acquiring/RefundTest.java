@@ -3,6 +3,7 @@ package dev.ordo.acquiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
@@ -17,6 +18,7 @@ import dev.ordo.testing.Receiver;
 import dev.ordo.testing.Unique;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -535,11 +537,11 @@ class RefundTest {
     }
 
     /** A reference-protocol answer with this code (the request's signature is not checked). */
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String code) throws IOException {
+    private static void answer(HttpExchange exchange, String code) throws IOException {
         try (exchange) {
             byte[] body = ("{\"code\":\"" + code + "\",\"msg\":\"" + code
                             + "\",\"order_no\":\"\",\"supplier_order_no\":\"s1\"}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);

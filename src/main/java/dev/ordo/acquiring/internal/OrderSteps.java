@@ -189,18 +189,17 @@ public class OrderSteps {
     }
 
     private void refundFailedAndSettle(Order order) {
-        List<Unit> units = orders.units(order.orderId());
-        boolean settled = true;
-        for (Unit unit : units) {
+        for (Unit unit : orders.units(order.orderId())) {
             if (unit.status() == UnitStatus.FAILED || unit.status() == UnitStatus.STOPPED) {
                 refundUnit(order, unit, HandOn.CARRY_ON);
-            } else if (!unit.status().isFinal()) {
-                settled = false;
             }
         }
-        if (settled) {
+        // Read again after the refunds: a callback or query may have settled another unit meanwhile,
+        // and if this job's refund counted off the last open unit, nobody else settles the order.
+        List<Unit> units = orders.units(order.orderId());
+        if (units.stream().allMatch(u -> u.status().isFinal())) {
             try {
-                settle(order, orders.units(order.orderId()));
+                settle(order, units);
             } catch (BookingRefused e) {
                 // Not the order's job's to wait for: oms:order:up_pay retries, for weeks if need be.
                 log.warn("{}; oms:order:up_pay retries it", e.getMessage());
@@ -604,42 +603,53 @@ public class OrderSteps {
         }
     }
 
-    /** Applies a supplier's code: success, failure, or unknown (then queried). */
-    private void resolve(
+    /**
+     * Applies a supplier's code: success, failure, or unknown (then queried).
+     *
+     * @return whether the unit was still {@code from} and moved
+     */
+    private boolean resolve(
             Unit unit, UpChannel supplier, UnitStatus from, SupplierAnswer answer, String how, HandOn handOn) {
         int deal = catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code());
         UnitResult result = new UnitResult(answer.code(), answer.message());
-        switch (deal) {
+        return switch (deal) {
             case Catalog.SUCCESS -> delivered(unit, from, result, how + ": " + answer.code(), handOn);
             case Catalog.FAILURE ->
                 failed(unit, from, result, how + ": " + answer.code() + " " + answer.message(), handOn);
             default -> unknown(unit, supplier, from, result, how + ": " + answer.code() + " means unknown");
-        }
+        };
     }
 
-    private void delivered(Unit unit, UnitStatus from, UnitResult result, String reason, HandOn handOn) {
+    private boolean delivered(Unit unit, UnitStatus from, UnitResult result, String reason, HandOn handOn) {
         UnitTransition t = orders.transition(unit, from, UnitStatus.DELIVERED, result, reason);
         if (t.applied() && t.openUnits() == 0 && handOn == HandOn.ENQUEUE) {
             jobs.enqueue(AcquiringQueues.UP_PAY, "o" + unit.orderId(), new OrderRef(unit.orderId()));
         }
+        return t.applied();
     }
 
-    private void failed(Unit unit, UnitStatus from, UnitResult result, String reason, HandOn handOn) {
-        if (orders.transition(unit, from, UnitStatus.FAILED, result, reason).applied() && handOn == HandOn.ENQUEUE) {
+    private boolean failed(Unit unit, UnitStatus from, UnitResult result, String reason, HandOn handOn) {
+        boolean applied =
+                orders.transition(unit, from, UnitStatus.FAILED, result, reason).applied();
+        if (applied && handOn == HandOn.ENQUEUE) {
             jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
         }
+        return applied;
     }
 
     /** Always handed over: an unknown result is resolved only by a query (or a callback), later. */
-    private void unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
-        if (orders.transition(unit, from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
-                .applied()) {
+    private boolean unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
+        boolean applied = orders.transition(
+                        unit, from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
+                .applied();
+        if (applied) {
             jobs.enqueue(
                     AcquiringQueues.DELIVERY_UNKNOWN,
                     "u" + unit.unitId() + "#q1",
                     new UnitQuery(unit.unitId(), 1),
                     clock.instant().plusSeconds(supplier.firstQueryTime()));
         }
+        return applied;
     }
 
     private void stop(Unit unit, String reason, HandOn handOn) {
@@ -696,37 +706,61 @@ public class OrderSteps {
                 next);
     }
 
-    /** A supplier's callback for a delivery (or an operator's decision after manual review). */
+    /**
+     * A supplier's callback for a delivery. A known answer settles a unit that is being submitted,
+     * unknown or waiting for an operator; when the unit moves on between the read and the write (its
+     * submission's answer, a query, the delivery overtime), it is read again and the answer applied
+     * to where it is now, never dropped while the unit still waits for one.
+     *
+     * @return false when the supplier has no such unit
+     * @throws OrdoException (503) when the unit kept moving: the supplier is to call back again
+     */
     public boolean settleByCallback(long unitId, String supplierNo, SupplierAnswer answer, String how) {
-        Unit unit = orders.unit(unitId).orElse(null);
-        if (unit == null || !unit.upChannelNo().equals(supplierNo)) {
-            return false;
-        }
-        UpChannel supplier = catalog.supplier(supplierNo).orElseThrow();
-        if (unit.status() == UnitStatus.SUBMITTING
-                || unit.status() == UnitStatus.UNKNOWN
-                || unit.status() == UnitStatus.MANUAL_REVIEW) {
-            int deal = catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code());
-            if (deal != Catalog.UNKNOWN) {
-                tx.executeWithoutResult(s -> resolve(unit, supplier, unit.status(), answer, how, HandOn.ENQUEUE));
+        for (int attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
+            Unit unit = orders.unit(unitId).orElse(null);
+            if (unit == null || !unit.upChannelNo().equals(supplierNo)) {
+                return false;
+            }
+            UpChannel supplier = catalog.supplier(supplierNo).orElseThrow();
+            if (unit.status() != UnitStatus.SUBMITTING
+                    && unit.status() != UnitStatus.UNKNOWN
+                    && unit.status() != UnitStatus.MANUAL_REVIEW) {
+                return true; // settled already (or not submitted: nothing to apply it to)
+            }
+            if (catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code()) == Catalog.UNKNOWN) {
+                return true;
+            }
+            if (Boolean.TRUE.equals(
+                    tx.execute(s -> resolve(unit, supplier, unit.status(), answer, how, HandOn.ENQUEUE)))) {
+                return true;
             }
         }
-        return true;
+        throw new OrdoException(
+                ErrorCode.UNAVAILABLE,
+                "delivery " + unitId + " changed while the callback was applied; call back again");
     }
 
-    /** An operator's decision for a unit in manual review (or still unknown). */
+    private static final int CALLBACK_ATTEMPTS = 3;
+
+    /**
+     * An operator's decision for a unit in manual review. A unit still unknown is not the operator's
+     * to decide: its query (or a callback) may be answering right now.
+     */
     public void settleManually(Unit unit, boolean delivered) {
-        if (unit.status() != UnitStatus.MANUAL_REVIEW && unit.status() != UnitStatus.UNKNOWN) {
-            throw new OrdoException(ErrorCode.OPERATION_FAILED, "unit " + unit.unitId() + " is " + unit.status());
+        if (unit.status() != UnitStatus.MANUAL_REVIEW) {
+            throw new OrdoException(
+                    ErrorCode.OPERATION_FAILED,
+                    "unit " + unit.unitId() + " is " + unit.status() + ", not waiting for manual review");
         }
         UnitResult result = new UnitResult(delivered ? "MANUAL_SUCCESS" : "MANUAL_FAILURE", "decided by an operator");
-        tx.executeWithoutResult(s -> {
-            if (delivered) {
-                delivered(unit, unit.status(), result, "operator: delivered", HandOn.ENQUEUE);
-            } else {
-                failed(unit, unit.status(), result, "operator: not delivered", HandOn.ENQUEUE);
-            }
-        });
+        boolean applied = Boolean.TRUE.equals(tx.execute(s -> delivered
+                ? delivered(unit, UnitStatus.MANUAL_REVIEW, result, "operator: delivered", HandOn.ENQUEUE)
+                : failed(unit, UnitStatus.MANUAL_REVIEW, result, "operator: not delivered", HandOn.ENQUEUE)));
+        if (!applied) {
+            throw new OrdoException(
+                    ErrorCode.OPERATION_FAILED,
+                    "unit " + unit.unitId() + " was settled meanwhile (a supplier callback): nothing changed");
+        }
     }
 
     // ---------------------------------------------------------------- failed units
