@@ -42,11 +42,16 @@ public final class Identifiers {
                 || c == '-';
     }
 
-    /** Names: 1 to 64 characters, no control characters, surrounding blanks removed. */
+    /**
+     * Names: 1 to 64 characters counted as Java (and H2) count them — a character outside the Basic
+     * Multilingual Plane, an emoji say, counts as two — no control characters, surrounding blanks
+     * removed.
+     */
     public static String name(String what, String value) {
         String name = value == null ? "" : value.strip();
-        if (name.isEmpty() || name.codePointCount(0, name.length()) > 64) {
-            throw new IllegalArgumentException(what + " must be 1 to 64 characters");
+        if (name.isEmpty() || name.length() > 64) {
+            throw new IllegalArgumentException(
+                    what + " must be 1 to 64 characters (an emoji or another character beyond U+FFFF counts as two)");
         }
         if (name.codePoints().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException(what + " must not contain control characters");

@@ -30,6 +30,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class HostileInputTest {
 
     private static final String HUGE = "x".repeat(10_000);
+    /** 33 characters outside the Basic Multilingual Plane: 66 UTF-16 units, more than a name's 64. */
+    private static final String WIDE = "\uD83D\uDE00".repeat(33);
+
     private static final String EID = Unique.id("hostile");
 
     @LocalServerPort
@@ -146,6 +149,8 @@ class HostileInputTest {
                 "/package/capacity/deduct", new String[] {"eid", EID, "sid", "p1", "trade_no", "big", "num", "101"}));
         cases.add(Arguments.of("/package/create", new String[] {"eid", EID, "sid", "p2", "name", "n", "total", "-1"}));
         cases.add(Arguments.of("/package/create", new String[] {"eid", EID, "sid", "p2", "name", "n"}));
+        cases.add(Arguments.of("/account/create", new String[] {"eid", Unique.id("c"), "name", WIDE}));
+        cases.add(Arguments.of("/package/create", new String[] {"eid", EID, "sid", "p3", "name", WIDE, "total", "1"}));
         cases.add(Arguments.of(
                 "/package/create",
                 new String[] {"eid", EID, "sid", "p2", "name", "n", "total", "1", "expires", "2099-12-31"}));
@@ -170,6 +175,19 @@ class HostileInputTest {
             }
         }
         assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void a_name_of_emoji_within_the_limit_is_kept_as_written_on_every_database() {
+        String name = "\uD83D\uDE00".repeat(32);
+        String eid = Unique.id("wide");
+        Response created = http.get("/account/create", "eid", eid, "name", name);
+        assertThat(created.status()).as(created.toString()).isBetween(200, 201);
+        assertThat(http.get("/account/balance/query", "eid", eid)
+                        .json()
+                        .get("account_name")
+                        .asString())
+                .isEqualTo(name);
     }
 
     static Stream<String> adminPaths() {
