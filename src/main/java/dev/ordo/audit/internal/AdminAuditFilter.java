@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Records every change asked of the admin API (any method but GET, HEAD and OPTIONS on
- * {@code /admin/**}) once it has been answered, refused ones included. Runs behind the security
+ * {@code /admin/**}, and the wallet's changes of account and package terms, {@link #WALLET_TERMS})
+ * once it has been answered, refused ones included. Runs behind the security
  * filters: a request without a valid token never gets here. Values of parameters and JSON
  * properties whose name says secret, password, token, key or sign are masked, and so are the user
  * info of URLs and the values of such parameters in them.
@@ -59,9 +60,18 @@ class AdminAuditFilter extends OncePerRequestFilter {
                 .register(meters);
     }
 
+    /**
+     * Wallet requests that change an account's or a package's terms rather than its balance (which
+     * is a ledger record under its trade number): recorded whatever their method, as the seed's
+     * clients send them as GET too.
+     */
+    static final Set<String> WALLET_TERMS =
+            Set.of("/account/create", "/account/lock", "/account/unlock", "/account/credit/set", "/package/create");
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return READS.contains(request.getMethod());
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return !WALLET_TERMS.contains(path) && READS.contains(request.getMethod());
     }
 
     @Override

@@ -23,6 +23,7 @@ class AuditConfiguration {
             JdbcAudit audit, JsonMapper json, Clock clock, MeterRegistry meters) {
         var registration = new FilterRegistrationBean<>(new AdminAuditFilter(audit, json, clock, meters));
         registration.addUrlPatterns("/admin/*");
+        AdminAuditFilter.WALLET_TERMS.forEach(registration::addUrlPatterns);
         registration.setOrder(0);
         return registration;
     }

@@ -119,10 +119,36 @@ class AdminAuditTest {
                         .status())
                 .isEqualTo(401);
         assertThat(count()).isEqualTo(before);
-        assertThat(jdbc.sql("select count(*) from admin_audit where method = 'GET'")
+        assertThat(jdbc.sql("select count(*) from admin_audit where method = 'GET' and path like '/admin/%'")
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void wallet_changes_of_an_accounts_terms_are_recorded_whatever_their_method_but_balance_moves_are_not() {
+        String eid = Unique.id("aud");
+        assertThat(http.get("/account/create", "eid", eid, "name", "audited").status())
+                .isBetween(200, 201);
+        assertThat(http.get("/account/credit/set", "eid", eid, "credit", "5000").status())
+                .isEqualTo(200);
+        assertThat(http.postForm("/account/lock", "eid", eid).status()).isEqualTo(200);
+
+        JsonNode credit = latest("/account/credit/set");
+        assertThat(credit.get("method").asString()).isEqualTo("GET");
+        assertThat(credit.get("query").asString()).contains("eid=" + eid).contains("credit=5000");
+        assertThat(credit.get("actor").asString()).isNotBlank();
+        assertThat(credit.get("status").asInt()).isEqualTo(200);
+        assertThat(latest("/account/lock").get("method").asString()).isEqualTo("POST");
+        assertThat(latest("/account/create").get("query").asString()).contains("eid=" + eid);
+
+        long before = count();
+        http.get("/account/unlock", "eid", eid);
+        http.get("/account/balance/add", "eid", eid, "trade_no", Unique.id("t"), "amount", "1");
+        http.get("/account/balance/query", "eid", eid);
+        assertThat(count())
+                .as("the unlock only: a balance move is its ledger record, a read is not a change")
+                .isEqualTo(before + 1);
     }
 
     @Test
