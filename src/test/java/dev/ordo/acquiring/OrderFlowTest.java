@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.sun.net.httpserver.HttpServer;
 import dev.ordo.acquiring.AcquiringQueues.OrderRef;
 import dev.ordo.acquiring.internal.OrderSteps;
 import dev.ordo.order.Order;
@@ -34,10 +35,15 @@ import dev.ordo.wallet.TradeNo;
 import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -634,6 +640,71 @@ class OrderFlowTest {
         Order done = acquiring.awaitFinal("opch", requestNo);
         assertThat(done.status()).as("the supplier's answer decides").isEqualTo(OrderStatus.SUCCEEDED);
         assertMoneyOf(done, orders.units(done.orderId()));
+    }
+
+    @Test
+    void a_submissions_answer_settles_its_unit_even_after_another_worker_took_the_submission_for_dead()
+            throws Exception {
+        // A supplier that holds each submission until the test lets it answer "delivered".
+        Semaphore arrived = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        supplier.createContext("/mock/supplier/submit", exchange -> {
+            try (exchange) {
+                arrived.release();
+                if (release.tryAcquire(10, TimeUnit.SECONDS)) {
+                    byte[] body = "{\"code\":\"R0000\",\"msg\":\"ok\",\"order_no\":\"\",\"supplier_order_no\":\"s\"}"
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        supplier.start();
+        try {
+            // No queries: an unknown unit is settled by an answer or not at all.
+            Fixtures.supplierLine(
+                    http,
+                    37,
+                    "latesup",
+                    "http://127.0.0.1:" + supplier.getAddress().getPort(),
+                    true,
+                    false,
+                    600,
+                    5);
+            Fixtures.channel(http, "lateans", 100_000_000, 0, 10_000, 37);
+            String requestNo = Unique.id("late");
+            http.withoutToken()
+                    .get("/order/request", Acquiring.exampleOrder("lateans", requestNo, "37", "rechage_account", "12"));
+            for (int i = 0; i < 2; i++) {
+                assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS))
+                        .as("submission reached the supplier")
+                        .isTrue();
+                // Meanwhile a second worker finds the unit SUBMITTING and takes the call for dead.
+                Order order = orders.findByRequest("lateans", requestNo).orElseThrow();
+                for (Unit unit : orders.units(order.orderId())) {
+                    if (unit.status() == UnitStatus.SUBMITTING) {
+                        orders.transition(
+                                unit,
+                                UnitStatus.SUBMITTING,
+                                UnitStatus.UNKNOWN,
+                                Orders.UnitResult.NONE,
+                                "test: found SUBMITTING by another worker");
+                    }
+                }
+                release.release();
+            }
+            Order done = acquiring.awaitFinal("lateans", requestNo);
+            assertThat(done.status())
+                    .as("the supplier answered delivered: the answer counts, not the other worker's guess")
+                    .isEqualTo(OrderStatus.SUCCEEDED);
+            assertMoneyOf(done, orders.units(done.orderId()));
+        } finally {
+            supplier.stop(0);
+        }
     }
 
     private Response callback(String supplierNo, long unitId, String code, String secret) {

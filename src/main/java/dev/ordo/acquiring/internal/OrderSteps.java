@@ -599,8 +599,26 @@ public class OrderSteps {
                 }
             }
             case NO_ANSWER -> unknown(unit, supplier, UnitStatus.SUBMITTING, null, answer.message());
-            case ANSWERED -> resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted", handOn);
+            case ANSWERED -> {
+                if (!resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted", handOn)) {
+                    answeredAfterAll(unit, supplier, answer, handOn);
+                }
+            }
         }
+    }
+
+    /**
+     * The answer to a submission that another worker took for dead meanwhile (it found the unit
+     * SUBMITTING and made it unknown, to be queried): a known answer settles the unit as a query's
+     * would, rather than be dropped for a query that may come too early to find the submission.
+     */
+    private void answeredAfterAll(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {
+        if (catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code()) == Catalog.UNKNOWN) {
+            return;
+        }
+        orders.unit(unit.unitId())
+                .filter(now -> now.status() == UnitStatus.UNKNOWN || now.status() == UnitStatus.MANUAL_REVIEW)
+                .ifPresent(now -> resolve(now, supplier, now.status(), answer, "submitted, answered late", handOn));
     }
 
     /**
