@@ -31,17 +31,29 @@ public final class SeedTime {
      * {@code endOfDay}, the start of the next day, so that a date range includes its last day).
      */
     public static Instant parse(String text, ZoneId zone, boolean endOfDay) {
+        Instant instant = null;
         try {
             if (text.length() == 14) {
-                return LocalDateTime.parse(text, DATE_TIME).atZone(zone).toInstant();
-            }
-            if (text.length() == 8) {
+                instant = LocalDateTime.parse(text, DATE_TIME).atZone(zone).toInstant();
+            } else if (text.length() == 8) {
                 LocalDate date = LocalDate.parse(text, DATE);
-                return (endOfDay ? date.plusDays(1) : date).atStartOfDay(zone).toInstant();
+                instant =
+                        (endOfDay ? date.plusDays(1) : date).atStartOfDay(zone).toInstant();
             }
         } catch (DateTimeException e) {
-            // fall through to the refusal below
+            // refused below
         }
-        throw new IllegalArgumentException("expected yyyyMMddHHmmss or yyyyMMdd");
+        if (instant == null) {
+            throw new IllegalArgumentException("expected yyyyMMddHHmmss or yyyyMMdd");
+        }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new IllegalArgumentException("expected a time between the years 1000 and 9999");
+        }
+        return instant;
     }
+
+    /** What every database holds (MySQL's datetime: the years 1000 to 9999), a day inside for time zones. */
+    private static final Instant EARLIEST = Instant.parse("1000-01-02T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-30T00:00:00Z");
 }

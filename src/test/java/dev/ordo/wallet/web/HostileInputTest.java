@@ -156,6 +156,12 @@ class HostileInputTest {
                 new String[] {"eid", EID, "sid", "p2", "name", "n", "total", "1", "expires", "2099-12-31"}));
         cases.add(Arguments.of(
                 "/package/create", new String[] {"eid", EID, "sid", "p2", "name", "n", "total", "1", "daily", "x"}));
+        // Dates a MySQL datetime cannot hold (years 1000 to 9999 only)
+        for (String expires : new String[] {"00000101", "09991231235959", "99991231235959"}) {
+            cases.add(Arguments.of(
+                    "/package/create",
+                    new String[] {"eid", EID, "sid", "p4", "name", "n", "total", "1", "expires", expires}));
+        }
         cases.add(Arguments.of("/package/create", new String[] {"eid", EID, "sid", "p1", "name", "n", "total", "5"}));
         cases.add(Arguments.of("/package/record/query", new String[] {"eid", EID, "sid", HUGE}));
         return cases.stream();
