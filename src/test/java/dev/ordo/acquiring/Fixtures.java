@@ -1,6 +1,9 @@
 package dev.ordo.acquiring;
 
+import com.sun.net.httpserver.HttpExchange;
 import dev.ordo.testing.Http;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** Catalog entries tests add to the demo data through the admin API. */
 final class Fixtures {
@@ -131,5 +134,17 @@ final class Fixtures {
                 "fixture",
                 "amount",
                 Long.toString(balance));
+    }
+
+    /** Answers a reference-protocol call with this code, as a supplier of a test's own (no signature checked). */
+    static void supplierAnswer(HttpExchange exchange, String code) throws IOException {
+        try (exchange) {
+            byte[] body = ("{\"code\":\"" + code + "\",\"msg\":\"" + code
+                            + "\",\"order_no\":\"\",\"supplier_order_no\":\"s1\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 }

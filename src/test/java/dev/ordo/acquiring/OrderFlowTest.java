@@ -36,7 +36,6 @@ import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -582,11 +581,7 @@ class OrderFlowTest {
         Response accepted = http.withoutToken()
                 .get("/order/request", Acquiring.exampleOrder("cbch", requestNo, "31", "rechage_account", "15559"));
         assertThat(accepted.status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> orders.findByRequest("cbch", requestNo)
-                        .map(o -> orders.units(o.orderId()).stream().allMatch(u -> u.status() == UnitStatus.UNKNOWN))
-                        .orElse(false));
-        Order order = orders.findByRequest("cbch", requestNo).orElseThrow();
+        Order order = awaitUnits("cbch", requestNo, UnitStatus.UNKNOWN);
         List<Unit> units = orders.units(order.orderId());
 
         assertThat(callback("cbsup", units.get(0).unitId(), "R0000", "wrong-secret-of-the-right-length")
@@ -617,11 +612,7 @@ class OrderFlowTest {
         String requestNo = Unique.id("op");
         http.withoutToken()
                 .get("/order/request", Acquiring.exampleOrder("opch", requestNo, "36", "rechage_account", "15559"));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> orders.findByRequest("opch", requestNo)
-                        .map(o -> orders.units(o.orderId()).stream().allMatch(u -> u.status() == UnitStatus.UNKNOWN))
-                        .orElse(false));
-        Order order = orders.findByRequest("opch", requestNo).orElseThrow();
+        Order order = awaitUnits("opch", requestNo, UnitStatus.UNKNOWN);
         Unit unit = orders.units(order.orderId()).getFirst();
 
         Response refused =
@@ -654,10 +645,7 @@ class OrderFlowTest {
             try (exchange) {
                 arrived.release();
                 if (release.tryAcquire(10, TimeUnit.SECONDS)) {
-                    byte[] body = "{\"code\":\"R0000\",\"msg\":\"ok\",\"order_no\":\"\",\"supplier_order_no\":\"s\"}"
-                            .getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(200, body.length);
-                    exchange.getResponseBody().write(body);
+                    Fixtures.supplierAnswer(exchange, "R0000");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -707,6 +695,15 @@ class OrderFlowTest {
         }
     }
 
+    /** The order once every one of its units is in this status. */
+    private Order awaitUnits(String channelNo, String requestNo, UnitStatus status) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> orders.findByRequest(channelNo, requestNo)
+                        .map(o -> orders.units(o.orderId()).stream().allMatch(u -> u.status() == status))
+                        .orElse(false));
+        return orders.findByRequest(channelNo, requestNo).orElseThrow();
+    }
+
     private Response callback(String supplierNo, long unitId, String code, String secret) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("order_no", Long.toString(unitId));
@@ -729,12 +726,7 @@ class OrderFlowTest {
         String requestNo = Unique.id("review");
         http.withoutToken()
                 .get("/order/request", Acquiring.exampleOrder("mrch", requestNo, "32", "rechage_account", "19"));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> orders.findByRequest("mrch", requestNo)
-                        .map(o -> orders.units(o.orderId()).stream()
-                                .allMatch(u -> u.status() == UnitStatus.MANUAL_REVIEW))
-                        .orElse(false));
-        Order order = orders.findByRequest("mrch", requestNo).orElseThrow();
+        Order order = awaitUnits("mrch", requestNo, UnitStatus.MANUAL_REVIEW);
         assertThat(order.status()).isEqualTo(OrderStatus.PAID);
         assertThat(queryStatus("mrch", requestNo))
                 .as("in progress while in review")

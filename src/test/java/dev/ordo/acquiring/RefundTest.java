@@ -3,7 +3,6 @@ package dev.ordo.acquiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
@@ -18,7 +17,6 @@ import dev.ordo.testing.Receiver;
 import dev.ordo.testing.Unique;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +67,21 @@ class RefundTest {
         String requestNo = Unique.id("paid");
         acquiring.order(requestNo, account);
         return acquiring.awaitFinal(requestNo);
+    }
+
+    /** An order of 200 on the channel's line, delivered. */
+    private Order deliveredOn(String channel, String lineId, String requestNo) {
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, lineId, "rechage_account", "2"));
+        Order order = acquiring.awaitFinal(channel, requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        return order;
+    }
+
+    /** The status a refund of one, accepted, ends in. */
+    private int refundEnds(String kind, String channel, String requestNo, String refundNo) {
+        assertThat(refund(kind, channel, requestNo, refundNo, 1).status()).isEqualTo(200);
+        return awaitRefund(channel, requestNo, refundNo).json().get("status").asInt();
     }
 
     private Response refund(String kind, String channelNo, String requestNo, String refundNo, int num) {
@@ -464,18 +477,8 @@ class RefundTest {
                     "http://127.0.0.1:" + slow.getAddress().getPort() + "/return",
                     5000);
             String requestNo = Unique.id("sot");
-            http.withoutToken()
-                    .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "45", "rechage_account", "2"));
-            Order order = acquiring.awaitFinal(channel, requestNo);
-            assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
-            String refundNo = Unique.id("r");
-            assertThat(refund("mandatory", channel, requestNo, refundNo, 1).status())
-                    .isEqualTo(200);
-
-            assertThat(awaitRefund(channel, requestNo, refundNo)
-                            .json()
-                            .get("status")
-                            .asInt())
+            Order order = deliveredOn(channel, "45", requestNo);
+            assertThat(refundEnds("mandatory", channel, requestNo, Unique.id("r")))
                     .as("a mandatory refund ends refunded, whatever the supplier kept")
                     .isZero();
             assertThat(orders.events(order.orderId()))
@@ -496,14 +499,14 @@ class RefundTest {
         // the refund's overtime (2 s, its job within 5 s more) comes while that query is out.
         HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        supplier.createContext("/return", exchange -> answer(exchange, "R9999"));
+        supplier.createContext("/return", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
         supplier.createContext("/query", exchange -> {
             try {
                 Thread.sleep(12_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            answer(exchange, "R0000");
+            Fixtures.supplierAnswer(exchange, "R0000");
         });
         supplier.start();
         try {
@@ -511,18 +514,8 @@ class RefundTest {
             String at = "http://127.0.0.1:" + supplier.getAddress().getPort();
             refundLine(47, "qslow", channel, at + "/query", at + "/return", 15_000, 2);
             String requestNo = Unique.id("qot");
-            http.withoutToken()
-                    .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "47", "rechage_account", "2"));
-            Order order = acquiring.awaitFinal(channel, requestNo);
-            assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
-            String refundNo = Unique.id("r");
-            assertThat(refund("general", channel, requestNo, refundNo, 1).status())
-                    .isEqualTo(200);
-
-            assertThat(awaitRefund(channel, requestNo, refundNo)
-                            .json()
-                            .get("status")
-                            .asInt())
+            Order order = deliveredOn(channel, "47", requestNo);
+            assertThat(refundEnds("general", channel, requestNo, Unique.id("r")))
                     .as("refunded: the supplier took it back, though its answer came after the overtime")
                     .isZero();
             assertThat(orders.events(order.orderId()))
@@ -533,18 +526,6 @@ class RefundTest {
             }
         } finally {
             supplier.stop(0);
-        }
-    }
-
-    /** A reference-protocol answer with this code (the request's signature is not checked). */
-    private static void answer(HttpExchange exchange, String code) throws IOException {
-        try (exchange) {
-            byte[] body = ("{\"code\":\"" + code + "\",\"msg\":\"" + code
-                            + "\",\"order_no\":\"\",\"supplier_order_no\":\"s1\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
         }
     }
 

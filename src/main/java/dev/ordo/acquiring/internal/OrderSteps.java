@@ -44,10 +44,12 @@ import dev.ordo.wallet.WalletBatches;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -613,12 +615,32 @@ public class OrderSteps {
      * would, rather than be dropped for a query that may come too early to find the submission.
      */
     private void answeredAfterAll(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {
-        if (catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code()) == Catalog.UNKNOWN) {
-            return;
+        if (catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code()) != Catalog.UNKNOWN) {
+            answerWaiting(
+                    unit.unitId(),
+                    supplier,
+                    answer,
+                    "submitted, answered late",
+                    handOn,
+                    EnumSet.of(UnitStatus.UNKNOWN, UnitStatus.MANUAL_REVIEW));
         }
-        orders.unit(unit.unitId())
-                .filter(now -> now.status() == UnitStatus.UNKNOWN || now.status() == UnitStatus.MANUAL_REVIEW)
-                .ifPresent(now -> resolve(now, supplier, now.status(), answer, "submitted, answered late", handOn));
+    }
+
+    /**
+     * Applies a known answer to the unit as it is now, in the caller's transaction.
+     *
+     * @param waiting the statuses in which the unit still waits for such an answer
+     * @return null when the unit waits no more, else whether it moved (false: it moved meanwhile)
+     */
+    private Boolean answerWaiting(
+            long unitId,
+            UpChannel supplier,
+            SupplierAnswer answer,
+            String how,
+            HandOn handOn,
+            Set<UnitStatus> waiting) {
+        Unit now = orders.unit(unitId).orElseThrow();
+        return waiting.contains(now.status()) ? resolve(now, supplier, now.status(), answer, how, handOn) : null;
     }
 
     /**
@@ -734,22 +756,19 @@ public class OrderSteps {
      * @throws OrdoException (503) when the unit kept moving: the supplier is to call back again
      */
     public boolean settleByCallback(long unitId, String supplierNo, SupplierAnswer answer, String how) {
+        Unit unit = orders.unit(unitId).orElse(null);
+        if (unit == null || !unit.upChannelNo().equals(supplierNo)) {
+            return false;
+        }
+        UpChannel supplier = catalog.supplier(supplierNo).orElseThrow();
+        if (catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code()) == Catalog.UNKNOWN) {
+            return true;
+        }
+        Set<UnitStatus> waiting = EnumSet.of(UnitStatus.SUBMITTING, UnitStatus.UNKNOWN, UnitStatus.MANUAL_REVIEW);
         for (int attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
-            Unit unit = orders.unit(unitId).orElse(null);
-            if (unit == null || !unit.upChannelNo().equals(supplierNo)) {
-                return false;
-            }
-            UpChannel supplier = catalog.supplier(supplierNo).orElseThrow();
-            if (unit.status() != UnitStatus.SUBMITTING
-                    && unit.status() != UnitStatus.UNKNOWN
-                    && unit.status() != UnitStatus.MANUAL_REVIEW) {
-                return true; // settled already (or not submitted: nothing to apply it to)
-            }
-            if (catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code()) == Catalog.UNKNOWN) {
-                return true;
-            }
-            if (Boolean.TRUE.equals(
-                    tx.execute(s -> resolve(unit, supplier, unit.status(), answer, how, HandOn.ENQUEUE)))) {
+            // null: settled already (or not submitted: nothing to apply it to)
+            if (!Boolean.FALSE.equals(
+                    tx.execute(s -> answerWaiting(unitId, supplier, answer, how, HandOn.ENQUEUE, waiting)))) {
                 return true;
             }
         }
