@@ -21,22 +21,24 @@ public interface Notifications {
 
     /**
      * Records a notification and enqueues its delivery on {@code queue}, in the caller's
-     * transaction. Idempotent on {@code eventId}. The form is signed with {@code secret} when there
-     * is one ({@code timestamp} and {@code sign} are added).
+     * transaction. Idempotent on {@code eventId}. The form gets {@code event_id}; {@code timestamp}
+     * and {@code sign} are added at each attempt (see {@link #deliver}).
      */
-    void send(
-            JobQueue<NotificationRef> queue,
-            String eventId,
-            String channelNo,
-            String url,
-            Map<String, String> form,
-            String secret);
+    void send(JobQueue<NotificationRef> queue, String eventId, String channelNo, String url, Map<String, String> form);
+
+    /** A channel's current signing secret; null or empty for a channel whose notifications go unsigned. */
+    @FunctionalInterface
+    interface Secrets {
+        String of(String channelNo);
+    }
 
     /**
-     * One delivery attempt, logged. Returns normally when delivered, or when the notification gave up
-     * (after {@code ordo.notify.give-up-after}, 25 h by default); throws to be retried with backoff.
+     * One delivery attempt, logged: the form stamped with the attempt's time ({@code timestamp}) and
+     * signed with the channel's secret as it is now. Returns normally when delivered, or when the
+     * notification gave up (after {@code ordo.notify.give-up-after}, 25 h by default); throws to be
+     * retried with backoff.
      */
-    void deliver(long notificationId);
+    void deliver(long notificationId, Secrets secrets);
 
     Optional<Notification> find(String eventId);
 

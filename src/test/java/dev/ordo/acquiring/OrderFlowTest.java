@@ -21,6 +21,7 @@ import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
 import dev.ordo.shared.Cents;
 import dev.ordo.shared.Signatures;
+import dev.ordo.shared.SqlTime;
 import dev.ordo.supplier.mock.MockSupplier;
 import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
@@ -37,6 +38,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -345,6 +348,38 @@ class OrderFlowTest {
         Order order = acquiring.awaitFinal("wide52ch", requestNo);
         assertThat(order.downProductId()).isEqualTo(wide);
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+    }
+
+    @Test
+    void an_order_needing_more_delivery_units_than_an_order_may_have_fails_at_bind_and_costs_nothing() {
+        // A supplier delivering one piece per unit, and a product of two pieces: 501 products, 1,002 units.
+        Fixtures.supplierLine(http, 53, "units53", "http://127.0.0.1:" + port, true, true, 600, 60);
+        Fixtures.channel(http, "units53ch", 100_000_000, 0, 10_000, 53);
+        changeDownProduct("units53ch", p -> p.put("limit_count", 1_000));
+        long balance = acquiring.balance("down_channel", "units53ch");
+        String requestNo = Unique.id("units");
+        Response accepted = http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(
+                                "units53ch",
+                                requestNo,
+                                "53",
+                                "num",
+                                "501",
+                                "amount",
+                                "99198",
+                                "rechage_account",
+                                "100011000000000"));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        Order order = acquiring.awaitFinal("units53ch", requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
+        assertThat(orders.units(order.orderId())).isEmpty();
+        assertThat(orders.events(order.orderId()))
+                .extracting(OrderEvent::reason)
+                .anyMatch(reason ->
+                        reason != null && reason.contains("1002 delivery units") && reason.contains("at most 1000"));
+        assertThat(acquiring.balance("down_channel", "units53ch")).isEqualTo(balance);
     }
 
     /** Two suppliers of a line: one that does not invoice, and a dearer one that does (active). */
@@ -818,10 +853,23 @@ class OrderFlowTest {
                             >= 2);
             assertThat(receiver.received()).isEmpty();
 
+            // Down a few seconds longer (retries every second here), so that the attempt that
+            // arrives is seconds younger than the notification.
+            await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+            long upAt = System.currentTimeMillis() / 1000;
             receiver.start();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> !receiver.received().isEmpty());
             Map<String, String> form = receiver.received().getFirst().form();
+            // Stamped and signed at the attempt, not when the order finished: a receiver checking the
+            // signature's time window accepts a late retry.
+            Instant created = jdbc.sql("select created_at from notification where event_id = :e")
+                    .param("e", eventId)
+                    .query((rs, n) -> SqlTime.instant(rs, "created_at"))
+                    .single();
+            assertThat(Long.parseLong(form.get("timestamp")))
+                    .isGreaterThanOrEqualTo(upAt - 1)
+                    .isGreaterThanOrEqualTo(created.getEpochSecond() + 2);
             assertThat(form)
                     .containsEntry("channel_no", "ycdown")
                     .containsEntry("request_no", requestNo)
@@ -845,7 +893,18 @@ class OrderFlowTest {
                 assertThat(attempts.size()).isGreaterThanOrEqualTo(3);
                 assertThat(attempts.getFirst().get("error")).isNotNull();
                 assertThat(attempts.getLast().get("http_status")).isEqualTo(200);
+                assertThat(attempts)
+                        .extracting(a -> ((Number) a.get("attempt")).intValue())
+                        .containsExactlyElementsOf(IntStream.rangeClosed(1, attempts.size())
+                                .boxed()
+                                .toList());
+                assertThat(jdbc.sql("select attempts from notification where notification_id = :id")
+                                .param("id", notificationId)
+                                .query(Integer.class)
+                                .single())
+                        .isEqualTo(attempts.size());
             });
+            assertThat(receiver.received()).hasSize(1);
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.ordo.acquiring.AcquiringQueues.RefundRef;
 import dev.ordo.acquiring.AcquiringQueues.ReturnQuery;
 import dev.ordo.acquiring.AcquiringQueues.UnitQuery;
 import dev.ordo.acquiring.AcquiringQueues.UnitRef;
+import dev.ordo.catalog.Catalog;
 import dev.ordo.jobs.JobHandler;
 import dev.ordo.jobs.RecurringJob;
 import dev.ordo.notify.Notifications;
@@ -96,9 +97,9 @@ class AcquiringConfiguration {
     }
 
     @Bean
-    JobHandler<NotificationRef> orderNotifyHandler(Notifications notifications) {
+    JobHandler<NotificationRef> orderNotifyHandler(Notifications notifications, Catalog catalog) {
         return JobHandler.of(
-                ORDER_NOTIFY, job -> notifications.deliver(job.payload().notificationId()));
+                ORDER_NOTIFY, job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)));
     }
 
     @Bean
@@ -154,9 +155,9 @@ class AcquiringConfiguration {
     }
 
     @Bean
-    JobHandler<NotificationRef> refundNotifyHandler(Notifications notifications) {
+    JobHandler<NotificationRef> refundNotifyHandler(Notifications notifications, Catalog catalog) {
         return JobHandler.of(
-                REFUND_NOTIFY, job -> notifications.deliver(job.payload().notificationId()));
+                REFUND_NOTIFY, job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)));
     }
 
     /** Orders and refunds whose overtime has come get their overtime job. */
@@ -167,5 +168,10 @@ class AcquiringConfiguration {
             orders.scanOvertime();
             refunds.scanOvertime();
         });
+    }
+
+    /** Notifications are signed with the channel's secret as it is at each attempt. */
+    private static Notifications.Secrets secrets(Catalog catalog) {
+        return channelNo -> catalog.downChannel(channelNo).map(c -> c.secret()).orElse(null);
     }
 }

@@ -80,6 +80,9 @@ public class OrderSteps {
 
     private static final Logger log = LoggerFactory.getLogger(OrderSteps.class);
 
+    /** The most delivery units one order is split into; an order needing more fails at bind. */
+    static final int MAX_UNITS = 1_000;
+
     private final Orders orders;
     private final Catalog catalog;
     private final Suppliers suppliers;
@@ -328,7 +331,7 @@ public class OrderSteps {
                             + order.face()));
             return null;
         }
-        int pieces = Math.toIntExact(order.num() * (order.face() / pieceFace));
+        long pieces = order.num() * (order.face() / pieceFace);
         List<SupplyOption> options = catalog.supply(new SupplyQuery(
                 order.lineId(), order.carrierNo(), order.provinceNo(), order.cityNo(), order.invoiceType(), pieceFace));
         String considered = options.stream()
@@ -347,7 +350,16 @@ public class OrderSteps {
         }
         UpProduct up = chosen.get().product();
         String supplierNo = chosen.get().supplier().channelNo();
-        List<PlannedUnit> units = plan(order, product, up, supplierNo, pieces, pieceFace, orders::nextUnitId);
+        long unitCount = (pieces + up.limitCount() - 1) / up.limitCount();
+        if (unitCount > MAX_UNITS) {
+            tx.executeWithoutResult(s -> fail(
+                    order,
+                    OrderStatus.ACCEPTED,
+                    pieces + " pieces of " + pieceFace + " make " + unitCount + " delivery units at " + supplierNo
+                            + "'s limit_count " + up.limitCount() + "; an order has at most " + MAX_UNITS));
+            return null;
+        }
+        List<PlannedUnit> units = plan(order, product, up, supplierNo, (int) pieces, pieceFace, orders::nextUnitId);
         String decision = "chose " + supplierNo + " product " + up.productId() + " (cheapest usable, cost_discount "
                 + up.costDiscount().toPlainString() + ", limit_count " + up.limitCount() + "): " + units.size()
                 + " units for " + pieces + " pieces of " + pieceFace + "; considered " + considered;
@@ -939,16 +951,13 @@ public class OrderSteps {
         form.put("request_no", order.requestNo());
         form.put("order_id", Long.toString(order.orderId()));
         form.put("status", Integer.toString(outcome.channelCode()));
-        String secret =
-                catalog.downChannel(order.channelNo()).map(c -> c.secret()).orElse(null);
         try {
             notifications.send(
                     AcquiringQueues.ORDER_NOTIFY,
                     "order-" + order.orderId(),
                     order.channelNo(),
                     order.notifyUrl(),
-                    form,
-                    secret);
+                    form);
         } catch (RuntimeException e) {
             // A URL that became unacceptable must not hold the order back.
             log.warn("order {} not notified: {}", order.orderId(), e.getMessage());

@@ -499,16 +499,13 @@ public class RefundSteps {
         form.put("refund_id", Long.toString(refund.refundId()));
         form.put("refund_num", Integer.toString(refund.refundNum()));
         form.put("status", Integer.toString(outcome.channelCode()));
-        String secret =
-                catalog.downChannel(refund.channelNo()).map(c -> c.secret()).orElse(null);
         try {
             notifications.send(
                     AcquiringQueues.REFUND_NOTIFY,
                     "refund-" + refund.refundId(),
                     refund.channelNo(),
                     refund.notifyUrl(),
-                    form,
-                    secret);
+                    form);
         } catch (RuntimeException e) {
             log.warn("refund {} not notified: {}", refund.refundId(), e.getMessage());
             orders.note(refund.orderId(), null, refund.refundId(), "refund.not_notified", e.getMessage());

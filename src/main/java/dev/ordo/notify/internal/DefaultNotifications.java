@@ -8,11 +8,10 @@ import dev.ordo.shared.Signatures;
 import dev.ordo.shared.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,18 +21,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Notifications on JDBC and the JDK HTTP client; see {@link Notifications}. */
+/** Notifications on JDBC and {@link NotifyHttp}; see {@link Notifications}. */
 @Service
-class DefaultNotifications implements Notifications {
+class DefaultNotifications implements Notifications, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultNotifications.class);
 
@@ -44,14 +43,9 @@ class DefaultNotifications implements Notifications {
     private final TransactionTemplate tx;
     private final NotifyTargets targets;
     private final Duration giveUpAfter;
-    private final Duration timeout;
     private final Counter delivered;
     private final Counter failedAttempts;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final NotifyHttp http;
 
     DefaultNotifications(
             JdbcClient jdbc,
@@ -77,7 +71,7 @@ class DefaultNotifications implements Notifications {
                         .map(String::toLowerCase)
                         .collect(Collectors.toUnmodifiableSet()));
         this.giveUpAfter = giveUpAfter;
-        this.timeout = timeout;
+        this.http = new NotifyHttp(targets, timeout);
         this.delivered = Counter.builder("ordo.notify.delivered").register(meters);
         this.failedAttempts = Counter.builder("ordo.notify.failed.attempts").register(meters);
     }
@@ -89,26 +83,14 @@ class DefaultNotifications implements Notifications {
 
     @Override
     public void send(
-            JobQueue<NotificationRef> queue,
-            String eventId,
-            String channelNo,
-            String url,
-            Map<String, String> form,
-            String secret) {
+            JobQueue<NotificationRef> queue, String eventId, String channelNo, String url, Map<String, String> form) {
         targets.check(url);
         if (find(eventId).isPresent()) {
             return;
         }
         Instant now = clock.instant();
-        Map<String, String> signed = new LinkedHashMap<>(form);
-        signed.put("event_id", eventId);
-        signed.put("timestamp", Long.toString(now.getEpochSecond()));
-        if (secret != null && !secret.isEmpty()) {
-            signed.put(Signatures.SIGN, Signatures.sign(secret, signed));
-        }
-        String payload = signed.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        Map<String, String> fields = new LinkedHashMap<>(form);
+        fields.put("event_id", eventId);
         long id = ids.next("notification");
         jdbc.sql("""
                         insert into notification (notification_id, event_id, channel_no, url, payload, status, attempts,
@@ -118,7 +100,7 @@ class DefaultNotifications implements Notifications {
                 .param("event", eventId)
                 .param("channel", channelNo)
                 .param("url", url)
-                .param("payload", payload)
+                .param("payload", encode(fields))
                 .param("now", SqlTime.utc(now))
                 .param("giveUp", SqlTime.utc(now.plus(giveUpAfter)))
                 .update();
@@ -126,7 +108,7 @@ class DefaultNotifications implements Notifications {
     }
 
     @Override
-    public void deliver(long notificationId) {
+    public void deliver(long notificationId, Secrets secrets) {
         Row n = row(notificationId).orElse(null);
         if (n == null || n.status() != 0) {
             return;
@@ -139,29 +121,17 @@ class DefaultNotifications implements Notifications {
             log.warn("notification {} to {} gave up after {} attempts", n.eventId(), n.url(), n.attempts());
             return;
         }
-        Integer status = null;
-        String response = null;
-        String error = null;
+        NotifyHttp.Outcome outcome;
         try {
             URI uri = targets.check(n.url());
-            targets.checkResolved(uri);
-            HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(uri)
-                            .timeout(timeout)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("X-Ordo-Event-Id", n.eventId())
-                            .POST(HttpRequest.BodyPublishers.ofString(n.payload()))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            status = answer.statusCode();
-            response = answer.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
-        } catch (Exception e) {
-            error = e.toString();
+            outcome = http.post(uri, n.eventId(), signed(n, secrets.of(n.channelNo()), started));
+        } catch (RuntimeException e) {
+            outcome = new NotifyHttp.Outcome(null, null, e.getMessage());
         }
-        boolean ok = status != null && status / 100 == 2;
+        Integer status = outcome.status();
+        String response = outcome.answer();
+        String error = outcome.error();
+        boolean ok = outcome.received();
         long duration = Duration.between(started, clock.instant()).toMillis();
         int attempt = n.attempts() + 1;
         Integer httpStatus = status;
@@ -198,13 +168,15 @@ class DefaultNotifications implements Notifications {
                 + (httpStatus != null ? "HTTP " + httpStatus : failure));
     }
 
-    private record Row(String eventId, String url, String payload, int status, int attempts, Instant giveUpAt) {}
+    private record Row(
+            String eventId, String channelNo, String url, String payload, int status, int attempts, Instant giveUpAt) {}
 
     private Optional<Row> row(long notificationId) {
         return jdbc.sql("select * from notification where notification_id = :id")
                 .param("id", notificationId)
                 .query((rs, n) -> new Row(
                         rs.getString("event_id"),
+                        rs.getString("channel_no"),
                         rs.getString("url"),
                         rs.getString("payload"),
                         rs.getInt("status"),
@@ -242,6 +214,44 @@ class DefaultNotifications implements Notifications {
                         rs.getString("error"),
                         rs.getLong("duration_ms")))
                 .list();
+    }
+
+    /**
+     * The form as sent now: stamped with this attempt's time and signed with the channel's current
+     * secret, so that a receiver checking the signature's time window accepts a late retry, and a
+     * replaced secret signs what is still pending. (Rows written before 2026-11-30 carry the
+     * creation's {@code timestamp} and {@code sign}: both are replaced.)
+     */
+    private static String signed(Row n, String secret, Instant now) {
+        Map<String, String> fields = decode(n.payload());
+        fields.remove(Signatures.SIGN);
+        fields.put("timestamp", Long.toString(now.getEpochSecond()));
+        if (secret != null && !secret.isEmpty()) {
+            fields.put(Signatures.SIGN, Signatures.sign(secret, fields));
+        }
+        return encode(fields);
+    }
+
+    private static String encode(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static Map<String, String> decode(String payload) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : payload.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        http.close();
     }
 
     private static String truncate(String text) {

@@ -11,12 +11,23 @@ import java.util.Set;
 /** The SSRF guard of outbound notifications. */
 final class NotifyTargets {
 
+    /** Name resolution: the system's, or a test's. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final boolean allowPrivate;
     private final Set<String> allowedHosts;
+    private final Resolver resolver;
 
     NotifyTargets(boolean allowPrivate, Set<String> allowedHosts) {
+        this(allowPrivate, allowedHosts, InetAddress::getAllByName);
+    }
+
+    NotifyTargets(boolean allowPrivate, Set<String> allowedHosts, Resolver resolver) {
         this.allowPrivate = allowPrivate;
         this.allowedHosts = allowedHosts;
+        this.resolver = resolver;
     }
 
     /** Syntax, scheme and literal addresses: checked when a channel gives the URL. */
@@ -48,14 +59,30 @@ final class NotifyTargets {
         return uri;
     }
 
-    /** Every address the host resolves to, at send time (a name may point anywhere). */
-    void checkResolved(URI uri) throws UnknownHostException {
-        String host = uri.getHost();
-        if (allowed(host)) {
-            return;
+    /**
+     * Resolves the host once, for the connection itself, and refuses it ({@link RefusedTarget}) when
+     * any of its addresses is loopback, link-local or private (unless allowed): the addresses checked
+     * are the addresses connected to.
+     */
+    InetAddress[] resolve(String host) throws UnknownHostException {
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        InetAddress[] addresses = resolver.resolve(name);
+        if (!allowed(host) && !allowed(name)) {
+            for (InetAddress address : addresses) {
+                try {
+                    refusePrivate(host, address);
+                } catch (OrdoException e) {
+                    throw new RefusedTarget(e.getMessage());
+                }
+            }
         }
-        for (InetAddress address : InetAddress.getAllByName(host)) {
-            refusePrivate(host, address);
+        return addresses;
+    }
+
+    /** A name that resolved to an address notifications may not go to. */
+    static final class RefusedTarget extends UnknownHostException {
+        RefusedTarget(String message) {
+            super(message);
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.ordo.notify.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ordo.shared.OrdoException;
-import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,12 @@ class NotifyTargetsTest {
                 "http://100.64.0.1/",
                 "http://[::1]/x",
                 "http://[fe80::1]/x",
-                "http://[fd00::1]/x"
+                "http://[fd00::1]/x",
+                "http://[::ffff:127.0.0.1]/x",
+                "http://[::ffff:10.0.0.1]/x",
+                "http://2130706433/x",
+                "http://017700000001/x",
+                "http://[::]/x"
             })
     void unacceptable_targets_are_refused(String url) {
         assertThatThrownBy(() -> strict.check(url)).isInstanceOf(OrdoException.class);
@@ -46,8 +52,13 @@ class NotifyTargetsTest {
         assertThatCode(() -> strict.check("http://93.184.216.34:8080/x")).doesNotThrowAnyException();
         NotifyTargets lab = new NotifyTargets(false, Set.of("127.0.0.1"));
         assertThatCode(() -> lab.check("http://127.0.0.1:9000/x")).doesNotThrowAnyException();
-        lab.checkResolved(new URI("http://127.0.0.1:9000/x"));
-        assertThatThrownBy(() -> strict.checkResolved(new URI("http://localhost/x")))
-                .isInstanceOf(OrdoException.class);
+        assertThat(lab.resolve("127.0.0.1")).isNotEmpty();
+        assertThatThrownBy(() -> strict.resolve("localhost")).isInstanceOf(NotifyTargets.RefusedTarget.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "0x7f000001", "127.1", "[::1]"})
+    void names_and_spellings_that_reach_a_private_address_are_refused_when_resolved(String host) {
+        assertThatThrownBy(() -> strict.resolve(host)).isInstanceOf(UnknownHostException.class);
     }
 }
