@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Changes to the catalog. Every save validates the entry and its references and refuses with a 4xx
- * listing every problem; an id left out is assigned. A downstream product can only be active when
+ * listing every problem; an id left out is assigned (never one that exists). {@code save} creates or
+ * replaces the entry of its id; {@code create} refuses an id that exists. A downstream product can only be active when
  * an active upstream product can deliver it (its line, carrier, region and piece face).
  */
 public interface CatalogAdmin {
@@ -20,6 +21,9 @@ public interface CatalogAdmin {
     List<ProductLine> lines();
 
     ProductLine save(ProductLine line);
+
+    /** Like save, but an id given must be new (409 when it exists). */
+    ProductLine create(ProductLine line);
 
     List<DownChannel> downChannels();
 
@@ -29,12 +33,18 @@ public interface CatalogAdmin {
 
     DownShelf save(DownShelf shelf);
 
+    /** Like save, but an id given must be new (409 when it exists). */
+    DownShelf create(DownShelf shelf);
+
     /** Downstream products with whether each can be sold now, and why not. */
     List<SellableProduct> downProducts();
 
     record SellableProduct(DownProduct product, boolean sellable, String reason) {}
 
     DownProduct save(DownProduct product);
+
+    /** Like save, but an id given must be new (409 when it exists). */
+    DownProduct create(DownProduct product);
 
     List<UpChannel> upChannels();
 
@@ -44,9 +54,15 @@ public interface CatalogAdmin {
 
     UpShelf save(UpShelf shelf);
 
+    /** Like save, but an id given must be new (409 when it exists). */
+    UpShelf create(UpShelf shelf);
+
     List<UpProduct> upProducts();
 
     UpProduct save(UpProduct product);
+
+    /** Like save, but an id given must be new (409 when it exists). */
+    UpProduct create(UpProduct product);
 
     List<ErrorCodeEntry> errorCodes();
 

@@ -15,6 +15,9 @@ public final class CatalogEntries {
     private static final Pattern REGION = Pattern.compile("\\*|[A-Za-z0-9_\\-]{1,32}");
     private static final BigDecimal ONE = BigDecimal.ONE;
 
+    /** The most pieces one downstream product splits into. */
+    public static final int MAX_PIECES = 1_000;
+
     private CatalogEntries() {}
 
     /** A product line, e.g. 1 "Fuel card top-up". */
@@ -45,6 +48,8 @@ public final class CatalogEntries {
             Flag.check("legacy_unsigned", legacyUnsigned, p);
             if (!Flag.yes(legacyUnsigned) && (secret == null || secret.length() < 16 || secret.length() > 128)) {
                 p.add("a signed channel needs a secret of 16 to 128 characters");
+            } else if (secret != null && secret.length() > 128) {
+                p.add("secret must be at most 128 characters");
             }
             if (rateLimit < 1 || rateLimit > 1_000_000) {
                 p.add("rate_limit must be 1 to 1000000 requests per second");
@@ -117,6 +122,8 @@ public final class CatalogEntries {
             cents("split_order_face", splitOrderFace, p);
             if (splitOrderFace > 0 && face > 0 && (splitOrderFace > face || face % splitOrderFace != 0)) {
                 p.add("split_order_face must divide face");
+            } else if (Flag.yes(canSplitOrder) && splitOrderFace > 0 && face / splitOrderFace > MAX_PIECES) {
+                p.add("a product splits into at most " + MAX_PIECES + " pieces (face / split_order_face)");
             }
             if (limitCount < 1 || limitCount > 10_000) {
                 p.add("limit_count must be 1 to 10000");

@@ -21,12 +21,15 @@ import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Loads the demo data (idempotent: what exists is kept). {@code ordo.demo.load}: {@code auto}
@@ -46,6 +49,7 @@ public class DemoData {
     private final PublicUrl publicUrl;
     private final String mode;
     private final String supplierSecret;
+    private final TransactionTemplate tx;
 
     DemoData(
             CatalogAdmin catalog,
@@ -54,7 +58,8 @@ public class DemoData {
             Dialect dialect,
             PublicUrl publicUrl,
             @Value("${ordo.demo.load:auto}") String mode,
-            @Value("${ordo.mock-supplier.secret:mock-supplier-secret-0001}") String supplierSecret) {
+            @Value("${ordo.mock-supplier.secret:mock-supplier-secret-0001}") String supplierSecret,
+            TransactionTemplate tx) {
         this.catalog = catalog;
         this.reader = reader;
         this.wallet = wallet;
@@ -62,6 +67,7 @@ public class DemoData {
         this.publicUrl = publicUrl;
         this.mode = mode;
         this.supplierSecret = supplierSecret;
+        this.tx = tx;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -81,29 +87,62 @@ public class DemoData {
         });
     }
 
-    /** Creates what is missing of the demo data; answers what it did. */
+    /**
+     * Creates what is missing of the demo data, in one transaction; answers what it did. What exists
+     * is kept as it is — an operator's changes to the demo channels, supplier, codes and accounts
+     * stay — except the mock supplier's URLs, which follow this server's public URL. Nodes loading at
+     * once are kept apart by the product line's insert: the second waits for the first, finds its
+     * line and loads again, finding everything.
+     */
     public synchronized String load() {
+        try {
+            return tx.execute(s -> loadOnce());
+        } catch (DataIntegrityViolationException createdMeanwhile) {
+            log.info("demo data created meanwhile by another node; loading what is still missing");
+            return tx.execute(s -> loadOnce());
+        }
+    }
+
+    private String loadOnce() {
         String base = publicUrl.get();
         if (catalog.lines().stream().noneMatch(l -> l.lineId() == LINE)) {
-            catalog.save(new ProductLine(LINE, "Fuel card top-up", 1));
+            catalog.create(new ProductLine(LINE, "Fuel card top-up", 1));
         }
-        UpChannel supplier = new UpChannel(
-                "ycup",
-                "Mock supplier",
-                0,
-                10,
-                "reference-http-batch",
-                base + "/mock/supplier/submit-batch",
-                base + "/mock/supplier/query",
-                base + "/mock/supplier/return",
-                null,
-                0,
-                1,
-                2,
-                5,
-                2000,
-                supplierSecret);
-        catalog.save(supplier);
+        Optional<UpChannel> existing = catalog.upChannels().stream()
+                .filter(c -> c.channelNo().equals("ycup"))
+                .findFirst();
+        catalog.save(existing.map(c -> new UpChannel(
+                        c.channelNo(),
+                        c.channelName(),
+                        c.status(),
+                        c.serviceClass(),
+                        c.protocol(),
+                        base + "/mock/supplier/submit-batch",
+                        base + "/mock/supplier/query",
+                        base + "/mock/supplier/return",
+                        c.notifyUrl(),
+                        c.canQuery(),
+                        c.firstQueryTime(),
+                        c.queryReplenishTime(),
+                        c.requestReplenishTime(),
+                        c.timeoutMs(),
+                        null))
+                .orElseGet(() -> new UpChannel(
+                        "ycup",
+                        "Mock supplier",
+                        0,
+                        10,
+                        "reference-http-batch",
+                        base + "/mock/supplier/submit-batch",
+                        base + "/mock/supplier/query",
+                        base + "/mock/supplier/return",
+                        null,
+                        0,
+                        1,
+                        2,
+                        5,
+                        2000,
+                        supplierSecret)));
         long upShelf = catalog.upShelves().stream()
                 .filter(s -> s.channelNo().equals("ycup"))
                 .findFirst()
@@ -134,12 +173,16 @@ public class DemoData {
             {"R4040", "10", "no such order"},
             {"R4010", "10", "signature refused"}
         }) {
-            catalog.save(new ErrorCodeEntry("ycup", 10, code[0], Integer.parseInt(code[1]), code[2]));
+            boolean known = catalog.errorCodes().stream()
+                    .anyMatch(e -> e.channelNo().equals("ycup")
+                            && e.serviceClass() == 10
+                            && e.errorCode().equals(code[0]));
+            if (!known) {
+                catalog.save(new ErrorCodeEntry("ycup", 10, code[0], Integer.parseInt(code[1]), code[2]));
+            }
         }
         channel("test", "Test channel (legacy, unsigned)", null, 20_000);
-        String existingSecret =
-                catalog.downChannels().stream().anyMatch(c -> c.channelNo().equals("ycdown")) ? null : newSecret();
-        channel("ycdown", "YC downstream (signed)", existingSecret, 200);
+        channel("ycdown", "YC downstream (signed)", newSecret(), 200);
         for (String ch : List.of("test", "ycdown")) {
             for (AccountKey key : List.of(
                     AcquiringAccounts.channel(ch),
@@ -161,8 +204,10 @@ public class DemoData {
     }
 
     private void channel(String channelNo, String name, String secret, int rateLimit) {
-        boolean legacy = secret == null && channelNo.equals("test");
-        catalog.save(new DownChannel(channelNo, name, 0, secret, legacy ? 0 : 1, rateLimit));
+        if (catalog.downChannels().stream().noneMatch(c -> c.channelNo().equals(channelNo))) {
+            boolean legacy = secret == null;
+            catalog.save(new DownChannel(channelNo, name, 0, secret, legacy ? 0 : 1, rateLimit));
+        }
         long shelf = catalog.downShelves().stream()
                 .filter(s -> s.channelNo().equals(channelNo))
                 .findFirst()
@@ -196,7 +241,9 @@ public class DemoData {
     }
 
     private void account(AccountKey key, String name) {
-        wallet.open(key, name, Cents.ZERO);
+        if (wallet.find(key).isEmpty()) {
+            wallet.open(key, name, Cents.ZERO);
+        }
         wallet.apply(BalanceChange.add(key, "demo-opening", BALANCE));
     }
 

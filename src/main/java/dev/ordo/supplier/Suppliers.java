@@ -3,6 +3,7 @@ package dev.ordo.supplier;
 import dev.ordo.shared.Signatures;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +15,11 @@ public class Suppliers {
 
     Suppliers(List<SupplierAdapter> adapters) {
         this.byProtocol = adapters.stream().collect(Collectors.toUnmodifiableMap(SupplierAdapter::protocol, a -> a));
+    }
+
+    /** The protocols an upstream channel may name: one per adapter. */
+    public Set<String> protocols() {
+        return byProtocol.keySet();
     }
 
     public SupplierAdapter adapter(String protocol) {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ordo.order.Orders;
 import dev.ordo.testing.Acquiring;
+import dev.ordo.testing.AtOnce;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
+import dev.ordo.testing.Unique;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -142,5 +145,183 @@ class CatalogAdminTest {
                 "{\"channel_no\":\"nosecret\",\"channel_name\":\"n\",\"status\":0,\"legacy_unsigned\":1,\"rate_limit\":10}");
         assertThat(noSecret.status()).isEqualTo(400);
         assertThat(http.withoutToken().get("/admin/catalog/lines").status()).isEqualTo(401);
+    }
+
+    private static String line(String name) {
+        return "{\"line_name\":\"" + name + "\",\"can_package_delivery\":1}";
+    }
+
+    private String lineName(long id) {
+        return jdbc.sql("select line_name from oms_product_line where line_id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
+    }
+
+    @Test
+    void an_assigned_id_is_never_one_an_admin_chose_before() {
+        long first = http.post("/admin/catalog/lines", "application/json", line("first"))
+                .json()
+                .get("line_id")
+                .asLong();
+        // The ids the sequence would hand out next, taken by hand (PUT creates).
+        for (long id = first + 1; id <= first + 3; id++) {
+            assertThat(http.put("/admin/catalog/lines/" + id, line("chosen " + id))
+                            .status())
+                    .isEqualTo(200);
+        }
+        long assigned = http.post("/admin/catalog/lines", "application/json", line("assigned"))
+                .json()
+                .get("line_id")
+                .asLong();
+        assertThat(assigned).isNotIn(first, first + 1, first + 2, first + 3);
+        for (long id = first + 1; id <= first + 3; id++) {
+            assertThat(lineName(id)).isEqualTo("chosen " + id);
+        }
+        assertThat(lineName(assigned)).isEqualTo("assigned");
+    }
+
+    @Test
+    void creating_an_id_that_exists_is_a_conflict_and_changes_nothing() {
+        long id = http.post("/admin/catalog/lines", "application/json", line("original"))
+                .json()
+                .get("line_id")
+                .asLong();
+        Response again = http.post(
+                "/admin/catalog/lines",
+                "application/json",
+                "{\"line_id\":" + id + ",\"line_name\":\"overwritten\",\"can_package_delivery\":1}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("msg").asString()).contains("PUT /admin/catalog/lines/" + id);
+        assertThat(lineName(id)).isEqualTo("original");
+        assertThat(http.put("/admin/catalog/lines/" + id, line("replaced")).status())
+                .isEqualTo(200);
+        assertThat(lineName(id)).isEqualTo("replaced");
+    }
+
+    @Test
+    void the_same_new_channel_saved_at_once_is_never_a_server_error() throws Exception {
+        String channelNo = Unique.id("race").replace("-", "_");
+        String body = "{\"channel_no\":\"" + channelNo
+                + "\",\"channel_name\":\"r\",\"status\":0,\"legacy_unsigned\":0,\"rate_limit\":10}";
+        List<Integer> statuses = AtOnce.call(
+                8,
+                8,
+                i -> http.post("/admin/catalog/down-channels", "application/json", body)
+                        .status());
+        assertThat(statuses).isSubsetOf(200, 409).contains(200);
+        assertThat(jdbc.sql("select count(*) from oms_down_channel where channel_no = :c")
+                        .param("c", channelNo)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void fractional_cents_are_refused_not_cut() {
+        int before = http.get("/admin/catalog/down-products").json().size();
+        Response refused = http.post(
+                "/admin/catalog/down-products",
+                "application/json",
+                product(20_000, "0.99", 1, 20_000, 5, 1).replace("\"face\":20000", "\"face\":20000.99"));
+        assertThat(refused.status()).isEqualTo(400);
+        Response status = http.post(
+                "/admin/catalog/lines", "application/json", "{\"line_name\":\"x\",\"can_package_delivery\":0.7}");
+        assertThat(status.status()).isEqualTo(400);
+        assertThat(http.get("/admin/catalog/down-products").json().size()).isEqualTo(before);
+    }
+
+    @Test
+    void a_secret_longer_than_its_column_is_refused_even_for_a_legacy_channel() {
+        Response refused = http.post(
+                "/admin/catalog/down-channels",
+                "application/json",
+                "{\"channel_no\":\"longsecret\",\"channel_name\":\"n\",\"status\":0,\"legacy_unsigned\":0,"
+                        + "\"rate_limit\":10,\"secret\":\"" + "s".repeat(200) + "\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("msg").asString()).contains("secret");
+    }
+
+    @Test
+    void a_supplier_must_name_a_protocol_an_adapter_speaks() {
+        JsonNode ycup = http.get("/admin/catalog/up-channels")
+                .json()
+                .valueStream()
+                .filter(c -> c.get("channel_no").asString().equals("ycup"))
+                .findFirst()
+                .orElseThrow();
+        String typo = ycup.toString()
+                .replace("\"protocol\":\"" + ycup.get("protocol").asString() + "\"", "\"protocol\":\"reference-htp\"");
+        Response refused = http.put("/admin/catalog/up-channels/ycup", typo);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("msg").asString())
+                .contains("protocol must be one of")
+                .contains("reference-http");
+        assertThat(jdbc.sql("select protocol from oms_up_channel where channel_no = 'ycup'")
+                        .query(String.class)
+                        .single())
+                .isEqualTo(ycup.get("protocol").asString());
+    }
+
+    @Test
+    void a_product_splits_into_at_most_a_thousand_pieces() {
+        Response refused = http.post(
+                "/admin/catalog/down-products", "application/json", product(10_000_000, "0.99", 0, 100, 5, 1));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("msg").asString()).contains("at most 1000 pieces");
+        assertThat(http.post("/admin/catalog/down-products", "application/json", product(100_000, "0.99", 0, 100, 5, 1))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void loading_the_demo_data_again_keeps_what_an_operator_changed() {
+        int rateLimit = jdbc.sql("select rate_limit from oms_down_channel where channel_no = 'test'")
+                .query(Integer.class)
+                .single();
+        String desc = jdbc.sql(
+                        "select error_code_desc from oms_up_error_code where channel_no = 'ycup' and error_code = 'R9999'")
+                .query(String.class)
+                .single();
+        try {
+            jdbc.sql("update oms_down_channel set rate_limit = :r where channel_no = 'test'")
+                    .param("r", rateLimit - 1)
+                    .update();
+            jdbc.sql(
+                            "update oms_up_error_code set error_code_desc = 'edited' where channel_no = 'ycup' and error_code = 'R9999'")
+                    .update();
+            assertThat(http.get(
+                                    "/account/credit/set",
+                                    "ident",
+                                    "oms",
+                                    "groups",
+                                    "down_commission",
+                                    "eid",
+                                    "test",
+                                    "credit",
+                                    "5")
+                            .status())
+                    .isEqualTo(200);
+            Response reloaded = http.method("POST", "/admin/demo-data");
+            assertThat(reloaded.status()).isEqualTo(200);
+            assertThat(jdbc.sql("select rate_limit from oms_down_channel where channel_no = 'test'")
+                            .query(Integer.class)
+                            .single())
+                    .isEqualTo(rateLimit - 1);
+            assertThat(jdbc.sql(
+                                    "select error_code_desc from oms_up_error_code where channel_no = 'ycup' and error_code = 'R9999'")
+                            .query(String.class)
+                            .single())
+                    .isEqualTo("edited");
+        } finally {
+            jdbc.sql("update oms_down_channel set rate_limit = :r where channel_no = 'test'")
+                    .param("r", rateLimit)
+                    .update();
+            jdbc.sql(
+                            "update oms_up_error_code set error_code_desc = :d where channel_no = 'ycup' and error_code = 'R9999'")
+                    .param("d", desc)
+                    .update();
+            http.get("/account/credit/set", "ident", "oms", "groups", "down_commission", "eid", "test", "credit", "0");
+        }
     }
 }

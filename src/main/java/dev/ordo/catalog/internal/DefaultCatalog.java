@@ -16,15 +16,20 @@ import dev.ordo.catalog.Flag;
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.OrdoException;
+import dev.ordo.supplier.Suppliers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The catalog: reads from a cached snapshot, writes validated through {@link JdbcCatalog}. */
@@ -34,13 +39,19 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private final JdbcCatalog jdbc;
     private final Ids ids;
     private final TransactionTemplate tx;
+    private final Suppliers suppliers;
     private final LoadingCache<String, CatalogSnapshot> snapshot;
 
     DefaultCatalog(
-            JdbcCatalog jdbc, Ids ids, TransactionTemplate tx, @Value("${ordo.catalog.refresh:5s}") Duration refresh) {
+            JdbcCatalog jdbc,
+            Ids ids,
+            TransactionTemplate tx,
+            Suppliers suppliers,
+            @Value("${ordo.catalog.refresh:5s}") Duration refresh) {
         this.jdbc = jdbc;
         this.ids = ids;
         this.tx = tx;
+        this.suppliers = suppliers;
         this.snapshot = Caffeine.newBuilder().refreshAfterWrite(refresh).build(key -> jdbc.load());
     }
 
@@ -109,7 +120,28 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         }
         T result = tx.execute(status -> save.get());
         snapshot.invalidateAll();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Saved in the caller's transaction: what was read meanwhile predates its commit.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    snapshot.invalidateAll();
+                }
+            });
+        }
         return result;
+    }
+
+    /**
+     * A new id from the catalog's sequence, past any an admin chose: ids given in a create or a PUT
+     * may lie ahead of the sequence.
+     */
+    private long freshId(Set<Long> taken) {
+        long id = ids.next("oms_catalog");
+        while (taken.contains(id)) {
+            id = ids.next("oms_catalog");
+        }
+        return id;
     }
 
     private static <T, K extends Comparable<K>> List<T> sorted(Iterable<T> values, Function<T, K> key) {
@@ -132,11 +164,25 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
 
     @Override
     public ProductLine save(ProductLine line) {
+        return save(line, false);
+    }
+
+    @Override
+    public ProductLine create(ProductLine line) {
+        return save(line, true);
+    }
+
+    private ProductLine save(ProductLine line, boolean create) {
+        if (create && line.lineId() != null && jdbc.load().lines().containsKey(line.lineId())) {
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    "line " + line.lineId() + " exists; PUT /admin/catalog/lines/" + line.lineId() + " replaces it");
+        }
         ProductLine withId = line.lineId() == null
-                ? new ProductLine(ids.next("oms_catalog"), line.lineName(), line.canPackageDelivery())
+                ? new ProductLine(freshId(jdbc.load().lines().keySet()), line.lineName(), line.canPackageDelivery())
                 : line;
         return saved(withId.problems(), () -> {
-            jdbc.save(withId);
+            jdbc.save(withId, create || line.lineId() == null);
             return withId;
         });
     }
@@ -178,9 +224,24 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
 
     @Override
     public DownShelf save(DownShelf shelf) {
+        return save(shelf, false);
+    }
+
+    @Override
+    public DownShelf create(DownShelf shelf) {
+        return save(shelf, true);
+    }
+
+    private DownShelf save(DownShelf shelf, boolean create) {
+        if (create && shelf.shelfId() != null && jdbc.load().downShelves().containsKey(shelf.shelfId())) {
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    "downstream shelf " + shelf.shelfId() + " exists; PUT /admin/catalog/down-shelves/"
+                            + shelf.shelfId() + " replaces it");
+        }
         DownShelf withId = shelf.shelfId() == null
                 ? new DownShelf(
-                        ids.next("oms_catalog"),
+                        freshId(jdbc.load().downShelves().keySet()),
                         shelf.shelfName(),
                         shelf.channelNo(),
                         shelf.orderOvertime(),
@@ -193,7 +254,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 "no downstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
-            jdbc.save(withId);
+            jdbc.save(withId, create || shelf.shelfId() == null);
             return withId;
         });
     }
@@ -211,9 +272,24 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
 
     @Override
     public DownProduct save(DownProduct product) {
+        return save(product, false);
+    }
+
+    @Override
+    public DownProduct create(DownProduct product) {
+        return save(product, true);
+    }
+
+    private DownProduct save(DownProduct product, boolean create) {
+        if (create && product.productId() != null && jdbc.load().downProducts().containsKey(product.productId())) {
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    "downstream product " + product.productId() + " exists; PUT /admin/catalog/down-products/"
+                            + product.productId() + " replaces it");
+        }
         DownProduct p = product.productId() == null
                 ? new DownProduct(
-                        ids.next("oms_catalog"),
+                        freshId(jdbc.load().downProducts().keySet()),
                         product.shelfId(),
                         product.lineId(),
                         product.carrierNo(),
@@ -242,7 +318,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             }
         }
         return saved(problems, () -> {
-            jdbc.save(p);
+            jdbc.save(p, create || product.productId() == null);
             return p;
         });
     }
@@ -279,7 +355,12 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             }
         }
         UpChannel toSave = kept;
-        return saved(toSave.problems(), () -> {
+        List<String> problems = toSave.problems();
+        require(
+                toSave.protocol() == null || suppliers.protocols().contains(toSave.protocol()),
+                "protocol must be one of " + new TreeSet<>(suppliers.protocols()),
+                problems);
+        return saved(problems, () -> {
             jdbc.save(toSave);
             return toSave.withoutSecret();
         });
@@ -292,9 +373,24 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
 
     @Override
     public UpShelf save(UpShelf shelf) {
+        return save(shelf, false);
+    }
+
+    @Override
+    public UpShelf create(UpShelf shelf) {
+        return save(shelf, true);
+    }
+
+    private UpShelf save(UpShelf shelf, boolean create) {
+        if (create && shelf.shelfId() != null && jdbc.load().upShelves().containsKey(shelf.shelfId())) {
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    "upstream shelf " + shelf.shelfId() + " exists; PUT /admin/catalog/up-shelves/" + shelf.shelfId()
+                            + " replaces it");
+        }
         UpShelf withId = shelf.shelfId() == null
                 ? new UpShelf(
-                        ids.next("oms_catalog"),
+                        freshId(jdbc.load().upShelves().keySet()),
                         shelf.shelfName(),
                         shelf.channelNo(),
                         shelf.deliveryOvertime(),
@@ -307,7 +403,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 "no upstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
-            jdbc.save(withId);
+            jdbc.save(withId, create || shelf.shelfId() == null);
             return withId;
         });
     }
@@ -319,9 +415,24 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
 
     @Override
     public UpProduct save(UpProduct product) {
+        return save(product, false);
+    }
+
+    @Override
+    public UpProduct create(UpProduct product) {
+        return save(product, true);
+    }
+
+    private UpProduct save(UpProduct product, boolean create) {
+        if (create && product.productId() != null && jdbc.load().upProducts().containsKey(product.productId())) {
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    "upstream product " + product.productId() + " exists; PUT /admin/catalog/up-products/"
+                            + product.productId() + " replaces it");
+        }
         UpProduct p = product.productId() == null
                 ? new UpProduct(
-                        ids.next("oms_catalog"),
+                        freshId(jdbc.load().upProducts().keySet()),
                         product.shelfId(),
                         product.lineId(),
                         product.carrierNo(),
@@ -341,7 +452,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         require(current.upShelves().containsKey(p.shelfId()), "no upstream shelf " + p.shelfId(), problems);
         require(current.lines().containsKey(p.lineId()), "no product line " + p.lineId(), problems);
         return saved(problems, () -> {
-            jdbc.save(p);
+            jdbc.save(p, create || product.productId() == null);
             return p;
         });
     }

@@ -54,6 +54,25 @@ class JdbcCatalog {
                         .list());
     }
 
+    /** Inserts the row ({@code create}: a duplicate key is refused), or updates or inserts it. */
+    private void write(boolean create, String table, Map<String, Object> key, Map<String, Object> values) {
+        if (create) {
+            insert(table, key, values);
+        } else {
+            upsert(table, key, values);
+        }
+    }
+
+    private void insert(String table, Map<String, Object> key, Map<String, Object> values) {
+        Map<String, Object> all = new LinkedHashMap<>(key);
+        all.putAll(values);
+        String columns = String.join(", ", all.keySet());
+        String params = ":" + String.join(", :", all.keySet());
+        jdbc.sql("insert into " + table + " (" + columns + ") values (" + params + ")")
+                .params(all)
+                .update();
+    }
+
     /** Updates the row whose key columns hold these values, or inserts it. */
     private void upsert(String table, Map<String, Object> key, Map<String, Object> values) {
         Map<String, Object> all = new LinkedHashMap<>(key);
@@ -74,16 +93,13 @@ class JdbcCatalog {
                 .params(all)
                 .update();
         if (updated == 0) {
-            String columns = String.join(", ", all.keySet());
-            String params = ":" + String.join(", :", all.keySet());
-            jdbc.sql("insert into " + table + " (" + columns + ") values (" + params + ")")
-                    .params(all)
-                    .update();
+            insert(table, key, values);
         }
     }
 
-    void save(ProductLine l) {
-        upsert(
+    void save(ProductLine l, boolean create) {
+        write(
+                create,
                 "oms_product_line",
                 Map.of("line_id", l.lineId()),
                 Map.of("line_name", l.lineName(), "can_package_delivery", l.canPackageDelivery()));
@@ -99,8 +115,9 @@ class JdbcCatalog {
         upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values);
     }
 
-    void save(DownShelf s) {
-        upsert(
+    void save(DownShelf s, boolean create) {
+        write(
+                create,
                 "oms_down_shelf",
                 Map.of("shelf_id", s.shelfId()),
                 Map.of(
@@ -116,7 +133,7 @@ class JdbcCatalog {
                         s.status()));
     }
 
-    void save(DownProduct p) {
+    void save(DownProduct p, boolean create) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("shelf_id", p.shelfId());
         v.put("line_id", p.lineId());
@@ -134,7 +151,7 @@ class JdbcCatalog {
         v.put("split_order_face", p.splitOrderFace());
         v.put("limit_count", p.limitCount());
         v.put("status", p.status());
-        upsert("oms_down_product", Map.of("product_id", p.productId()), v);
+        write(create, "oms_down_product", Map.of("product_id", p.productId()), v);
     }
 
     void save(UpChannel c) {
@@ -156,8 +173,9 @@ class JdbcCatalog {
         upsert("oms_up_channel", Map.of("channel_no", c.channelNo()), v);
     }
 
-    void save(UpShelf s) {
-        upsert(
+    void save(UpShelf s, boolean create) {
+        write(
+                create,
                 "oms_up_shelf",
                 Map.of("shelf_id", s.shelfId()),
                 Map.of(
@@ -173,7 +191,7 @@ class JdbcCatalog {
                         s.status()));
     }
 
-    void save(UpProduct p) {
+    void save(UpProduct p, boolean create) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("shelf_id", p.shelfId());
         v.put("line_id", p.lineId());
@@ -188,7 +206,7 @@ class JdbcCatalog {
         v.put("service_discount", p.serviceDiscount());
         v.put("limit_count", p.limitCount());
         v.put("status", p.status());
-        upsert("oms_up_product", Map.of("product_id", p.productId()), v);
+        write(create, "oms_up_product", Map.of("product_id", p.productId()), v);
     }
 
     void save(ErrorCodeEntry e) {

@@ -24,8 +24,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The catalog's admin JSON API (admin token). POST creates (ids may be left out), PUT replaces the
- * entry with the id of the path. Field names are the seed's; money in cents, discounts as rates.
+ * The catalog's admin JSON API (admin token). POST creates (ids may be left out; an id that exists
+ * is a conflict, 409), PUT replaces — or creates — the entry with the id of the path; channels are
+ * keyed by their number and POST creates or replaces them. Field names are the seed's; money in cents, discounts as rates.
  */
 @RestController
 @Tag(name = "Catalog admin", description = "Product lines, channels, shelves, products, supplier codes (SPEC A1)")
@@ -51,7 +52,7 @@ class CatalogAdminController {
 
     @PostMapping("/lines")
     ProductLine createLine(@RequestBody ProductLine line) {
-        return admin.save(line);
+        return admin.create(line);
     }
 
     @PutMapping("/lines/{id}")
@@ -85,7 +86,7 @@ class CatalogAdminController {
 
     @PostMapping("/down-shelves")
     DownShelf createDownShelf(@RequestBody DownShelf shelf) {
-        return admin.save(shelf);
+        return admin.create(shelf);
     }
 
     @PutMapping("/down-shelves/{id}")
@@ -103,7 +104,7 @@ class CatalogAdminController {
 
     @PostMapping("/down-products")
     DownProduct createDownProduct(@RequestBody DownProduct product) {
-        return admin.save(product);
+        return admin.create(product);
     }
 
     @PutMapping("/down-products/{id}")
@@ -167,7 +168,7 @@ class CatalogAdminController {
 
     @PostMapping("/up-shelves")
     UpShelf createUpShelf(@RequestBody UpShelf shelf) {
-        return admin.save(shelf);
+        return admin.create(shelf);
     }
 
     @PutMapping("/up-shelves/{id}")
@@ -184,7 +185,7 @@ class CatalogAdminController {
 
     @PostMapping("/up-products")
     UpProduct createUpProduct(@RequestBody UpProduct product) {
-        return admin.save(product);
+        return admin.create(product);
     }
 
     @PutMapping("/up-products/{id}")

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
@@ -84,6 +85,19 @@ class ProblemDetailsAdvice {
     ResponseEntity<ProblemDetail> busy(Exception e, HttpServletRequest request) {
         log.warn("database busy on {}: {}", request.getRequestURI(), e.toString());
         return answer(ErrorCode.UNAVAILABLE, "the database is busy, retry shortly; nothing was changed", request);
+    }
+
+    /** Two requests created the same key at once (the loser's check found nothing): nothing of the loser's was written. */
+    @ExceptionHandler(DuplicateKeyException.class)
+    ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e, HttpServletRequest request) {
+        log.warn(
+                "duplicate key on {}: {}",
+                request.getRequestURI(),
+                e.getMostSpecificCause().toString());
+        return answer(
+                ErrorCode.CONFLICT,
+                "another request created the same entry meanwhile; nothing was changed, read it and retry",
+                request);
     }
 
     @ExceptionHandler(Exception.class)
