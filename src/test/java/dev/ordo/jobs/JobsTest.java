@@ -14,6 +14,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.ordo.shared.Dialect;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
+import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.TestDatabases;
 import dev.ordo.testing.TestJobs;
 import dev.ordo.testing.TestJobs.Completing;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TimeZone;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -450,14 +452,96 @@ class JobsTest {
                 .isEmpty();
     }
 
+    @Test
+    void a_job_taken_over_from_a_dead_node_counts_the_attempt_it_was_running() {
+        String key = orphan(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs(key).size() == 1);
+        assertThat(runs(key).getFirst().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void a_job_whose_node_dies_on_its_last_attempt_is_dead_not_revived_forever() {
+        // As a job that brings its node down (out of memory, a crash) leaves itself after its attempts.
+        String key = orphan(PROBE.maxAttempts() - 1);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(jobsAdmin.deadJobs(PROBE.name(), 100))
+                        .filteredOn(dead -> dead.jobId().equals(key))
+                        .singleElement()
+                        .satisfies(dead -> {
+                            assertThat(dead.attempts()).isEqualTo(PROBE.maxAttempts());
+                            assertThat(dead.lastError()).contains("node stopped while running it");
+                        }));
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                        Integer.class,
+                        PROBE.name(),
+                        key))
+                .isZero();
+        await().pollDelay(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> true);
+        assertThat(runs(key)).isEmpty();
+    }
+
+    @Test
+    void a_failing_timer_is_logged_as_an_error_and_keeps_its_schedule() {
+        Logger engineLog = (Logger) LoggerFactory.getLogger("dev.ordo.jobs.internal.JobEngine");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        engineLog.addAppender(logged);
+        try {
+            int before = TestJobs.FAILING_TIMER_RUNS.get();
+            await().atMost(PATIENCE).until(() -> jobs.runRecurringNow(TestJobs.FAILING_TIMER));
+            await().atMost(PATIENCE).until(() -> TestJobs.FAILING_TIMER_RUNS.get() > before);
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(List.copyOf(logged.list))
+                            .filteredOn(event -> event.getLevel() == Level.ERROR)
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .anyMatch(message -> message.contains("recurring job " + TestJobs.FAILING_TIMER + " failed")
+                                    && message.contains("fails on purpose")));
+        } finally {
+            engineLog.detachAppender(logged);
+        }
+        // Its next run is a day away, as its interval says: not retried in a loop.
+        Timestamp next = jdbc.queryForObject(
+                "select execution_time from scheduled_tasks where task_name = ?",
+                Timestamp.class,
+                TestJobs.FAILING_TIMER);
+        assertThat(next.toInstant()).isAfter(Instant.now().plus(Duration.ofHours(12)));
+    }
+
+    @Test
+    void a_dead_job_of_a_queue_this_node_does_not_run_is_refused_with_a_reason_not_a_server_error() {
+        Http http = new Http(port);
+        long id = 9_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+        jdbc.update(
+                "insert into job_dead_letter (id, queue, job_id, payload, attempts, last_error, failed_at)"
+                        + " values (?, 'gone:queue', ?, null, 3, 'x', ?)",
+                id,
+                Unique.id("gone"),
+                Timestamp.from(Instant.now()));
+        Response refused = http.post("/admin/jobs/dead/" + id + "/retry", "text/plain", "");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("msg").asString()).contains("gone:queue");
+        // Refused means kept: the entry is still there for a node that runs the queue.
+        assertThat(jdbc.queryForObject("select count(*) from job_dead_letter where id = ?", Integer.class, id))
+                .isEqualTo(1);
+        jdbc.update("delete from job_dead_letter where id = ?", id);
+    }
+
     private void takeOverOrphan() {
+        String key = orphan(0);
+        // Test heartbeats: 1 s, dead after 4 missed, checked every 2 s.
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs(key).size() == 1);
+        assertThat(runs(key).getFirst().node()).isEqualTo("node-1");
+    }
+
+    /** What a node killed in the middle of a probe job leaves behind: picked, and silent since. */
+    private String orphan(int failuresSoFar) {
         String key = Unique.id("orphan");
         Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
         Timestamp longAgo = Timestamp.from(Instant.now().minusSeconds(120));
-        // What a node killed in the middle of this job leaves behind: picked, and silent since.
         jdbc.update(
                 "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,"
-                        + " consecutive_failures, last_heartbeat, version) values (?, ?, ?, ?, ?, ?, 0, ?, 1)",
+                        + " consecutive_failures, last_heartbeat, version) values (?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 ps -> {
                     ps.setString(1, PROBE.name());
                     ps.setString(2, key);
@@ -465,10 +549,9 @@ class JobsTest {
                     ps.setTimestamp(4, longAgo, utc);
                     ps.setBoolean(5, true);
                     ps.setString(6, "killed-node");
-                    ps.setTimestamp(7, longAgo, utc);
+                    ps.setInt(7, failuresSoFar);
+                    ps.setTimestamp(8, longAgo, utc);
                 });
-        // Test heartbeats: 1 s, dead after 4 missed, checked every 2 s.
-        await().atMost(Duration.ofSeconds(20)).until(() -> runs(key).size() == 1);
-        assertThat(runs(key).getFirst().node()).isEqualTo("node-1");
+        return key;
     }
 }

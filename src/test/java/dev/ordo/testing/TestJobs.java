@@ -4,6 +4,7 @@ import dev.ordo.jobs.Job;
 import dev.ordo.jobs.JobHandler;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
+import dev.ordo.jobs.RecurringJob;
 import dev.ordo.jobs.RunningJob;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,6 +121,19 @@ public class TestJobs {
             if (payload.throwAfter()) {
                 throw new IllegalStateException("completing job " + payload.key() + " fails on purpose");
             }
+        });
+    }
+
+    /** The failing timer's name: it runs when a test asks for it (its interval is a day) and always fails. */
+    public static final String FAILING_TIMER = "test:failing-timer";
+
+    public static final AtomicInteger FAILING_TIMER_RUNS = new AtomicInteger();
+
+    @Bean
+    RecurringJob failingTimer() {
+        return RecurringJob.of(FAILING_TIMER, Duration.ofDays(1), () -> {
+            FAILING_TIMER_RUNS.incrementAndGet();
+            throw new IllegalStateException("the failing timer fails on purpose");
         });
     }
 }

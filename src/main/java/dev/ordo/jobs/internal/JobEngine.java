@@ -24,6 +24,8 @@ import dev.ordo.jobs.JobsAdmin;
 import dev.ordo.jobs.QueueStats;
 import dev.ordo.jobs.RecurringJob;
 import dev.ordo.shared.Dialect;
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.OrdoException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -224,8 +226,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         CompletionHandler<T> done = completion.handler();
         // The completion of a job whose handler's last transaction removed it: nothing left to do.
         CompletionHandler<T> removed = (complete, operations) -> {};
-        return new OneTimeTask<T>(
-                queue.name(), queue.payloadType(), new RetryThenDeadLetter<>(queue, deadLetters, json, clock)) {
+        RetryThenDeadLetter<T> failures = new RetryThenDeadLetter<>(queue, deadLetters, json, clock, tx);
+        return new OneTimeTask<T>(queue.name(), queue.payloadType(), failures, failures) {
             @Override
             public void executeOnce(TaskInstance<T> instance, ExecutionContext context) {
                 runJob(handler, instance, context.getExecution().consecutiveFailures);
@@ -278,10 +280,10 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         MDC.put("queue", job.name());
         try {
             job.run();
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new JobFailedException(e);
+            // db-scheduler logs a failed run below the level it is logged at; it runs again at its next time.
+            log.error("recurring job {} failed; it runs again at its next time: {}", job.name(), e.toString(), e);
+            throw e instanceof RuntimeException runtime ? runtime : new JobFailedException(e);
         } finally {
             MDC.remove("queue");
         }
@@ -407,9 +409,19 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
 
     private <T> void resend(JobQueue<T> queue, DeadJob dead) {
         if (queue == null) {
-            throw new IllegalStateException("queue " + dead.queue() + " is not known on this node");
+            throw new OrdoException(
+                    ErrorCode.OPERATION_FAILED,
+                    "queue " + dead.queue() + " is not known on this node; retry it on a node that runs it");
         }
-        T payload = dead.payload() == null ? null : json.readValue(dead.payload(), queue.payloadType());
+        T payload;
+        try {
+            payload = dead.payload() == null ? null : json.readValue(dead.payload(), queue.payloadType());
+        } catch (RuntimeException e) {
+            throw new OrdoException(
+                    ErrorCode.OPERATION_FAILED,
+                    "the payload of job " + dead.jobId() + " no longer reads as "
+                            + queue.payloadType().getSimpleName() + ": " + e.getMessage());
+        }
         jobs.enqueue(queue, dead.jobId(), payload, clock.instant());
     }
 

@@ -1,5 +1,6 @@
 package dev.ordo.jobs.internal;
 
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
@@ -9,10 +10,16 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A failed job waits (doubling, with jitter) and runs again; after its last attempt it is dead. */
-final class RetryThenDeadLetter<T> implements FailureHandler<T> {
+/**
+ * A failed job waits (doubling, with jitter) and runs again; after its last attempt it is dead. A job
+ * whose node stopped while running it (missed heartbeats) runs again at once, and counts an attempt:
+ * a job that brings its node down every time (out of memory, a crash) ends dead, not revived forever.
+ * A job becomes dead in one transaction — its dead-letter entry and the removal of its execution.
+ */
+final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHandler<T> {
 
     private static final Logger log = LoggerFactory.getLogger(RetryThenDeadLetter.class);
 
@@ -20,8 +27,11 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T> {
     private final DeadLetters deadLetters;
     private final JsonMapper json;
     private final Clock clock;
+    private final TransactionTemplate tx;
 
-    RetryThenDeadLetter(JobQueue<T> queue, DeadLetters deadLetters, JsonMapper json, Clock clock) {
+    RetryThenDeadLetter(
+            JobQueue<T> queue, DeadLetters deadLetters, JsonMapper json, Clock clock, TransactionTemplate tx) {
+        this.tx = tx;
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.json = json;
@@ -35,22 +45,7 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T> {
         String id = execution.taskInstance.getId();
         String error = complete.getCause().map(Throwable::toString).orElse("unknown failure");
         if (attempt >= queue.maxAttempts()) {
-            Object payload = execution.taskInstance.getData();
-            deadLetters.add(
-                    queue.name(),
-                    id,
-                    payload == null ? null : json.writeValueAsString(payload),
-                    attempt,
-                    error,
-                    clock.instant());
-            operations.stop();
-            log.error(
-                    "job {} of {} is dead after {} attempts: {}",
-                    id,
-                    queue.name(),
-                    attempt,
-                    error,
-                    complete.getCause().orElse(null));
+            dead(complete, operations, attempt, error);
             return;
         }
         Duration wait = jitter(queue.backoffAfter(attempt));
@@ -63,6 +58,50 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T> {
                 queue.maxAttempts(),
                 wait,
                 error);
+    }
+
+    @Override
+    public void deadExecution(ExecutionComplete complete, ExecutionOperations<T> operations) {
+        var execution = complete.getExecution();
+        int attempt = execution.consecutiveFailures + 1;
+        String error = "its node stopped while running it (missed heartbeats since " + execution.lastHeartbeat + ", "
+                + execution.pickedBy + ")";
+        if (attempt >= queue.maxAttempts()) {
+            dead(complete, operations, attempt, error);
+            return;
+        }
+        operations.reschedule(complete, clock.instant());
+        log.warn(
+                "job {} of {} runs again (attempt {} of {}): {}",
+                execution.taskInstance.getId(),
+                queue.name(),
+                attempt + 1,
+                queue.maxAttempts(),
+                error);
+    }
+
+    private void dead(ExecutionComplete complete, ExecutionOperations<T> operations, int attempt, String error) {
+        var execution = complete.getExecution();
+        String id = execution.taskInstance.getId();
+        Object payload = execution.taskInstance.getData();
+        tx.executeWithoutResult(status -> {
+            deadLetters.add(
+                    queue.name(),
+                    id,
+                    payload == null ? null : json.writeValueAsString(payload),
+                    attempt,
+                    error,
+                    clock.instant());
+            // Throws when the execution moved meanwhile (taken over): then it is not dead either.
+            operations.stop();
+        });
+        log.error(
+                "job {} of {} is dead after {} attempts: {}",
+                id,
+                queue.name(),
+                attempt,
+                error,
+                complete.getCause().orElse(null));
     }
 
     /** ±10 %, so that jobs failing together do not retry in lockstep. */

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -79,7 +78,12 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
     private final Duration fullInterval;
     private final String node;
     private final Counter checks;
-    private final AtomicLong lastBreaks = new AtomicLong();
+    /** Breaks of the latest check on any node, read again at most every 10 s (the gauge). */
+    private volatile long latestBreaks;
+
+    private volatile long latestReadAt = System.nanoTime() - LATEST_READ_EVERY.toNanos();
+
+    private static final Duration LATEST_READ_EVERY = Duration.ofSeconds(10);
 
     LedgerChecker(
             JdbcClient jdbc,
@@ -98,8 +102,8 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
         this.checks = Counter.builder("ordo.wallet.ledger.checks")
                 .description("ledger checks run on this node")
                 .register(meters);
-        Gauge.builder("ordo.wallet.ledger.breaks", lastBreaks, AtomicLong::get)
-                .description("breaks of SPEC B5 found by the latest ledger check")
+        Gauge.builder("ordo.wallet.ledger.breaks", this, LedgerChecker::latestBreaks)
+                .description("breaks of SPEC B5 found by the latest ledger check, whichever node ran it")
                 .register(meters);
     }
 
@@ -186,7 +190,7 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                 .update();
         prune(started.minus(Duration.ofDays(30)));
         checks.increment();
-        lastBreaks.set(breaks.size());
+        seen(breaks.size());
         log.info(
                 "ledger check {} ({}): {} accounts, {} packages, {} breaks, {} ms",
                 checkId,
@@ -316,6 +320,30 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
     private record Header(
             long checkId, Instant startedAt, Instant finishedAt, boolean full, long accounts, long packages) {}
 
+    private void seen(long breaks) {
+        latestBreaks = breaks;
+        latestReadAt = System.nanoTime();
+    }
+
+    /**
+     * The gauge: the checks run on whichever node's timer fires, so every node reports the latest
+     * finished check of all, not the last one it ran itself.
+     */
+    private double latestBreaks() {
+        if (System.nanoTime() - latestReadAt >= LATEST_READ_EVERY.toNanos()) {
+            try {
+                seen(jdbc.sql("select breaks from wallet_ledger_check where finished_at is not null"
+                                + " order by started_at desc, check_id desc limit 1")
+                        .query(Long.class)
+                        .optional()
+                        .orElse(0L));
+            } catch (RuntimeException e) {
+                log.warn("ledger check gauge not read: {}", e.toString());
+            }
+        }
+        return latestBreaks;
+    }
+
     @Override
     public Optional<Report> latest() {
         return jdbc.sql("select * from wallet_ledger_check where finished_at is not null"
@@ -339,7 +367,7 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                                     rs.getLong("expected"),
                                     rs.getLong("actual")))
                             .list();
-                    lastBreaks.set(breaks.size());
+                    seen(breaks.size());
                     return new Report(
                             header.checkId(),
                             header.startedAt(),
