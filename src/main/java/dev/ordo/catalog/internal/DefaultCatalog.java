@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -118,7 +119,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         if (!problems.isEmpty()) {
             throw OrdoException.badParameter(String.join("; ", problems));
         }
-        T result = tx.execute(status -> save.get());
+        T result = inTransaction(save);
         snapshot.invalidateAll();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             // Saved in the caller's transaction: what was read meanwhile predates its commit.
@@ -130,6 +131,26 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             });
         }
         return result;
+    }
+
+    /**
+     * Runs the save in a transaction of its own, again when it lost a deadlock: on MySQL two saves of
+     * one new key (an update finding nothing, then an insert) deadlock on the gap they both locked, and
+     * the one run again finds the other's row. In a caller's transaction it runs once, in it.
+     */
+    private <T> T inTransaction(Supplier<T> save) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return tx.execute(status -> save.get());
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> save.get());
+            } catch (PessimisticLockingFailureException deadlock) {
+                if (attempt == 3) {
+                    throw deadlock;
+                }
+            }
+        }
     }
 
     /**
