@@ -21,6 +21,8 @@ import dev.ordo.testing.TestJobs.Completing;
 import dev.ordo.testing.TestJobs.Probe;
 import dev.ordo.testing.TestJobs.Run;
 import dev.ordo.testing.Unique;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -73,6 +75,9 @@ class JobsTest {
 
     @Autowired
     JobsAdmin jobsAdmin;
+
+    @Autowired
+    MeterRegistry meters;
 
     private static List<Run> runs(String key) {
         return RUNS.getOrDefault(key, List.of());
@@ -433,6 +438,30 @@ class JobsTest {
     }
 
     @Test
+    void a_job_still_running_when_its_node_shuts_down_is_handed_back_without_counting_a_failure() {
+        // This node's two probe workers are busy meanwhile, so that the job goes to the second node.
+        List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
+        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 40_000)));
+        await().atMost(PATIENCE)
+                .until(() -> blockers.stream().noneMatch(key -> runs(key).isEmpty()));
+        String key = Unique.id("handback");
+        TestJobs.SLEEP_ONCE.add(key);
+        try (ConfigurableApplicationContext second =
+                TestDatabases.secondNode("node-2", Map.of("ordo.jobs.shutdown-wait", "1s"))) {
+            jobs.enqueue(PROBE, key, new Probe(key, 0, 120_000));
+            await().atMost(PATIENCE).until(() -> !runs(key).isEmpty());
+            assertThat(runs(key).getFirst().node()).isEqualTo("node-2");
+        } // node-2 stops: its job, still working after the shutdown wait, is interrupted
+        await().atMost(Duration.ofSeconds(90)).until(() -> runs(key).size() == 2);
+        assertThat(runs(key).get(1).node()).isEqualTo("node-1");
+        assertThat(runs(key).get(1).attempt())
+                .as("not counted as a failed attempt")
+                .isEqualTo(1);
+        assertThat(jobsAdmin.deadJobs(PROBE.name(), 100))
+                .noneMatch(dead -> dead.jobId().equals(key));
+    }
+
+    @Test
     void the_job_of_a_node_that_stopped_heartbeating_is_taken_over_by_its_own_queue_without_errors() {
         // Every queue's scheduler sees the dead execution; only the job's own queue may revive it (the
         // others' attempts failed on its version, one error each).
@@ -453,10 +482,20 @@ class JobsTest {
     }
 
     @Test
-    void a_job_taken_over_from_a_dead_node_counts_the_attempt_it_was_running() {
+    void a_job_taken_over_from_a_dead_node_counts_the_attempt_it_was_running_and_one_revival() {
+        double revivedBefore = revived();
         String key = orphan(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> runs(key).size() == 1);
         assertThat(runs(key).getFirst().attempt()).isEqualTo(2);
+        // Every queue's scheduler sees the dead execution (six more dead-detection rounds here): one revival.
+        await().pollDelay(Duration.ofSeconds(6)).atMost(PATIENCE).until(() -> true);
+        assertThat(revived() - revivedBefore).isEqualTo(1.0);
+    }
+
+    private double revived() {
+        Counter counter =
+                meters.find("ordo.jobs.revived").tag("queue", PROBE.name()).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

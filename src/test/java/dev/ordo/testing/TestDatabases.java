@@ -42,7 +42,13 @@ public final class TestDatabases implements ApplicationContextInitializer<Config
      * application.properties, as the initializer's do for the test's own node.
      */
     public static ConfigurableApplicationContext secondNode(String nodeName) {
+        return secondNode(nodeName, Map.of());
+    }
+
+    /** A second node with some properties of its own. */
+    public static ConfigurableApplicationContext secondNode(String nodeName, Map<String, String> own) {
         Map<String, Object> arguments = new HashMap<>(properties());
+        arguments.putAll(own);
         arguments.put("server.port", "0");
         arguments.put("ordo.node-name", nodeName);
         return new SpringApplicationBuilder(OrdoApplication.class, TestJobs.class)

@@ -226,7 +226,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         CompletionHandler<T> done = completion.handler();
         // The completion of a job whose handler's last transaction removed it: nothing left to do.
         CompletionHandler<T> removed = (complete, operations) -> {};
-        RetryThenDeadLetter<T> failures = new RetryThenDeadLetter<>(queue, deadLetters, json, clock, tx);
+        RetryThenDeadLetter<T> failures = new RetryThenDeadLetter<>(
+                queue, deadLetters, json, clock, tx, metrics.revived(queue.name()), () -> !running);
         return new OneTimeTask<T>(queue.name(), queue.payloadType(), failures, failures) {
             @Override
             public void executeOnce(TaskInstance<T> instance, ExecutionContext context) {

@@ -1,7 +1,6 @@
 package dev.ordo.jobs.internal;
 
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
-import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import dev.ordo.jobs.QueueStats;
 import io.micrometer.core.instrument.Counter;
@@ -63,11 +62,14 @@ final class JobMetrics extends AbstractSchedulerListener {
                 .record(complete.getDuration());
     }
 
-    @Override
-    public void onExecutionDead(Execution execution) {
-        Counter.builder("ordo.jobs.revived")
-                .tag("queue", execution.getTaskName())
-                .register(registry)
-                .increment();
+    /**
+     * A job of {@code queue} taken over from a dead node. Counted by the queue's own failure handler,
+     * once: db-scheduler's listener is told by every scheduler that sees the dead execution.
+     */
+    Counter revived(String queue) {
+        return Counter.builder("ordo.jobs.revived")
+                .description("jobs taken over from a node that stopped while running them")
+                .tag("queue", queue)
+                .register(registry);
     }
 }

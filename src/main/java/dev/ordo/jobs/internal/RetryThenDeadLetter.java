@@ -5,9 +5,12 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import dev.ordo.jobs.JobQueue;
+import io.micrometer.core.instrument.Counter;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,10 +31,20 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
     private final JsonMapper json;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final Counter revived;
+    private final BooleanSupplier stopping;
 
     RetryThenDeadLetter(
-            JobQueue<T> queue, DeadLetters deadLetters, JsonMapper json, Clock clock, TransactionTemplate tx) {
+            JobQueue<T> queue,
+            DeadLetters deadLetters,
+            JsonMapper json,
+            Clock clock,
+            TransactionTemplate tx,
+            Counter revived,
+            BooleanSupplier stopping) {
         this.tx = tx;
+        this.revived = revived;
+        this.stopping = stopping;
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.json = json;
@@ -44,6 +57,10 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
         int attempt = execution.consecutiveFailures + 1;
         String id = execution.taskInstance.getId();
         String error = complete.getCause().map(Throwable::toString).orElse("unknown failure");
+        if (stopping.getAsBoolean() && interrupted(complete.getCause().orElse(null))) {
+            handBack(complete, operations);
+            return;
+        }
         if (attempt >= queue.maxAttempts()) {
             dead(complete, operations, attempt, error);
             return;
@@ -60,8 +77,45 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
                 error);
     }
 
+    /**
+     * A job its node interrupted because it did not finish within the shutdown wait: nothing is wrong
+     * with it, so it is not a failed attempt — it is handed back, due now, for any node (instead of
+     * counting towards its death, and waiting for the take-over of a dead node's jobs). Its count of
+     * consecutive failures starts again (db-scheduler keeps it only for failures).
+     */
+    private void handBack(ExecutionComplete complete, ExecutionOperations<T> operations) {
+        boolean wasInterrupted = Thread.interrupted(); // the pool's connections refuse an interrupted thread
+        try {
+            var execution = complete.getExecution();
+            operations.reschedule(
+                    ExecutionComplete.success(execution, complete.getTimeDone(), complete.getTimeDone()),
+                    clock.instant());
+            log.info(
+                    "job {} of {} interrupted by its node's shutdown: handed back",
+                    execution.taskInstance.getId(),
+                    queue.name());
+        } finally {
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean interrupted(Throwable cause) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void deadExecution(ExecutionComplete complete, ExecutionOperations<T> operations) {
+        revived.increment();
         var execution = complete.getExecution();
         int attempt = execution.consecutiveFailures + 1;
         String error = "its node stopped while running it (missed heartbeats since " + execution.lastHeartbeat + ", "
