@@ -69,12 +69,15 @@ public final class AdminToken {
             new SecureRandom().nextBytes(random);
             String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             Files.createDirectories(dataDir);
-            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
+            // Created private, then written: never readable by others, not even for a moment.
+            Files.deleteIfExists(file);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the directory's own permissions apply
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file); // the directory's own permissions apply
             }
+            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
             return new Resolved(new AdminToken(generated, Origin.GENERATED), generated);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or store the admin token in " + file, e);

@@ -356,6 +356,8 @@ class OrderRequestTest {
         assertThat(tampered.json().get("code").asInt()).isEqualTo(914);
         assertThat(signed(secret, order, -301, false).status()).isEqualTo(401);
         assertThat(signed(secret, order, 301, false).status()).isEqualTo(401);
+        // now - 2^63: its distance from now overflows a long, and must not pass the window forever.
+        assertThat(signed(secret, order, Long.MIN_VALUE, false).status()).isEqualTo(401);
         assertThat(signed("another-secret-of-some-length", order, 0, false).status())
                 .isEqualTo(401);
         List<String> unsigned = new ArrayList<>();

@@ -97,7 +97,8 @@ public class ChannelGate {
             throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "timestamp must be Unix seconds");
         }
         long now = clock.instant().getEpochSecond();
-        if (Math.abs(now - seconds) > window.toSeconds()) {
+        // Compared without a subtraction: now - (now - 2^63) overflows, and its absolute value is negative.
+        if (seconds < now - window.toSeconds() || seconds > now + window.toSeconds()) {
             throw new OrdoException(
                     ErrorCode.SIGNATURE_INVALID,
                     "timestamp is more than " + window.toMinutes() + " minutes away from the server's time");

@@ -1,0 +1,33 @@
+package dev.ordo.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.TestDatabases;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** SPEC K6, A5: under the prod profile the demo's mock supplier is not served; Ordo itself is. */
+@DatabaseTest
+class ProdProfileTest {
+
+    @Test
+    void the_prod_profile_does_not_serve_the_mock_supplier() {
+        try (ConfigurableApplicationContext prod =
+                TestDatabases.secondNode("prod-node", Map.of("spring.profiles.active", "prod"))) {
+            Http http = new Http(Integer.parseInt(prod.getEnvironment().getProperty("local.server.port")));
+            assertThat(prod.getEnvironment().getActiveProfiles()).contains("prod");
+            assertThat(http.withoutToken()
+                            .method("POST", "/mock/supplier/stats")
+                            .status())
+                    .isEqualTo(404);
+            assertThat(http.withoutToken()
+                            .method("POST", "/mock/supplier/reset")
+                            .status())
+                    .isEqualTo(404);
+            assertThat(http.get("/admin/catalog/lines").status()).isEqualTo(200);
+        }
+    }
+}
