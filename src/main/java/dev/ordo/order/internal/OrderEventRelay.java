@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,48 @@ final class OrderEventRelay implements RecurringJob {
     private final Duration interval;
     private final Counter published;
 
+    /** When the sinks began failing (null: they work); a failure is logged when it starts and once a minute. */
+    private Instant failingSince;
+
+    private Instant failureLogged;
+
+    private final Counter failures;
+
+    /**
+     * A sink that fails (a broker down for hours) is retried at every run, logged when it starts
+     * failing and then once a minute with the backlog — not a stack trace a second.
+     */
+    private void unreachable(OrderEventSink sink, RuntimeException e) {
+        failures.increment();
+        Instant now = clock.instant();
+        if (failingSince == null) {
+            failingSince = now;
+        }
+        if (failureLogged == null
+                || !now.isBefore(failureLogged.plusSeconds(60))
+                || failureLogged.isBefore(failingSince)) {
+            failureLogged = now;
+            long backlog = jdbc.sql("select count(*) from oms_order_event where published_at is null")
+                    .query(Long.class)
+                    .single();
+            log.warn(
+                    "order events not relayed to {} for {}: {}; {} events wait",
+                    sink.name(),
+                    Duration.between(failingSince, now),
+                    e.toString(),
+                    backlog);
+        }
+    }
+
     OrderEventRelay(JdbcClient jdbc, List<OrderEventSink> sinks, Clock clock, Duration interval, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.sinks = sinks;
         this.clock = clock;
         this.interval = interval;
         this.published = Counter.builder("ordo.order.events.published").register(meters);
+        this.failures = Counter.builder("ordo.order.events.relay.failures")
+                .description("relay runs a sink failed (the events are relayed again at the next run)")
+                .register(meters);
     }
 
     @Override
@@ -59,7 +96,18 @@ final class OrderEventRelay implements RecurringJob {
                 return;
             }
             for (OrderEventSink sink : sinks) {
-                sink.publish(events);
+                try {
+                    sink.publish(events);
+                } catch (RuntimeException e) {
+                    unreachable(sink, e);
+                    return; // the same events again at the next run: at least once
+                }
+            }
+            if (failingSince != null) {
+                log.info(
+                        "order events relayed again after {} of failures",
+                        Duration.between(failingSince, clock.instant()));
+                failingSince = null;
             }
             // By the primary key, (order_id, event_id).
             jdbc.sql("update oms_order_event set published_at = :now where (order_id, event_id) in (:keys)")

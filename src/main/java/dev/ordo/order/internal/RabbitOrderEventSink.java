@@ -22,12 +22,15 @@ final class RabbitOrderEventSink implements OrderEventSink {
     private final RabbitTemplate rabbit;
     private final String exchange;
     private final JsonMapper json;
+    private final RabbitAdmin admin;
+    private volatile boolean declared;
 
+    /** Declares nothing yet: a broker that is down must not keep a node from starting (SPEC K4). */
     RabbitOrderEventSink(RabbitTemplate rabbit, RabbitAdmin admin, String exchange, JsonMapper json) {
         this.rabbit = rabbit;
+        this.admin = admin;
         this.exchange = exchange;
         this.json = json;
-        admin.declareExchange(new TopicExchange(exchange, true, false));
     }
 
     @Override
@@ -37,6 +40,10 @@ final class RabbitOrderEventSink implements OrderEventSink {
 
     @Override
     public void publish(List<OrderEvent> events) {
+        if (!declared) {
+            admin.declareExchange(new TopicExchange(exchange, true, false));
+            declared = true;
+        }
         rabbit.invoke(operations -> {
             for (OrderEvent event : events) {
                 MessageProperties properties = new MessageProperties();

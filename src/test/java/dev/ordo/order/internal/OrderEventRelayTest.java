@@ -1,8 +1,11 @@
 package dev.ordo.order.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ordo.order.OrderEvent;
 import dev.ordo.order.OrderEventSink;
 import dev.ordo.shared.SqlTime;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -71,12 +75,32 @@ class OrderEventRelayTest {
                 received.addAll(events);
             }
         };
-        OrderEventRelay broken = new OrderEventRelay(
-                jdbc, List.of(failing), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry());
-        assertThatThrownBy(broken::run).hasMessageContaining("broker down");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        OrderEventRelay broken =
+                new OrderEventRelay(jdbc, List.of(failing), Clock.systemUTC(), Duration.ofSeconds(1), meters);
+        Logger relayLog = (Logger) LoggerFactory.getLogger(OrderEventRelay.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        relayLog.addAppender(logged);
+        try {
+            // A broker down for a while: every run tries again, and the failure is logged once a minute.
+            broken.run();
+            broken.run();
+            broken.run();
+        } finally {
+            relayLog.detachAppender(logged);
+        }
         assertThat(unpublished())
                 .as("nothing is marked published when a sink fails")
                 .isEqualTo(3);
+        assertThat(meters.counter("ordo.order.events.relay.failures").count()).isEqualTo(3);
+        assertThat(logged.list)
+                .filteredOn(event -> event.getLevel() == Level.WARN)
+                .singleElement()
+                .satisfies(event -> assertThat(event.getFormattedMessage())
+                        .contains("not relayed to down")
+                        .contains("broker down")
+                        .contains("events wait"));
 
         new OrderEventRelay(
                         jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())

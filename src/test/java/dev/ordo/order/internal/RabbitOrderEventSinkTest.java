@@ -1,6 +1,7 @@
 package dev.ordo.order.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ordo.order.OrderEvent;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
@@ -33,6 +35,8 @@ class RabbitOrderEventSinkTest {
             JsonMapper json = JsonMapper.builder().build();
             String exchange = "ordo.events.test";
             RabbitOrderEventSink sink = new RabbitOrderEventSink(rabbit, admin, exchange, json);
+            // A consumer declares the exchange it binds to (the sink declares it at its first publish).
+            admin.declareExchange(new TopicExchange(exchange, true, false));
             Queue queue = new Queue("ordo-test-" + UUID.randomUUID(), false, false, false);
             admin.declareQueue(queue);
             admin.declareBinding(
@@ -64,6 +68,23 @@ class RabbitOrderEventSinkTest {
             admin.deleteExchange(exchange);
         } finally {
             connections.destroy();
+        }
+    }
+
+    @Test
+    void a_broker_that_is_down_does_not_keep_the_sink_from_being_made_and_publishing_fails_until_it_is_up() {
+        CachingConnectionFactory nowhere = new CachingConnectionFactory("127.0.0.1", 1);
+        try {
+            RabbitOrderEventSink sink = new RabbitOrderEventSink(
+                    new RabbitTemplate(nowhere),
+                    new RabbitAdmin(nowhere),
+                    "ordo.events.down",
+                    JsonMapper.builder().build());
+            assertThatThrownBy(() -> sink.publish(List.of(
+                            new OrderEvent(1, 1, null, null, "order.accepted", null, 1000, null, Instant.now()))))
+                    .isInstanceOf(AmqpException.class);
+        } finally {
+            nowhere.destroy();
         }
     }
 }
