@@ -46,6 +46,13 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     private static final int ATTEMPTS = 4;
 
+    /**
+     * Items a lane holds at most; beyond, callers are answered 503 at once. Far above what a lane
+     * holds in normal work (a few batches): reached only when the database stalls and callers keep
+     * repeating their requests.
+     */
+    static final int LANE_CAPACITY = 50_000;
+
     /** Runs a batch; answers every item, in order. Throwing fails the batch as a whole. */
     @FunctionalInterface
     public interface Batch<I, O> {
@@ -117,7 +124,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                 .tag("name", name)
                 .register(meters);
         for (int i = 0; i < laneCount; i++) {
-            BlockingQueue<Pending<I, O>> lane = new LinkedBlockingQueue<>();
+            BlockingQueue<Pending<I, O>> lane = new LinkedBlockingQueue<>(LANE_CAPACITY);
             lanes.add(lane);
             workers.add(Thread.ofPlatform().daemon().name(name + "-lane-" + i).start(() -> work(lane)));
         }
@@ -137,7 +144,10 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         if (watched) {
             waiting.add(pending);
         }
-        lanes.get(Math.floorMod(key, lanes.size())).add(pending);
+        if (!lanes.get(Math.floorMod(key, lanes.size())).offer(pending)) {
+            waiting.remove(pending);
+            throw new OrdoException(ErrorCode.UNAVAILABLE, busy);
+        }
         try {
             return watched ? pending.result().get() : pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -185,13 +195,21 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                 }
                 taken.add(first);
                 lane.drainTo(taken, maxBatch - 1);
-                run(taken);
+                dropExpired(taken);
+                if (!taken.isEmpty()) {
+                    run(taken);
+                }
             } catch (InterruptedException e) {
                 if (!stopping) {
                     log.warn("{} lane interrupted", name);
                 }
             } catch (RuntimeException e) {
                 taken.forEach(pending -> pending.result().completeExceptionally(e));
+            } catch (Error e) {
+                // The lane carries on: a lane thread that died would leave its keys unanswered until restart.
+                log.error("{} lane: {} on a batch of {}", name, e, taken.size(), e);
+                IllegalStateException failure = new IllegalStateException(name + ": " + e);
+                taken.forEach(pending -> pending.result().completeExceptionally(failure));
             } finally {
                 taken.clear();
             }
@@ -237,8 +255,32 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves out the items whose callers stopped waiting: they were answered 503 (repeat the request
+     * unchanged), so running them now would only apply late what the repeat applies anyway — and when
+     * the database stalled, the lane would work through a backlog of abandoned items before the live
+     * ones.
+     */
+    private void dropExpired(List<Pending<I, O>> taken) {
+        long now = System.nanoTime();
+        taken.removeIf(pending -> {
+            if (pending.result().isDone()) {
+                return true;
+            }
+            if (now - pending.deadline() >= 0) {
+                pending.result().completeExceptionally(WAITED_TOO_LONG);
+                return true;
+            }
+            return false;
+        });
+    }
+
     private void oneByOne(List<Pending<I, O>> taken) {
         for (Pending<I, O> pending : taken) {
+            if (pending.result().isDone() || System.nanoTime() - pending.deadline() >= 0) {
+                pending.result().completeExceptionally(WAITED_TOO_LONG);
+                continue;
+            }
             try {
                 run(List.of(pending));
             } catch (RuntimeException single) {

@@ -187,4 +187,42 @@ class GroupCommitTest {
                 .isInstanceOfSatisfying(
                         OrdoException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
+
+    @Test
+    @Timeout(30)
+    void an_item_whose_caller_stopped_waiting_is_not_run_late() throws Exception {
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
+                "test",
+                1,
+                64,
+                Duration.ofMillis(300),
+                "busy",
+                items -> {
+                    ran.addAll(items);
+                    if (items.contains(1)) {
+                        try {
+                            release.await(); // the database stalls on the first batch
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
+                },
+                new SimpleMeterRegistry())) {
+            try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<String> first = callers.submit(() -> commit.submit(1, 0));
+                while (ran.isEmpty()) {
+                    Thread.sleep(5);
+                }
+                // Queued behind the stalled batch; its caller gives up and is told to repeat.
+                assertThatThrownBy(() -> commit.submit(2, 0)).hasMessage("busy");
+                release.countDown();
+                assertThatThrownBy(first::get).hasMessageContaining("busy");
+                assertThat(commit.submit(3, 0)).isEqualTo("done 3");
+            }
+        }
+        assertThat(ran).containsExactly(1, 3);
+    }
 }

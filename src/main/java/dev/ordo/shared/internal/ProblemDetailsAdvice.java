@@ -19,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -78,6 +79,8 @@ class ProblemDetailsAdvice {
 
     @ExceptionHandler({
         CannotGetJdbcConnectionException.class,
+        // A transaction that cannot begin: no connection to be had (the transaction manager's word for it).
+        CannotCreateTransactionException.class,
         PessimisticLockingFailureException.class,
         QueryTimeoutException.class,
         TransientDataAccessException.class
