@@ -13,6 +13,8 @@ import dev.ordo.catalog.CatalogEntries.UpProduct;
 import dev.ordo.catalog.CatalogEntries.UpShelf;
 import dev.ordo.shared.Cents;
 import dev.ordo.shared.Dialect;
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.PublicUrl;
 import dev.ordo.wallet.AccountKey;
 import dev.ordo.wallet.BalanceChange;
@@ -97,7 +99,10 @@ public class DemoData {
     public synchronized String load() {
         try {
             return tx.execute(s -> loadOnce());
-        } catch (DataIntegrityViolationException createdMeanwhile) {
+        } catch (DataIntegrityViolationException | OrdoException createdMeanwhile) {
+            if (createdMeanwhile instanceof OrdoException refused && refused.errorCode() != ErrorCode.CONFLICT) {
+                throw refused;
+            }
             log.info("demo data created meanwhile by another node; loading what is still missing");
             return tx.execute(s -> loadOnce());
         }

@@ -88,6 +88,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     private final int maxBatch;
     private final Duration timeout;
     private final String busy;
+    private final boolean dropAbandoned;
     private final List<BlockingQueue<Pending<I, O>>> lanes = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
     /** Every virtual-thread caller still waiting, oldest first (all wait equally long: deadlines come in order). */
@@ -111,6 +112,23 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             String busy,
             Batch<I, O> batch,
             MeterRegistry meters) {
+        this(name, laneCount, maxBatch, timeout, busy, true, batch, meters);
+    }
+
+    /**
+     * @param dropAbandoned whether an item whose caller stopped waiting is left out of its batch (see
+     *     {@link #dropExpired}); false where running it late is still worth it (a finished job's
+     *     completion: left out, the job would be taken for a dead node's and run again)
+     */
+    public GroupCommit(
+            String name,
+            int laneCount,
+            int maxBatch,
+            Duration timeout,
+            String busy,
+            boolean dropAbandoned,
+            Batch<I, O> batch,
+            MeterRegistry meters) {
         if (laneCount < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("a group commit needs at least one lane and a batch of one");
         }
@@ -119,6 +137,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.timeout = timeout;
         this.busy = busy;
+        this.dropAbandoned = dropAbandoned;
         this.batchSizes = DistributionSummary.builder("ordo.group.commit.size")
                 .description("items committed together")
                 .tag("name", name)
@@ -195,7 +214,9 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                 }
                 taken.add(first);
                 lane.drainTo(taken, maxBatch - 1);
-                dropExpired(taken);
+                if (dropAbandoned) {
+                    dropExpired(taken);
+                }
                 if (!taken.isEmpty()) {
                     run(taken);
                 }
@@ -277,7 +298,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
 
     private void oneByOne(List<Pending<I, O>> taken) {
         for (Pending<I, O> pending : taken) {
-            if (pending.result().isDone() || System.nanoTime() - pending.deadline() >= 0) {
+            if (dropAbandoned && (pending.result().isDone() || System.nanoTime() - pending.deadline() >= 0)) {
                 pending.result().completeExceptionally(WAITED_TOO_LONG);
                 continue;
             }

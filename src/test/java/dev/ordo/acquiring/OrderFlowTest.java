@@ -382,6 +382,36 @@ class OrderFlowTest {
         assertThat(acquiring.balance("down_channel", "units53ch")).isEqualTo(balance);
     }
 
+    @Test
+    void a_dearer_supplier_that_delivers_in_fewer_units_takes_an_order_the_cheapest_would_split_too_far() {
+        String base = "http://127.0.0.1:" + port;
+        Fixtures.supplierLine(http, 54, "single54", base, true, true, 600, 60);
+        Fixtures.supplierLine(http, 54, "bulk54", base, true, true, 600, 60);
+        changeUpProduct("bulk54", p -> p.put("limit_count", 100).put("cost_discount", 0.98));
+        Fixtures.channel(http, "units54ch", 100_000_000, 0, 10_000, 54);
+        changeDownProduct("units54ch", p -> p.put("limit_count", 1_000));
+        String requestNo = Unique.id("bulk");
+        Response accepted = http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(
+                                "units54ch",
+                                requestNo,
+                                "54",
+                                "num",
+                                "501",
+                                "amount",
+                                "99198",
+                                "rechage_account",
+                                "100011000000000"));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        Order order = acquiring.awaitFinal("units54ch", requestNo);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(orders.units(order.orderId()))
+                .hasSize(11)
+                .allSatisfy(unit -> assertThat(unit.upChannelNo()).isEqualTo("bulk54"));
+    }
+
     /** Two suppliers of a line: one that does not invoice, and a dearer one that does (active). */
     private void invoicingBesidePlain(long lineId, String plain, String invoicing) {
         String base = "http://127.0.0.1:" + port;

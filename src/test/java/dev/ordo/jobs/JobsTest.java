@@ -441,7 +441,7 @@ class JobsTest {
     void a_job_still_running_when_its_node_shuts_down_is_handed_back_without_counting_a_failure() {
         // This node's two probe workers are busy meanwhile, so that the job goes to the second node.
         List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
-        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 40_000)));
+        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));
         await().atMost(PATIENCE)
                 .until(() -> blockers.stream().noneMatch(key -> runs(key).isEmpty()));
         String key = Unique.id("handback");
@@ -526,6 +526,7 @@ class JobsTest {
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         engineLog.addAppender(logged);
+        TestJobs.FAILING_TIMER_FAILS.set(true);
         try {
             int before = TestJobs.FAILING_TIMER_RUNS.get();
             await().atMost(PATIENCE).until(() -> jobs.runRecurringNow(TestJobs.FAILING_TIMER));
@@ -537,6 +538,7 @@ class JobsTest {
                             .anyMatch(message -> message.contains("recurring job " + TestJobs.FAILING_TIMER + " failed")
                                     && message.contains("fails on purpose")));
         } finally {
+            TestJobs.FAILING_TIMER_FAILS.set(false);
             engineLog.detachAppender(logged);
         }
         // Its next run is a day away, as its interval says: not retried in a loop.

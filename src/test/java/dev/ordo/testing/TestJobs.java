@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -129,16 +130,23 @@ public class TestJobs {
         });
     }
 
-    /** The failing timer's name: it runs when a test asks for it (its interval is a day) and always fails. */
+    /**
+     * A timer that runs when a test asks for it (its interval is a day; it also runs once at start)
+     * and fails while {@link #FAILING_TIMER_FAILS} is set.
+     */
     public static final String FAILING_TIMER = "test:failing-timer";
 
     public static final AtomicInteger FAILING_TIMER_RUNS = new AtomicInteger();
+
+    public static final AtomicBoolean FAILING_TIMER_FAILS = new AtomicBoolean();
 
     @Bean
     RecurringJob failingTimer() {
         return RecurringJob.of(FAILING_TIMER, Duration.ofDays(1), () -> {
             FAILING_TIMER_RUNS.incrementAndGet();
-            throw new IllegalStateException("the failing timer fails on purpose");
+            if (FAILING_TIMER_FAILS.get()) {
+                throw new IllegalStateException("the failing timer fails on purpose");
+            }
         });
     }
 }

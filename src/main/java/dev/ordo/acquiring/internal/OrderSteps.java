@@ -44,6 +44,7 @@ import dev.ordo.wallet.WalletBatches;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -339,31 +340,43 @@ public class OrderSteps {
                         ? "?"
                         : o.supplier().channelNo() + " product " + o.product().productId() + ": " + o.reason())
                 .collect(Collectors.joining("; ", "[", "]"));
-        Optional<SupplyOption> chosen =
-                options.stream().filter(SupplyOption::usable).findFirst();
-        if (chosen.isEmpty()) {
+        List<SupplyOption> usable =
+                options.stream().filter(SupplyOption::usable).toList();
+        if (usable.isEmpty()) {
             tx.executeWithoutResult(s -> fail(
                     order,
                     OrderStatus.ACCEPTED,
                     "no usable supplier for " + pieces + " pieces of " + pieceFace + "; considered " + considered));
             return null;
         }
-        UpProduct up = chosen.get().product();
-        String supplierNo = chosen.get().supplier().channelNo();
-        long unitCount = (pieces + up.limitCount() - 1) / up.limitCount();
-        if (unitCount > MAX_UNITS) {
+        // The cheapest usable supplier that delivers the order in at most MAX_UNITS units.
+        Optional<SupplyOption> chosen = usable.stream()
+                .filter(o -> units(pieces, o.product()) <= MAX_UNITS)
+                .findFirst();
+        if (chosen.isEmpty()) {
+            UpProduct widest = usable.stream()
+                    .max(Comparator.comparingInt(o -> o.product().limitCount()))
+                    .orElseThrow()
+                    .product();
             tx.executeWithoutResult(s -> fail(
                     order,
                     OrderStatus.ACCEPTED,
-                    pieces + " pieces of " + pieceFace + " make " + unitCount + " delivery units at " + supplierNo
-                            + "'s limit_count " + up.limitCount() + "; an order has at most " + MAX_UNITS));
+                    pieces + " pieces of " + pieceFace + " make at least " + units(pieces, widest)
+                            + " delivery units (limit_count " + widest.limitCount()
+                            + " at most); an order has at most " + MAX_UNITS + "; considered " + considered));
             return null;
         }
+        UpProduct up = chosen.get().product();
+        String supplierNo = chosen.get().supplier().channelNo();
         List<PlannedUnit> units = plan(order, product, up, supplierNo, (int) pieces, pieceFace, orders::nextUnitId);
         String decision = "chose " + supplierNo + " product " + up.productId() + " (cheapest usable, cost_discount "
                 + up.costDiscount().toPlainString() + ", limit_count " + up.limitCount() + "): " + units.size()
                 + " units for " + pieces + " pieces of " + pieceFace + "; considered " + considered;
         return new Plan(units, decision);
+    }
+
+    private static long units(long pieces, UpProduct product) {
+        return (pieces + product.limitCount() - 1) / product.limitCount();
     }
 
     /**

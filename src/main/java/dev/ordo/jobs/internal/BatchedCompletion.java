@@ -44,6 +44,7 @@ final class BatchedCompletion implements AutoCloseable {
                 512,
                 Duration.ofSeconds(30),
                 "the job table is busy: the job stays claimed and runs again after the take-over time",
+                false, // run late rather than not at all: the job is done
                 this::remove,
                 meters);
     }

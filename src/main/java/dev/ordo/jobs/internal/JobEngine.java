@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -277,13 +278,26 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         }
     }
 
+    /** When each timer's failure was last logged: at most once a minute each, however often it runs. */
+    private static final Map<String, Long> TIMER_FAILURE_LOGGED = new ConcurrentHashMap<>();
+
     private static void runRecurring(RecurringJob job) {
         MDC.put("queue", job.name());
         try {
             job.run();
+            TIMER_FAILURE_LOGGED.remove(job.name());
         } catch (Exception e) {
             // db-scheduler logs a failed run below the level it is logged at; it runs again at its next time.
-            log.error("recurring job {} failed; it runs again at its next time: {}", job.name(), e.toString(), e);
+            long now = System.nanoTime();
+            Long last = TIMER_FAILURE_LOGGED.get(job.name());
+            if (last == null || now - last >= TimeUnit.MINUTES.toNanos(1)) {
+                TIMER_FAILURE_LOGGED.put(job.name(), now);
+                log.error(
+                        "recurring job {} failed (logged once a minute while it fails); it runs again at its next time: {}",
+                        job.name(),
+                        e.toString(),
+                        e);
+            }
             throw e instanceof RuntimeException runtime ? runtime : new JobFailedException(e);
         } finally {
             MDC.remove("queue");

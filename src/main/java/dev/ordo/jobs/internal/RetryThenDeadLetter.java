@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import dev.ordo.jobs.JobQueue;
 import io.micrometer.core.instrument.Counter;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -106,7 +107,10 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
             return true;
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+            // Not its subclasses: a socket's or a connection's timeout is a failure like any other.
+            if (t instanceof InterruptedException
+                    || t instanceof ClosedByInterruptException
+                    || t.getClass() == InterruptedIOException.class) {
                 return true;
             }
         }
@@ -115,16 +119,17 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
 
     @Override
     public void deadExecution(ExecutionComplete complete, ExecutionOperations<T> operations) {
-        revived.increment();
         var execution = complete.getExecution();
         int attempt = execution.consecutiveFailures + 1;
         String error = "its node stopped while running it (missed heartbeats since " + execution.lastHeartbeat + ", "
                 + execution.pickedBy + ")";
         if (attempt >= queue.maxAttempts()) {
             dead(complete, operations, attempt, error);
+            revived.increment();
             return;
         }
-        operations.reschedule(complete, clock.instant());
+        operations.reschedule(complete, clock.instant()); // throws if another node revived it first
+        revived.increment();
         log.warn(
                 "job {} of {} runs again (attempt {} of {}): {}",
                 execution.taskInstance.getId(),

@@ -59,8 +59,10 @@ final class NotifyHttp implements AutoCloseable {
         Timeout bound = Timeout.of(timeout);
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(64)
-                        .setMaxConnPerRoute(8)
+                        // More than the notification workers of a node (16 + 8), all of which may post
+                        // to one channel's host: a worker never waits for a connection.
+                        .setMaxConnTotal(128)
+                        .setMaxConnPerRoute(32)
                         .setDnsResolver(new CheckingResolver(targets))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(

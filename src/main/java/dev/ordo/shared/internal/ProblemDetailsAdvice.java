@@ -77,10 +77,17 @@ class ProblemDetailsAdvice {
         return answer(ErrorCode.NO_SUCH_ENDPOINT, "no such endpoint", request);
     }
 
+    /**
+     * A transaction that cannot begin: no connection to be had, in the transaction manager's words.
+     * Its subclasses (nested transactions, suspension not supported) are programming errors.
+     */
+    @ExceptionHandler(CannotCreateTransactionException.class)
+    ResponseEntity<ProblemDetail> noTransaction(CannotCreateTransactionException e, HttpServletRequest request) {
+        return e.getClass() == CannotCreateTransactionException.class ? busy(e, request) : unexpected(e, request);
+    }
+
     @ExceptionHandler({
         CannotGetJdbcConnectionException.class,
-        // A transaction that cannot begin: no connection to be had (the transaction manager's word for it).
-        CannotCreateTransactionException.class,
         PessimisticLockingFailureException.class,
         QueryTimeoutException.class,
         TransientDataAccessException.class
@@ -93,10 +100,12 @@ class ProblemDetailsAdvice {
     /** Two requests created the same key at once (the loser's check found nothing): nothing of the loser's was written. */
     @ExceptionHandler(DuplicateKeyException.class)
     ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e, HttpServletRequest request) {
+        // With the trace: a duplicate key the code should have foreseen is a bug to find.
         log.warn(
                 "duplicate key on {}: {}",
                 request.getRequestURI(),
-                e.getMostSpecificCause().toString());
+                e.getMostSpecificCause().toString(),
+                e);
         return answer(
                 ErrorCode.CONFLICT,
                 "another request created the same entry meanwhile; nothing was changed, read it and retry",

@@ -3,6 +3,10 @@ package dev.ordo.jobs.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.shared.Dialect;
@@ -10,8 +14,10 @@ import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Unique;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -44,11 +50,23 @@ class JobTableGrowthTest {
         for (int i = 0; i < 8_000; i++) {
             burst.put(prefix + "-" + i, "x");
         }
+        // By the growth check itself, not the 30 s maintenance or anyone's vacuum that may come round meanwhile.
+        Logger growthLog = (Logger) LoggerFactory.getLogger(JobTableGrowth.class);
+        Level level = growthLog.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        growthLog.addAppender(logged);
+        growthLog.setLevel(Level.DEBUG);
         jobs.enqueueAll(UNSERVED, burst);
         try {
-            // Well before the 30 s maintenance would come round.
             await().atMost(Duration.ofSeconds(15)).until(() -> statisticsRows() >= 8_000);
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(List.copyOf(logged.list))
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .anyMatch(message -> message.startsWith("job table analyzed")));
         } finally {
+            growthLog.detachAppender(logged);
+            growthLog.setLevel(level);
             jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
         }
     }
