@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ordo.jobs.Jobs;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,9 @@ class RefundTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Jobs jobs;
 
     Http http;
     Acquiring acquiring;
@@ -517,6 +522,59 @@ class RefundTest {
             Order order = deliveredOn(channel, "47", requestNo);
             assertThat(refundEnds("general", channel, requestNo, Unique.id("r")))
                     .as("refunded: the supplier took it back, though its answer came after the overtime")
+                    .isZero();
+            assertThat(orders.events(order.orderId()))
+                    .anyMatch(e -> e.type().equals("return.unknown"))
+                    .noneMatch(e -> e.type().equals("return.not_returned"));
+            for (Unit unit : acquiring.units(order)) {
+                assertThat(net("down_channel", channel, unit.unitId())).isZero();
+            }
+        } finally {
+            supplier.stop(0);
+        }
+    }
+
+    @Test
+    void a_return_answer_that_comes_after_another_worker_made_the_unit_unknown_still_settles_it() throws Exception {
+        // The supplier holds each return 4 s, then takes it back; it answers no queries. While the
+        // first return is out, a second return job of the refund runs (as after a take-over) and
+        // finds that unit RETURNING: it makes it unknown. The held answer must still settle it.
+        CountDownLatch firstReturnOut = new CountDownLatch(1);
+        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        supplier.createContext("/return", exchange -> {
+            firstReturnOut.countDown();
+            try {
+                Thread.sleep(4_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Fixtures.supplierAnswer(exchange, "R0000");
+        });
+        supplier.start();
+        try {
+            String channel = Unique.id("late");
+            refundLine(
+                    48,
+                    "lateret",
+                    channel,
+                    "http://127.0.0.1:" + supplier.getAddress().getPort() + "/return",
+                    15_000,
+                    30);
+            String requestNo = Unique.id("late");
+            Order order = deliveredOn(channel, "48", requestNo);
+            String refundNo = Unique.id("r");
+            Response accepted = refund("general", channel, requestNo, refundNo, 1);
+            assertThat(accepted.status()).isEqualTo(200);
+            long refundId = Long.parseLong(accepted.json().get("refund_id").asString());
+            assertThat(firstReturnOut.await(30, TimeUnit.SECONDS)).isTrue();
+            jobs.enqueue(AcquiringQueues.RETURN, "r" + refundId + ":second", new AcquiringQueues.RefundRef(refundId));
+
+            assertThat(awaitRefund(channel, requestNo, refundNo)
+                            .json()
+                            .get("status")
+                            .asInt())
+                    .as("refunded: the supplier took both deliveries back")
                     .isZero();
             assertThat(orders.events(order.orderId()))
                     .anyMatch(e -> e.type().equals("return.unknown"))

@@ -172,13 +172,25 @@ public class RefundSteps {
                             clock.instant().plusSeconds(Math.max(1, supplier.requestReplenishTime())));
                 }
                 case NO_ANSWER -> unknown(refund, unit, ReturnStatus.RETURNING, answer.message());
-                case ANSWERED -> settle(refund, unit, supplier, ReturnStatus.RETURNING, answer);
+                case ANSWERED -> {
+                    if (!settle(refund, unit, supplier, ReturnStatus.RETURNING, answer)) {
+                        // Another worker found the unit RETURNING meanwhile (a second return job of
+                        // the refund, a take-over) and made it unknown: a known answer settles it now,
+                        // rather than leaving it to a query that may come before the supplier knows
+                        // the return, or to none.
+                        settle(refund, unit, supplier, ReturnStatus.UNKNOWN, answer);
+                    }
+                }
             }
         });
     }
 
-    private void settle(Refund refund, Unit unit, UpChannel supplier, ReturnStatus from, SupplierAnswer answer) {
-        switch (catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())) {
+    /**
+     * Applies an answer to a unit in {@code from}: a known one settles it, an unknown one (only from
+     * RETURNING) makes it unknown. False when the unit was not in {@code from}.
+     */
+    private boolean settle(Refund refund, Unit unit, UpChannel supplier, ReturnStatus from, SupplierAnswer answer) {
+        return switch (catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())) {
             case Catalog.SUCCESS ->
                 refunds.transition(
                         refund, unit.unitId(), from, ReturnStatus.RETURNED, answer.code(), "the supplier took it back");
@@ -190,8 +202,14 @@ public class RefundSteps {
                         ReturnStatus.NOT_RETURNED,
                         answer.code(),
                         "the supplier refused: " + answer.message());
-            default -> unknown(refund, unit, from, "return answer " + answer.code() + " means unknown");
-        }
+            default -> {
+                if (from == ReturnStatus.UNKNOWN) {
+                    yield true; // unknown it is, and its queries go on
+                }
+                unknown(refund, unit, from, "return answer " + answer.code() + " means unknown");
+                yield true;
+            }
+        };
     }
 
     private void unknown(Refund refund, Unit unit, ReturnStatus from, String reason) {
@@ -216,6 +234,11 @@ public class RefundSteps {
                 .findFirst()
                 .orElse(null);
         if (ru == null || ru.status() != ReturnStatus.UNKNOWN) {
+            if (ru != null && ru.status().settled()) {
+                // Settled already — by this query run before its node died, it may be, after the
+                // settling commit and before the completion was enqueued: enqueued now (by id, once).
+                completeIfSettled(refund);
+            }
             return;
         }
         Unit unit = orders.unit(q.unitId()).orElseThrow();

@@ -102,41 +102,48 @@ public class RequestRefund {
             if (!mandatory && !Flag.yes(product.canRefund())) {
                 throw new OrdoException(ErrorCode.NOT_REFUNDABLE, "不支持退款");
             }
-            List<Unit> refundable =
-                    units.stream().filter(RequestRefund::refundable).toList();
-            List<Unit> chosen = choose(refundable, refundNum, split);
             var shelf = catalog.downShelf(product.shelfId()).orElseThrow(() -> OrdoException.notFound(missing));
-            Refund refund;
-            try {
-                refund = tx.execute(status -> {
-                    Refund created = refunds.create(
-                            order.orderId(),
-                            channelNo,
-                            requestNo,
-                            refundNo,
-                            refundNum,
-                            mandatory,
-                            notifyUrl,
-                            hash,
-                            clock.instant().plus(Duration.ofSeconds(shelf.refundOvertime())));
-                    for (Unit unit : chosen) {
-                        if (!orders.claimForRefund(unit.unitId(), created.refundId())) {
-                            throw new UnitsTaken();
+            // Chosen from a read of the units; another refund of the order may take some of them before
+            // this one's claims: then chosen again from what is left (a few times), and refused only
+            // when too little is left.
+            for (int attempt = 1; ; attempt++) {
+                List<Unit> refundable = (attempt == 1 ? units : orders.units(order.orderId()))
+                        .stream().filter(RequestRefund::refundable).toList();
+                List<Unit> chosen = choose(refundable, refundNum, split);
+                try {
+                    Refund refund = tx.execute(status -> {
+                        Refund created = refunds.create(
+                                order.orderId(),
+                                channelNo,
+                                requestNo,
+                                refundNo,
+                                refundNum,
+                                mandatory,
+                                notifyUrl,
+                                hash,
+                                clock.instant().plus(Duration.ofSeconds(shelf.refundOvertime())));
+                        for (Unit unit : chosen) {
+                            if (!orders.claimForRefund(unit.unitId(), created.refundId())) {
+                                throw new UnitsTaken();
+                            }
+                            refunds.addUnit(created.refundId(), unit.unitId());
                         }
-                        refunds.addUnit(created.refundId(), unit.unitId());
+                        jobs.enqueue(
+                                AcquiringQueues.RETURN, "r" + created.refundId(), new RefundRef(created.refundId()));
+                        return created;
+                    });
+                    return RefundAnswer.of(refund);
+                } catch (UnitsTaken e) {
+                    if (attempt == 3) {
+                        int left = orders.units(order.orderId()).stream()
+                                .filter(RequestRefund::refundable)
+                                .mapToInt(Unit::pieces)
+                                .sum();
+                        throw new OrdoException(
+                                ErrorCode.REFUND_NUM_EXCEEDED, "退款数量(" + refundNum + ")超过可退数量(" + left + ")");
                     }
-                    jobs.enqueue(AcquiringQueues.RETURN, "r" + created.refundId(), new RefundRef(created.refundId()));
-                    return created;
-                });
-            } catch (UnitsTaken e) {
-                // Another refund of the order took some of these units meanwhile: what is left is less.
-                int left = orders.units(order.orderId()).stream()
-                        .filter(RequestRefund::refundable)
-                        .mapToInt(Unit::pieces)
-                        .sum();
-                throw new OrdoException(ErrorCode.REFUND_NUM_EXCEEDED, "退款数量(" + refundNum + ")超过可退数量(" + left + ")");
+                }
             }
-            return RefundAnswer.of(refund);
         });
     }
 
