@@ -416,7 +416,12 @@ class OrderRequestTest {
                         new String[] {"notify_url", "javascript:alert(1)"},
                         new String[] {"notify_url", "http://" + huge},
                         new String[] {"rechage_account", huge},
-                        new String[] {"rechage_account", "123\u0000"})
+                        new String[] {"rechage_account", "123\u0000"},
+                        new String[] {"rechage_account", " 13800000000 "},
+                        new String[] {"rechage_account", "138 0000 0000"},
+                        new String[] {"rechage_account", "138\u200b00000000"},
+                        new String[] {"rechage_account", "13800000000\u00a0"},
+                        new String[] {"rechage_account", "\u202e00000000831"})
                 .map(p -> Arguments.of(p[0], p[1]));
     }
 

@@ -439,6 +439,12 @@ class JobsTest {
 
     @Test
     void a_job_still_running_when_its_node_shuts_down_is_handed_back_without_counting_a_failure() {
+        if (dialect == Dialect.H2) {
+            // H2 is one node. A second node in this JVM shares the first's embedded database, and the
+            // stopping node's interrupted threads would close its file under both (H2 closes its store
+            // when a thread is interrupted in its file I/O).
+            return;
+        }
         // This node's two probe workers are busy meanwhile, so that the job goes to the second node.
         List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
         blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));

@@ -124,8 +124,9 @@ public class AcceptOrder implements DisposableBean {
             notifications.checkUrl(notifyUrl);
         }
         String account = Params.optional("rechage_account", request.param("rechage_account"));
-        if (account != null && (account.length() > 64 || account.codePoints().anyMatch(Character::isISOControl))) {
-            throw OrdoException.badParameter("rechage_account must be at most 64 printable characters");
+        if (account != null && (account.length() > 64 || account.codePoints().anyMatch(AcceptOrder::unseen))) {
+            throw OrdoException.badParameter(
+                    "rechage_account must be at most 64 printable characters, without spaces or invisible characters");
         }
         String hash = hash(lineId, carrierNo, provinceNo, cityNo, invoiceType, num, face, amount, notifyUrl, account);
 
@@ -302,5 +303,16 @@ public class AcceptOrder implements DisposableBean {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Characters a recharge account never holds and a supplier would take literally: controls, any
+     * white space (padding, non-breaking spaces) and format characters (zero-width, direction marks).
+     */
+    private static boolean unseen(int c) {
+        return Character.isISOControl(c)
+                || Character.isWhitespace(c)
+                || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT;
     }
 }

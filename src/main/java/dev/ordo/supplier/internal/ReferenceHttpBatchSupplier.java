@@ -126,10 +126,10 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
      * supplier and chunk, each delivery once. Never throws.
      */
     private List<Outcome<List<SupplierAnswer>>> send(List<Submission> submissions) {
-        List<Submission> taken = submissions.stream().filter(Submission::take).toList();
+        List<Submission> taken = new ArrayList<>();
         Map<String, SupplierAnswer> answers = new HashMap<>();
         try {
-            sendAll(taken, answers);
+            sendAll(submissions, taken, answers);
         } catch (RuntimeException e) {
             // Not expected (each request answers for itself); whatever was sent is resolved by query.
             for (Submission s : taken) {
@@ -148,24 +148,46 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         return outcomes;
     }
 
-    private void sendAll(List<Submission> taken, Map<String, SupplierAnswer> answers) {
-        Map<SupplierEndpoint, List<Delivery>> bySupplier = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        for (Submission s : taken) {
-            for (Delivery d : s.deliveries()) {
-                if (seen.add(key(s.supplier(), d))) {
-                    bySupplier
-                            .computeIfAbsent(s.supplier(), k -> new ArrayList<>())
-                            .add(d);
-                }
-            }
+    /**
+     * Per supplier, chunks of whole submissions up to {@code maxPerRequest} deliveries (a larger
+     * submission alone, in several requests). A submission is taken right before its chunk's request:
+     * a caller that stops waiting while earlier requests of the batch are out withdraws it, and it is
+     * never sent — taken at the batch's start, it would count as maybe sent, be queried, be found
+     * unknown to the supplier (failed, the channel refunded), and then be sent.
+     */
+    private void sendAll(List<Submission> submissions, List<Submission> taken, Map<String, SupplierAnswer> answers) {
+        Map<SupplierEndpoint, List<Submission>> bySupplier = new LinkedHashMap<>();
+        for (Submission s : submissions) {
+            bySupplier.computeIfAbsent(s.supplier(), k -> new ArrayList<>()).add(s);
         }
-        bySupplier.forEach((supplier, deliveries) -> {
-            for (int from = 0; from < deliveries.size(); from += maxPerRequest) {
-                List<Delivery> chunk = deliveries.subList(from, Math.min(deliveries.size(), from + maxPerRequest));
-                List<SupplierAnswer> chunkAnswers = request(supplier, chunk);
-                for (int i = 0; i < chunk.size(); i++) {
-                    answers.put(key(supplier, chunk.get(i)), chunkAnswers.get(i));
+        Set<String> seen = new HashSet<>();
+        bySupplier.forEach((supplier, queued) -> {
+            for (int next = 0; next < queued.size(); ) {
+                List<Submission> chunk = new ArrayList<>();
+                int count = 0;
+                while (next < queued.size()
+                        && (chunk.isEmpty()
+                                || count + queued.get(next).deliveries().size() <= maxPerRequest)) {
+                    count += queued.get(next).deliveries().size();
+                    chunk.add(queued.get(next++));
+                }
+                List<Delivery> deliveries = new ArrayList<>(count);
+                for (Submission s : chunk) {
+                    if (s.take()) {
+                        taken.add(s);
+                        for (Delivery d : s.deliveries()) {
+                            if (seen.add(key(supplier, d))) {
+                                deliveries.add(d);
+                            }
+                        }
+                    }
+                }
+                for (int from = 0; from < deliveries.size(); from += maxPerRequest) {
+                    List<Delivery> part = deliveries.subList(from, Math.min(deliveries.size(), from + maxPerRequest));
+                    List<SupplierAnswer> partAnswers = request(supplier, part);
+                    for (int i = 0; i < part.size(); i++) {
+                        answers.put(key(supplier, part.get(i)), partAnswers.get(i));
+                    }
                 }
             }
         });
@@ -222,7 +244,14 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         for (JsonNode result : results) {
             String orderNo = result.isObject() ? SupplierHttp.text(result, "order_no") : null;
             if (orderNo != null) {
-                byOrderNo.putIfAbsent(orderNo, SupplierHttp.answer(result));
+                SupplierAnswer answer = SupplierHttp.answer(result);
+                // The same delivery answered twice, differently: neither can be believed; a query tells.
+                byOrderNo.merge(
+                        orderNo,
+                        answer,
+                        (first, second) -> first.equals(second)
+                                ? first
+                                : SupplierAnswer.noAnswer("delivery " + orderNo + " answered twice, differently"));
             }
         }
         return deliveries.stream()

@@ -4,6 +4,7 @@ import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -20,7 +25,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.NameValuePair;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -67,6 +71,18 @@ class SupplierHttp implements DisposableBean {
     private final JsonMapper json;
     private final Clock clock;
 
+    /** The most of an answer that is read: a batch of 100 deliveries answers in about 15 KB. */
+    static final int MAX_ANSWER = 1 << 20;
+
+    /** A call ends at the supplier's timeout plus this (connecting and sending included). */
+    static final long DEADLINE_SLACK_MS = 5_000;
+
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "supplier-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     SupplierHttp(JsonMapper json, Clock clock) {
         this.json = json;
         this.clock = clock;
@@ -94,18 +110,32 @@ class SupplierHttp implements DisposableBean {
                 .setResponseTimeout(Timeout.ofMilliseconds(supplier.timeoutMs()))
                 .build());
         Raw raw;
+        // The whole call is bounded (a supplier trickling its answer would hold the worker, or a batch
+        // lane, for ever: the response timeout bounds each read only), and so is what it reads.
+        ScheduledFuture<?> deadline = DEADLINES.schedule(
+                request::cancel, (long) supplier.timeoutMs() + DEADLINE_SLACK_MS, TimeUnit.MILLISECONDS);
         try {
-            raw = http.execute(
-                    request,
-                    response -> new Raw(
-                            response.getCode(),
-                            response.getEntity() == null
-                                    ? ""
-                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+            raw = http.execute(request, response -> {
+                if (response.getEntity() == null) {
+                    return new Raw(response.getCode(), "");
+                }
+                InputStream body = response.getEntity().getContent();
+                byte[] read = body.readNBytes(MAX_ANSWER);
+                if (body.read() >= 0) {
+                    request.cancel(); // the rest is not read: the connection is dropped
+                    throw new IOException("answer longer than " + MAX_ANSWER + " bytes");
+                }
+                return new Raw(response.getCode(), new String(read, StandardCharsets.UTF_8));
+            });
         } catch (ConnectException | ConnectTimeoutException | UnknownHostException e) {
             return Reply.of(SupplierAnswer.notSent("could not connect: " + e));
         } catch (IOException | IllegalArgumentException e) {
-            return Reply.of(SupplierAnswer.noAnswer("no answer: " + e));
+            return Reply.of(SupplierAnswer.noAnswer(
+                    request.isCancelled() && !String.valueOf(e.getMessage()).startsWith("answer longer")
+                            ? "no complete answer within " + (supplier.timeoutMs() + DEADLINE_SLACK_MS) + " ms: " + e
+                            : "no answer: " + e));
+        } finally {
+            deadline.cancel(false);
         }
         if (raw.status() / 100 != 2) {
             return Reply.of(SupplierAnswer.answered("HTTP_" + raw.status(), abbreviate(raw.body()), null));
@@ -134,7 +164,11 @@ class SupplierHttp implements DisposableBean {
 
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        // An object or an array where a text belongs is kept as its JSON, not a reason to throw.
+        return value.isValueNode() ? value.asString() : value.toString();
     }
 
     private static String abbreviate(String text) {

@@ -298,4 +298,62 @@ class ReferenceHttpBatchSupplierTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aSubmissionWhoseCallerGaveUpWhileEarlierRequestsOfItsBatchWereOutIsNeverSent() throws Exception {
+        // One lane. The supplier holds the first request (C) and the one carrying u1 (A); B, to another
+        // supplier, queued in the same batch as A, goes after A's request.
+        client.destroy();
+        client = batchClient(1, 100);
+        CountDownLatch aOut = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        String url = start(form -> {
+            if (requests.size() == 1) {
+                firstArrived.countDown();
+                await(release);
+            }
+            if (form.get("orders").contains("\"u1\"")) {
+                aOut.countDown();
+                await(releaseA);
+            }
+            return echo(form);
+        });
+        SupplierEndpoint other = new SupplierEndpoint(
+                "ycup2", "reference-http-batch", 1, url, url, url, "http://127.0.0.1/notify", SECRET, 5000);
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<SupplierAnswer> c = callers.submit(() -> client.submit(supplier(url, 5000), delivery(0)));
+            assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<SupplierAnswer> a = callers.submit(() -> client.submit(supplier(url, 5000), delivery(1)));
+            List<SupplierAnswer> bAnswer = new CopyOnWriteArrayList<>();
+            Thread b = Thread.ofPlatform().start(() -> bAnswer.add(client.submit(other, delivery(2))));
+            Thread.sleep(300); // A and B queued behind C
+            release.countDown();
+            assertThat(aOut.await(5, TimeUnit.SECONDS)).isTrue();
+            b.interrupt(); // B's caller gives up while A's request is out
+            b.join(5_000);
+            releaseA.countDown();
+            assertThat(c.get().code()).isEqualTo("Cu0");
+            assertThat(a.get().code()).isEqualTo("Cu1");
+            assertThat(bAnswer)
+                    .singleElement()
+                    .satisfies(answer -> assertThat(answer.transport()).isEqualTo(SupplierAnswer.Transport.NOT_SENT));
+        }
+        Thread.sleep(500);
+        assertThat(requests).noneMatch(form -> form.get("orders").contains("\"u2\""));
+    }
+
+    @Test
+    void aDeliveryAnsweredTwiceDifferentlyIsLeftToAQuery() throws IOException {
+        String url = start(form -> JSON.writeValueAsString(Map.of(
+                "code",
+                "0000",
+                "results",
+                List.of(
+                        Map.of("order_no", "u5", "code", "R5124", "msg", "failed"),
+                        Map.of("order_no", "u5", "code", "R0000", "msg", "ok")))));
+        SupplierAnswer got = client.submit(supplier(url, 2000), delivery(5));
+
+        assertThat(got.transport()).isEqualTo(SupplierAnswer.Transport.NO_ANSWER);
+        assertThat(got.message()).contains("answered twice, differently");
+    }
 }

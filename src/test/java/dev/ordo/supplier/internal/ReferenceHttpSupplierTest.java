@@ -129,4 +129,71 @@ class ReferenceHttpSupplierTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aFieldHoldingAnObjectIsKeptAsItsJsonInsteadOfFailingTheCall() throws IOException {
+        answer.set(new Answer(200, "{\"code\":\"R0000\",\"msg\":{\"text\":\"ok\"},\"supplier_order_no\":[1]}", 0));
+        SupplierAnswer got = client.submit(supplier(start(), 2000), delivery());
+
+        assertThat(got.code()).isEqualTo("R0000");
+        assertThat(got.message()).isEqualTo("{\"text\":\"ok\"}");
+    }
+
+    /** A server of its own on /submit, answering as {@code handler} does. */
+    private String serve(com.sun.net.httpserver.HttpHandler handler) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/submit", handler);
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/submit";
+    }
+
+    @Test
+    void aSupplierTricklingItsAnswerIsCutOffAtItsDeadlineAndLeftToAQuery() throws IOException {
+        // A byte every 300 ms: each read is within the 1 s timeout, the answer never ends.
+        String url = serve(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try {
+                for (int i = 0; i < 200; i++) {
+                    exchange.getResponseBody().write(' ');
+                    exchange.getResponseBody().flush();
+                    Thread.sleep(300);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the client hung up
+            } finally {
+                exchange.close();
+            }
+        });
+        SupplierAnswer got = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(40), () -> client.submit(supplier(url, 1000), delivery()));
+
+        assertThat(got.transport()).isEqualTo(Transport.NO_ANSWER);
+        assertThat(got.message()).contains("no complete answer within 6000 ms");
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsNotReadWholeAndLeftToAQuery() throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        String url = serve(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try {
+                for (int i = 0; i < 16 * 1024; i++) { // a gigabyte
+                    exchange.getResponseBody().write(chunk);
+                }
+            } catch (IOException gone) {
+                // the client hung up
+            } finally {
+                exchange.close();
+            }
+        });
+        SupplierAnswer got = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(40), () -> client.submit(supplier(url, 5000), delivery()));
+
+        assertThat(got.transport()).isEqualTo(Transport.NO_ANSWER);
+        assertThat(got.message()).contains("answer longer than " + SupplierHttp.MAX_ANSWER);
+    }
 }
