@@ -194,6 +194,10 @@ public final class CatalogEntries {
         }
 
         public UpChannel withoutSecret() {
+            return withSecret(null);
+        }
+
+        public UpChannel withSecret(String other) {
             return new UpChannel(
                     channelNo,
                     channelName,
@@ -209,7 +213,27 @@ public final class CatalogEntries {
                     queryReplenishTime,
                     requestReplenishTime,
                     timeoutMs,
-                    null);
+                    other);
+        }
+
+        /** The same supplier at other submit, query and return URLs. */
+        public UpChannel withUrls(String request, String query, String giveBack) {
+            return new UpChannel(
+                    channelNo,
+                    channelName,
+                    status,
+                    serviceClass,
+                    protocol,
+                    request,
+                    query,
+                    giveBack,
+                    notifyUrl,
+                    canQuery,
+                    firstQueryTime,
+                    queryReplenishTime,
+                    requestReplenishTime,
+                    timeoutMs,
+                    secret);
         }
     }
 

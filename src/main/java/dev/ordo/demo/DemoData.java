@@ -116,22 +116,10 @@ public class DemoData {
         Optional<UpChannel> existing = catalog.upChannels().stream()
                 .filter(c -> c.channelNo().equals("ycup"))
                 .findFirst();
-        catalog.save(existing.map(c -> new UpChannel(
-                        c.channelNo(),
-                        c.channelName(),
-                        c.status(),
-                        c.serviceClass(),
-                        c.protocol(),
+        catalog.save(existing.map(c -> c.withUrls(
                         base + "/mock/supplier/submit-batch",
                         base + "/mock/supplier/query",
-                        base + "/mock/supplier/return",
-                        c.notifyUrl(),
-                        c.canQuery(),
-                        c.firstQueryTime(),
-                        c.queryReplenishTime(),
-                        c.requestReplenishTime(),
-                        c.timeoutMs(),
-                        null))
+                        base + "/mock/supplier/return"))
                 .orElseGet(() -> new UpChannel(
                         "ycup",
                         "Mock supplier",

@@ -357,22 +357,7 @@ class OrderFlowTest {
         Fixtures.channel(http, "units53ch", 100_000_000, 0, 10_000, 53);
         changeDownProduct("units53ch", p -> p.put("limit_count", 1_000));
         long balance = acquiring.balance("down_channel", "units53ch");
-        String requestNo = Unique.id("units");
-        Response accepted = http.withoutToken()
-                .get(
-                        "/order/request",
-                        Acquiring.exampleOrder(
-                                "units53ch",
-                                requestNo,
-                                "53",
-                                "num",
-                                "501",
-                                "amount",
-                                "99198",
-                                "rechage_account",
-                                "100011000000000"));
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
-        Order order = acquiring.awaitFinal("units53ch", requestNo);
+        Order order = fiveHundredOneProducts("units53ch", "53");
         assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
         assertThat(orders.units(order.orderId())).isEmpty();
         assertThat(orders.events(order.orderId()))
@@ -390,14 +375,23 @@ class OrderFlowTest {
         changeUpProduct("bulk54", p -> p.put("limit_count", 100).put("cost_discount", 0.98));
         Fixtures.channel(http, "units54ch", 100_000_000, 0, 10_000, 54);
         changeDownProduct("units54ch", p -> p.put("limit_count", 1_000));
-        String requestNo = Unique.id("bulk");
+        Order order = fiveHundredOneProducts("units54ch", "54");
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(orders.units(order.orderId()))
+                .hasSize(11)
+                .allSatisfy(unit -> assertThat(unit.upChannelNo()).isEqualTo("bulk54"));
+    }
+
+    /** An order of 501 products of 200 (1,002 pieces of 100) on the channel's line, once final. */
+    private Order fiveHundredOneProducts(String channelNo, String lineId) {
+        String requestNo = Unique.id("units");
         Response accepted = http.withoutToken()
                 .get(
                         "/order/request",
                         Acquiring.exampleOrder(
-                                "units54ch",
+                                channelNo,
                                 requestNo,
-                                "54",
+                                lineId,
                                 "num",
                                 "501",
                                 "amount",
@@ -405,11 +399,7 @@ class OrderFlowTest {
                                 "rechage_account",
                                 "100011000000000"));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
-        Order order = acquiring.awaitFinal("units54ch", requestNo);
-        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
-        assertThat(orders.units(order.orderId()))
-                .hasSize(11)
-                .allSatisfy(unit -> assertThat(unit.upChannelNo()).isEqualTo("bulk54"));
+        return acquiring.awaitFinal(channelNo, requestNo);
     }
 
     /** Two suppliers of a line: one that does not invoice, and a dearer one that does (active). */

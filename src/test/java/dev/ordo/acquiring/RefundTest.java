@@ -523,12 +523,7 @@ class RefundTest {
             assertThat(refundEnds("general", channel, requestNo, Unique.id("r")))
                     .as("refunded: the supplier took it back, though its answer came after the overtime")
                     .isZero();
-            assertThat(orders.events(order.orderId()))
-                    .anyMatch(e -> e.type().equals("return.unknown"))
-                    .noneMatch(e -> e.type().equals("return.not_returned"));
-            for (Unit unit : acquiring.units(order)) {
-                assertThat(net("down_channel", channel, unit.unitId())).isZero();
-            }
+            assertTakenBackAfterAnUnknownReturn(order, channel);
         } finally {
             supplier.stop(0);
         }
@@ -576,14 +571,19 @@ class RefundTest {
                             .asInt())
                     .as("refunded: the supplier took both deliveries back")
                     .isZero();
-            assertThat(orders.events(order.orderId()))
-                    .anyMatch(e -> e.type().equals("return.unknown"))
-                    .noneMatch(e -> e.type().equals("return.not_returned"));
-            for (Unit unit : acquiring.units(order)) {
-                assertThat(net("down_channel", channel, unit.unitId())).isZero();
-            }
+            assertTakenBackAfterAnUnknownReturn(order, channel);
         } finally {
             supplier.stop(0);
+        }
+    }
+
+    /** A return became unknown on the way, and the supplier took every delivery back: the channel has all its money. */
+    private void assertTakenBackAfterAnUnknownReturn(Order order, String channel) {
+        assertThat(orders.events(order.orderId()))
+                .anyMatch(e -> e.type().equals("return.unknown"))
+                .noneMatch(e -> e.type().equals("return.not_returned"));
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isZero();
         }
     }
 

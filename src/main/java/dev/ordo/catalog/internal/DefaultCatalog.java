@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -133,6 +134,15 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         return result;
     }
 
+    /** A create naming an id that exists is a conflict: PUT replaces. */
+    private static void refuseExisting(boolean create, Long id, Map<Long, ?> existing, String what, String path) {
+        if (create && id != null && existing.containsKey(id)) {
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    what + " " + id + " exists; PUT /admin/catalog/" + path + "/" + id + " replaces it");
+        }
+    }
+
     /**
      * Runs the save in a transaction of its own, again when it lost a deadlock: on MySQL two saves of
      * one new key (an update finding nothing, then an insert) deadlock on the gap they both locked, and
@@ -194,11 +204,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private ProductLine save(ProductLine line, boolean create) {
-        if (create && line.lineId() != null && jdbc.load().lines().containsKey(line.lineId())) {
-            throw new OrdoException(
-                    ErrorCode.CONFLICT,
-                    "line " + line.lineId() + " exists; PUT /admin/catalog/lines/" + line.lineId() + " replaces it");
-        }
+        refuseExisting(create, line.lineId(), jdbc.load().lines(), "line", "lines");
         ProductLine withId = line.lineId() == null
                 ? new ProductLine(freshId(jdbc.load().lines().keySet()), line.lineName(), line.canPackageDelivery())
                 : line;
@@ -254,12 +260,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private DownShelf save(DownShelf shelf, boolean create) {
-        if (create && shelf.shelfId() != null && jdbc.load().downShelves().containsKey(shelf.shelfId())) {
-            throw new OrdoException(
-                    ErrorCode.CONFLICT,
-                    "downstream shelf " + shelf.shelfId() + " exists; PUT /admin/catalog/down-shelves/"
-                            + shelf.shelfId() + " replaces it");
-        }
+        refuseExisting(create, shelf.shelfId(), jdbc.load().downShelves(), "downstream shelf", "down-shelves");
         DownShelf withId = shelf.shelfId() == null
                 ? new DownShelf(
                         freshId(jdbc.load().downShelves().keySet()),
@@ -302,12 +303,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private DownProduct save(DownProduct product, boolean create) {
-        if (create && product.productId() != null && jdbc.load().downProducts().containsKey(product.productId())) {
-            throw new OrdoException(
-                    ErrorCode.CONFLICT,
-                    "downstream product " + product.productId() + " exists; PUT /admin/catalog/down-products/"
-                            + product.productId() + " replaces it");
-        }
+        refuseExisting(create, product.productId(), jdbc.load().downProducts(), "downstream product", "down-products");
         DownProduct p = product.productId() == null
                 ? new DownProduct(
                         freshId(jdbc.load().downProducts().keySet()),
@@ -357,22 +353,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         if (channel.secret() == null && channel.channelNo() != null) {
             UpChannel existing = jdbc.load().upChannels().get(channel.channelNo());
             if (existing != null) {
-                kept = new UpChannel(
-                        channel.channelNo(),
-                        channel.channelName(),
-                        channel.status(),
-                        channel.serviceClass(),
-                        channel.protocol(),
-                        channel.requestUrl(),
-                        channel.queryUrl(),
-                        channel.returnUrl(),
-                        channel.notifyUrl(),
-                        channel.canQuery(),
-                        channel.firstQueryTime(),
-                        channel.queryReplenishTime(),
-                        channel.requestReplenishTime(),
-                        channel.timeoutMs(),
-                        existing.secret());
+                kept = channel.withSecret(existing.secret());
             }
         }
         UpChannel toSave = kept;
@@ -403,12 +384,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private UpShelf save(UpShelf shelf, boolean create) {
-        if (create && shelf.shelfId() != null && jdbc.load().upShelves().containsKey(shelf.shelfId())) {
-            throw new OrdoException(
-                    ErrorCode.CONFLICT,
-                    "upstream shelf " + shelf.shelfId() + " exists; PUT /admin/catalog/up-shelves/" + shelf.shelfId()
-                            + " replaces it");
-        }
+        refuseExisting(create, shelf.shelfId(), jdbc.load().upShelves(), "upstream shelf", "up-shelves");
         UpShelf withId = shelf.shelfId() == null
                 ? new UpShelf(
                         freshId(jdbc.load().upShelves().keySet()),
@@ -445,12 +421,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private UpProduct save(UpProduct product, boolean create) {
-        if (create && product.productId() != null && jdbc.load().upProducts().containsKey(product.productId())) {
-            throw new OrdoException(
-                    ErrorCode.CONFLICT,
-                    "upstream product " + product.productId() + " exists; PUT /admin/catalog/up-products/"
-                            + product.productId() + " replaces it");
-        }
+        refuseExisting(create, product.productId(), jdbc.load().upProducts(), "upstream product", "up-products");
         UpProduct p = product.productId() == null
                 ? new UpProduct(
                         freshId(jdbc.load().upProducts().keySet()),

@@ -1,5 +1,6 @@
 package dev.ordo.notify.internal;
 
+import dev.ordo.shared.Deadlines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -7,10 +8,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -48,11 +46,6 @@ final class NotifyHttp implements AutoCloseable {
 
     private final Duration timeout;
     private final CloseableHttpClient http;
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "notify-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     NotifyHttp(NotifyTargets targets, Duration timeout) {
         this.timeout = timeout;
@@ -88,7 +81,7 @@ final class NotifyHttp implements AutoCloseable {
         HttpPost request = new HttpPost(uri);
         request.setHeader("X-Ordo-Event-Id", eventId);
         request.setEntity(new StringEntity(payload, ContentType.APPLICATION_FORM_URLENCODED));
-        ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = Deadlines.after(timeout, request::cancel);
         // The response is read here, not by a handler: a handler's caller reads what is left of the
         // answer to keep the connection, however large; here the connection is dropped instead.
         try {
@@ -135,7 +128,6 @@ final class NotifyHttp implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        deadlines.shutdownNow();
         http.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.ordo.supplier.internal;
 
+import dev.ordo.shared.Deadlines;
 import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
@@ -9,13 +10,11 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -77,12 +76,6 @@ class SupplierHttp implements DisposableBean {
     /** A call ends at the supplier's timeout plus this (connecting and sending included). */
     static final long DEADLINE_SLACK_MS = 5_000;
 
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "supplier-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     SupplierHttp(JsonMapper json, Clock clock) {
         this.json = json;
         this.clock = clock;
@@ -112,8 +105,8 @@ class SupplierHttp implements DisposableBean {
         Raw raw;
         // The whole call is bounded (a supplier trickling its answer would hold the worker, or a batch
         // lane, for ever: the response timeout bounds each read only), and so is what it reads.
-        ScheduledFuture<?> deadline = DEADLINES.schedule(
-                request::cancel, (long) supplier.timeoutMs() + DEADLINE_SLACK_MS, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline =
+                Deadlines.after(Duration.ofMillis(supplier.timeoutMs() + DEADLINE_SLACK_MS), request::cancel);
         try {
             raw = http.execute(request, response -> {
                 if (response.getEntity() == null) {
