@@ -3,6 +3,7 @@ package dev.ordo.shared;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.function.Supplier;
 
 /**
@@ -123,6 +124,23 @@ public final class Params {
         } catch (IllegalArgumentException e) {
             throw OrdoException.badParameter(name + " must be yyyyMMddHHmmss or yyyyMMdd");
         }
+    }
+
+    /** An ISO-8601 instant such as {@code 2026-11-29T00:00:00Z}, between the years 1000 and 9999; null when blank. */
+    public static Instant isoInstant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            Instant instant = Instant.parse(value.strip());
+            if (SeedTime.storable(instant)) {
+                return instant;
+            }
+        } catch (DateTimeParseException e) {
+            // refused below
+        }
+        throw OrdoException.badParameter(
+                name + " must be an ISO-8601 instant between the years 1000 and 9999, e.g. 2026-11-29T00:00:00Z");
     }
 
     /** Builds a value whose constructor validates; its refusal becomes a 400 with its message. */

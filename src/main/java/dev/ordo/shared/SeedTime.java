@@ -46,10 +46,15 @@ public final class SeedTime {
         if (instant == null) {
             throw new IllegalArgumentException("expected yyyyMMddHHmmss or yyyyMMdd");
         }
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        if (!storable(instant)) {
             throw new IllegalArgumentException("expected a time between the years 1000 and 9999");
         }
         return instant;
+    }
+
+    /** Whether every database can hold the instant: the years 1000 to 9999. */
+    public static boolean storable(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
     /** What every database holds (MySQL's datetime: the years 1000 to 9999), a day inside for time zones. */

@@ -3,11 +3,10 @@ package dev.ordo.audit.web;
 import dev.ordo.audit.AuditEntry;
 import dev.ordo.audit.AuditTrail;
 import dev.ordo.shared.OrdoException;
+import dev.ordo.shared.Params;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -43,17 +42,6 @@ class AuditController {
         if (path != null && (path.length() > 500 || !path.startsWith("/"))) {
             throw OrdoException.badParameter("path must start with / and be at most 500 characters");
         }
-        return trail.search(path, instant("from", from), instant("to", to), limit);
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw OrdoException.badParameter(name + " must be an ISO-8601 instant, e.g. 2026-11-29T00:00:00Z");
-        }
+        return trail.search(path, Params.isoInstant("from", from), Params.isoInstant("to", to), limit);
     }
 }

@@ -1,5 +1,8 @@
 package dev.ordo.notify.internal;
 
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.apilog.ApiLog;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.notify.Notifications;
@@ -46,6 +49,7 @@ class DefaultNotifications implements Notifications, DisposableBean {
     private final Counter delivered;
     private final Counter failedAttempts;
     private final NotifyHttp http;
+    private final ApiLog apiLog;
 
     DefaultNotifications(
             JdbcClient jdbc,
@@ -54,6 +58,7 @@ class DefaultNotifications implements Notifications, DisposableBean {
             Clock clock,
             TransactionTemplate tx,
             MeterRegistry meters,
+            ApiLog apiLog,
             @Value("${ordo.notify.allow-private-targets:false}") boolean allowPrivate,
             @Value("${ordo.notify.allowed-hosts:}") String allowedHosts,
             @Value("${ordo.notify.give-up-after:25h}") Duration giveUpAfter,
@@ -63,6 +68,7 @@ class DefaultNotifications implements Notifications, DisposableBean {
         this.ids = ids;
         this.clock = clock;
         this.tx = tx;
+        this.apiLog = apiLog;
         this.targets = new NotifyTargets(
                 allowPrivate,
                 Arrays.stream(allowedHosts.split(","))
@@ -122,12 +128,25 @@ class DefaultNotifications implements Notifications, DisposableBean {
             return;
         }
         NotifyHttp.Outcome outcome;
+        String payload = null;
+        long clockStart = System.nanoTime();
         try {
             URI uri = targets.check(n.url());
-            outcome = http.post(uri, n.eventId(), signed(n, secrets.of(n.channelNo()), started));
+            payload = signed(n, secrets.of(n.channelNo()), started);
+            outcome = http.post(uri, n.eventId(), payload);
         } catch (RuntimeException e) {
             outcome = new NotifyHttp.Outcome(null, null, e.getMessage());
         }
+        apiLog.record(ApiCall.of(
+                started,
+                ApiCallKind.NOTIFICATION,
+                n.channelNo(),
+                ApiCall.endpointOf(n.url()),
+                decode(n.payload()).get("request_no"),
+                payload,
+                outcome.status(),
+                outcome.error() == null ? outcome.answer() : outcome.error(),
+                (System.nanoTime() - clockStart) / 1_000_000));
         Integer status = outcome.status();
         String response = outcome.answer();
         String error = outcome.error();

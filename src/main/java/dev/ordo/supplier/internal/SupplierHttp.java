@@ -1,5 +1,8 @@
 package dev.ordo.supplier.internal;
 
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.apilog.ApiLog;
 import dev.ordo.shared.Deadlines;
 import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.SupplierAnswer;
@@ -7,10 +10,12 @@ import dev.ordo.supplier.SupplierEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +47,17 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class SupplierHttp implements DisposableBean {
 
-    /** What one POST gave: the answer's JSON, or an answer that stands for everything the request carried. */
-    record Reply(JsonNode json, SupplierAnswer whole) {
+    /**
+     * What one POST gave: the answer's JSON, or an answer that stands for everything the request
+     * carried; and the exchange as the API log keeps it.
+     */
+    record Reply(JsonNode json, SupplierAnswer whole, Exchange exchange) {}
 
-        static Reply of(SupplierAnswer whole) {
-            return new Reply(null, whole);
-        }
-    }
+    /**
+     * One POST for the API log: when it began, how long it took, the status answered (null: none)
+     * and the answer's text, or why there was none.
+     */
+    record Exchange(Instant at, long durationMs, Integer status, String answer) {}
 
     private final CloseableHttpClient http = HttpClients.custom()
             .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -69,6 +78,7 @@ class SupplierHttp implements DisposableBean {
             .build();
     private final JsonMapper json;
     private final Clock clock;
+    private final ApiLog apiLog;
 
     /** The most of an answer that is read: a batch of 100 deliveries answers in about 15 KB. */
     static final int MAX_ANSWER = 1 << 20;
@@ -76,9 +86,10 @@ class SupplierHttp implements DisposableBean {
     /** A call ends at the supplier's timeout plus this (connecting and sending included). */
     static final long DEADLINE_SLACK_MS = 5_000;
 
-    SupplierHttp(JsonMapper json, Clock clock) {
+    SupplierHttp(JsonMapper json, Clock clock, ApiLog apiLog) {
         this.json = json;
         this.clock = clock;
+        this.apiLog = apiLog;
     }
 
     JsonMapper json() {
@@ -92,6 +103,28 @@ class SupplierHttp implements DisposableBean {
      * the code {@code HTTP_<status>}.
      */
     Reply post(SupplierEndpoint supplier, String url, Map<String, String> form) {
+        Reply reply = exchange(supplier, url, form);
+        String reference = form.containsKey("order_no") ? form.get("order_no") : form.get("return_no");
+        log(supplier, url, reference, encode(form), reply.exchange());
+        return reply;
+    }
+
+    /** Keeps a call to a supplier, or one delivery's part of it, in the API log. */
+    void log(SupplierEndpoint supplier, String url, String reference, String request, Exchange exchange) {
+        apiLog.record(ApiCall.of(
+                exchange.at(),
+                ApiCallKind.SUPPLIER_REQUEST,
+                supplier.channelNo(),
+                ApiCall.endpointOf(url),
+                reference,
+                request,
+                exchange.status(),
+                exchange.answer(),
+                exchange.durationMs()));
+    }
+
+    /** {@link #post} without the API log: the caller keeps what it sent and got. */
+    Reply exchange(SupplierEndpoint supplier, String url, Map<String, String> form) {
         form.values().removeIf(value -> value == null);
         form.put("timestamp", Long.toString(clock.instant().getEpochSecond()));
         form.put(Signatures.SIGN, Signatures.sign(supplier.secret(), form));
@@ -102,7 +135,10 @@ class SupplierHttp implements DisposableBean {
         request.setConfig(RequestConfig.custom()
                 .setResponseTimeout(Timeout.ofMilliseconds(supplier.timeoutMs()))
                 .build());
-        Raw raw;
+        Instant at = clock.instant();
+        long started = System.nanoTime();
+        Raw raw = null;
+        SupplierAnswer failed = null;
         // The whole call is bounded (a supplier trickling its answer would hold the worker, or a batch
         // lane, for ever: the response timeout bounds each read only), and so is what it reads.
         ScheduledFuture<?> deadline =
@@ -121,30 +157,48 @@ class SupplierHttp implements DisposableBean {
                 return new Raw(response.getCode(), new String(read, StandardCharsets.UTF_8));
             });
         } catch (ConnectException | ConnectTimeoutException | UnknownHostException e) {
-            return Reply.of(SupplierAnswer.notSent("could not connect: " + e));
+            failed = SupplierAnswer.notSent("could not connect: " + e);
         } catch (IOException | IllegalArgumentException e) {
-            return Reply.of(SupplierAnswer.noAnswer(
+            failed = SupplierAnswer.noAnswer(
                     request.isCancelled() && !String.valueOf(e.getMessage()).startsWith("answer longer")
                             ? "no complete answer within " + (supplier.timeoutMs() + DEADLINE_SLACK_MS) + " ms: " + e
-                            : "no answer: " + e));
+                            : "no answer: " + e);
         } finally {
             deadline.cancel(false);
         }
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        if (failed != null) {
+            return new Reply(null, failed, new Exchange(at, durationMs, null, failed.message()));
+        }
+        Exchange exchange = new Exchange(at, durationMs, raw.status(), raw.body());
         if (raw.status() / 100 != 2) {
-            return Reply.of(SupplierAnswer.answered("HTTP_" + raw.status(), abbreviate(raw.body()), null));
+            return new Reply(
+                    null, SupplierAnswer.answered("HTTP_" + raw.status(), abbreviate(raw.body()), null), exchange);
         }
         try {
             JsonNode answer = json.readTree(raw.body());
-            if (answer == null || !answer.isObject()) {
-                return Reply.of(SupplierAnswer.noAnswer("unreadable answer: " + abbreviate(raw.body())));
+            if (answer != null && answer.isObject()) {
+                return new Reply(answer, null, exchange);
             }
-            return new Reply(answer, null);
         } catch (RuntimeException e) {
-            return Reply.of(SupplierAnswer.noAnswer("unreadable answer: " + abbreviate(raw.body())));
+            // unreadable, as below
         }
+        return new Reply(null, SupplierAnswer.noAnswer("unreadable answer: " + abbreviate(raw.body())), exchange);
     }
 
     private record Raw(int status, String body) {}
+
+    /** The form as sent, for the API log. */
+    static String encode(Map<String, String> form) {
+        StringBuilder encoded = new StringBuilder();
+        form.forEach((name, value) -> {
+            if (!encoded.isEmpty()) {
+                encoded.append('&');
+            }
+            encoded.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        });
+        return encoded.toString();
+    }
 
     /** One delivery's answer in JSON {@code {"code","msg","supplier_order_no"}}; no code means no usable answer. */
     static SupplierAnswer answer(JsonNode answer) {

@@ -3,6 +3,8 @@ package dev.ordo.supplier.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.Delivery;
 import dev.ordo.supplier.SupplierAnswer;
@@ -10,6 +12,7 @@ import dev.ordo.supplier.SupplierAnswer.Transport;
 import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.supplier.mock.MockSupplier;
 import dev.ordo.supplier.mock.MockSupplierServer;
+import dev.ordo.testing.RecordedCalls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,7 +48,8 @@ class ReferenceHttpBatchSupplierTest {
     private static final JsonMapper JSON = new JsonMapper();
     private static final String SECRET = "batch-secret-0001";
 
-    private final SupplierHttp http = new SupplierHttp(JSON, Clock.systemUTC());
+    private final RecordedCalls calls = new RecordedCalls();
+    private final SupplierHttp http = new SupplierHttp(JSON, Clock.systemUTC(), calls);
     private ReferenceHttpBatchSupplier client = batchClient(2, 100);
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     private HttpServer server;
@@ -197,6 +201,30 @@ class ReferenceHttpBatchSupplierTest {
 
         assertThat(answers.get(0)).isEqualTo(SupplierAnswer.answered("0000", null, null));
         assertThat(answers.get(1).transport()).isEqualTo(Transport.NO_ANSWER);
+    }
+
+    @Test
+    void eachDeliveryOfABatchIsLoggedUnderItsOwnOrderNoWithItsOwnPartOfTheRequestAndAnswer() throws IOException {
+        String url = start(
+                form -> "{\"code\":\"0000\",\"results\":[{\"order_no\":\"u1\",\"code\":\"0000\",\"msg\":\"one\"}]}");
+        client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+
+        assertThat(calls.calls()).hasSize(2).allSatisfy(call -> {
+            assertThat(call.kind()).isEqualTo(ApiCallKind.SUPPLIER_REQUEST);
+            assertThat(call.party()).isEqualTo("ycup");
+            assertThat(call.endpoint()).isEqualTo(url);
+            assertThat(call.status()).isEqualTo(200);
+        });
+        ApiCall first = calls.calls().get(0);
+        assertThat(first.reference()).isEqualTo("u1");
+        assertThat(first.request()).contains("\"order_no\":\"u1\"").doesNotContain("u2");
+        assertThat(first.response()).contains("\"msg\":\"one\"");
+        ApiCall second = calls.calls().get(1);
+        assertThat(second.reference()).isEqualTo("u2");
+        assertThat(second.request()).contains("\"order_no\":\"u2\"").doesNotContain("u1");
+        assertThat(second.response())
+                .as("left out of the results: the whole answer")
+                .contains("\"results\"");
     }
 
     @Test

@@ -3,10 +3,12 @@ package dev.ordo.supplier.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.supplier.Delivery;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierAnswer.Transport;
 import dev.ordo.supplier.SupplierEndpoint;
+import dev.ordo.testing.RecordedCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The reference protocol's client against a real HTTP server: what each kind of failure means for a resend. */
 class ReferenceHttpSupplierTest {
 
-    private final SupplierHttp http = new SupplierHttp(new JsonMapper(), Clock.systemUTC());
+    private final RecordedCalls calls = new RecordedCalls();
+    private final SupplierHttp http = new SupplierHttp(new JsonMapper(), Clock.systemUTC(), calls);
     private final ReferenceHttpSupplier client = new ReferenceHttpSupplier(http);
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final AtomicReference<Answer> answer = new AtomicReference<>(new Answer(200, "{\"code\":\"0000\"}", 0));
@@ -94,6 +97,31 @@ class ReferenceHttpSupplierTest {
         SupplierAnswer got = client.submit(supplier("http://127.0.0.1:" + closedPort + "/submit", 2000), delivery());
 
         assertThat(got.transport()).isEqualTo(Transport.NOT_SENT);
+        assertThat(calls.calls()).singleElement().satisfies(call -> {
+            assertThat(call.status()).as("no answer").isNull();
+            assertThat(call.response()).startsWith("could not connect");
+            assertThat(call.failed()).isTrue();
+        });
+    }
+
+    @Test
+    void everyCallIsLoggedWithWhatWasSentAndAnsweredUnderItsOrderNo() throws IOException {
+        answer.set(new Answer(200, "{\"code\":\"0000\",\"msg\":\"ok\"}", 0));
+        String url = start();
+        client.submit(supplier(url + "?key=private", 2000), delivery());
+        client.query(supplier(url, 2000), "u1001");
+
+        assertThat(calls.calls()).hasSize(2).allSatisfy(call -> {
+            assertThat(call.kind()).isEqualTo(ApiCallKind.SUPPLIER_REQUEST);
+            assertThat(call.party()).isEqualTo("ycup");
+            assertThat(call.endpoint()).as("without the query").isEqualTo(url);
+            assertThat(call.reference()).isEqualTo("u1001");
+            assertThat(call.status()).isEqualTo(200);
+            assertThat(call.response()).isEqualTo("{\"code\":\"0000\",\"msg\":\"ok\"}");
+            assertThat(call.failed()).isFalse();
+        });
+        assertThat(calls.calls().getFirst().request())
+                .contains("order_no=u1001", "account=100011000000000", "timestamp=", "sign=");
     }
 
     @Test

@@ -1,0 +1,62 @@
+package dev.ordo.apilog.internal;
+
+import dev.ordo.jobs.RecurringJob;
+import dev.ordo.shared.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class ApiLogConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiLogConfiguration.class);
+
+    /**
+     * {@code ordo.api-log.enabled} (default true) turns the log off; {@code ordo.api-log.buffer}
+     * (default 50,000) bounds the calls waiting to be written; {@code ordo.api-log.max-text} (default
+     * 4,000) cuts what is kept of each request and answer.
+     */
+    @Bean
+    JdbcApiLog apiLog(
+            JdbcClient jdbc,
+            JdbcTemplate template,
+            TransactionTemplate tx,
+            Ids ids,
+            Clock clock,
+            MeterRegistry meters,
+            @Value("${ordo.api-log.enabled:true}") boolean enabled,
+            @Value("${ordo.api-log.buffer:50000}") int buffer,
+            @Value("${ordo.api-log.max-text:4000}") int maxText) {
+        if (buffer < 1 || maxText < 100) {
+            throw new IllegalArgumentException(
+                    "ordo.api-log.buffer must be positive and ordo.api-log.max-text at least 100");
+        }
+        return new JdbcApiLog(jdbc, template, tx, ids, clock, meters, enabled, buffer, maxText);
+    }
+
+    /** Deletes entries older than {@code ordo.api-log.retention} (default 14 days), five thousand at a time. */
+    @Bean
+    RecurringJob apiLogRetention(
+            JdbcApiLog apiLog,
+            Clock clock,
+            @Value("${ordo.api-log.retention:14d}") Duration retention,
+            @Value("${ordo.api-log.retention-interval:1h}") Duration interval) {
+        return RecurringJob.of("api-log:retention", interval, () -> {
+            int deleted = 0;
+            for (int n; (n = apiLog.deleteBefore(clock.instant().minus(retention), 5_000)) > 0; ) {
+                deleted += n;
+            }
+            if (deleted > 0) {
+                log.info("API log: deleted {} entries older than {}", deleted, retention);
+            }
+        });
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ordo.apilog.internal;
+
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingRequestWrapper;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * Records each request it sees as an inbound call once it has been answered: the query string and
+ * the body as received (a form posted is the body), the status and the body answered. Runs before
+ * every other filter of the application, so that a request refused by any of them is recorded too.
+ */
+final class InboundApiLogFilter extends OncePerRequestFilter {
+
+    private final JdbcApiLog log;
+    private final Clock clock;
+    private final ApiCallKind kind;
+    private final Function<HttpServletRequest, String> party;
+    private final int maxText;
+
+    InboundApiLogFilter(
+            JdbcApiLog log, Clock clock, ApiCallKind kind, Function<HttpServletRequest, String> party, int maxText) {
+        this.log = log;
+        this.clock = clock;
+        this.kind = kind;
+        this.party = party;
+        this.maxText = maxText;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Instant at = clock.instant();
+        long started = System.nanoTime();
+        var cachedRequest = new ContentCachingRequestWrapper(request, maxText);
+        var cachedResponse = new ContentCachingResponseWrapper(response);
+        String failure = null;
+        try {
+            chain.doFilter(cachedRequest, cachedResponse);
+        } catch (IOException | ServletException | RuntimeException e) {
+            failure = e.toString();
+            throw e;
+        } finally {
+            long durationMs = (System.nanoTime() - started) / 1_000_000;
+            log.record(ApiCall.of(
+                    at,
+                    kind,
+                    safely(party, cachedRequest),
+                    cachedRequest.getRequestURI(),
+                    reference(cachedRequest),
+                    requestText(cachedRequest),
+                    failure == null ? cachedResponse.getStatus() : 500,
+                    failure == null ? text(cachedResponse.getContentAsByteArray()) : failure,
+                    durationMs));
+            cachedResponse.copyBodyToResponse();
+        }
+    }
+
+    /** The channel's request number, or else Ordo's delivery a supplier reports on. */
+    private static String reference(HttpServletRequest request) {
+        String requestNo = request.getParameter("request_no");
+        return requestNo != null && !requestNo.isBlank() ? requestNo : request.getParameter("order_no");
+    }
+
+    private static String safely(Function<HttpServletRequest, String> read, HttpServletRequest request) {
+        try {
+            return read.apply(request);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The query string and the body, joined by {@code &} when both came. */
+    private String requestText(ContentCachingRequestWrapper request) {
+        String query = request.getQueryString();
+        String body = text(request.getContentAsByteArray());
+        if (body == null || body.isEmpty()) {
+            return query;
+        }
+        return query == null ? body : query + "&" + body;
+    }
+
+    private String text(byte[] bytes) {
+        int length = Math.min(bytes.length, maxText * 4);
+        return length == 0 ? null : log.cut(new String(bytes, 0, length, StandardCharsets.UTF_8));
+    }
+}

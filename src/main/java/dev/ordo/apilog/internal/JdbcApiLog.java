@@ -1,0 +1,286 @@
+package dev.ordo.apilog.internal;
+
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.apilog.ApiLog;
+import dev.ordo.apilog.ApiLogQuery;
+import dev.ordo.shared.Ids;
+import dev.ordo.shared.SqlTime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The API log's table, written by one thread per node: calls are queued in memory ({@code
+ * capacity} at most; past it they are dropped and counted) and inserted in batches of up to a
+ * thousand, one transaction each, so that a burst of calls costs a few round trips and the callers
+ * none. Stops last and writes what is still queued before the database goes.
+ */
+final class JdbcApiLog implements ApiLog, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcApiLog.class);
+    private static final int BATCH = 1_000;
+    private static final String INSERT = """
+            insert into api_log (log_id, at, kind, party, endpoint, reference, request, status, response, duration_ms)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final TransactionTemplate tx;
+    private final Ids ids;
+    private final Clock clock;
+    private final boolean enabled;
+    private final int maxText;
+    private final BlockingQueue<ApiCall> queue;
+    private final Counter dropped;
+    private final Counter written;
+    private final Counter failures;
+    private volatile Thread writer;
+    private volatile boolean stopping;
+    private long lastFailureLog;
+
+    JdbcApiLog(
+            JdbcClient jdbc,
+            JdbcTemplate template,
+            TransactionTemplate tx,
+            Ids ids,
+            Clock clock,
+            MeterRegistry meters,
+            boolean enabled,
+            int capacity,
+            int maxText) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.tx = tx;
+        this.ids = ids;
+        this.clock = clock;
+        this.enabled = enabled;
+        this.maxText = maxText;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.dropped = Counter.builder("ordo.api.log.dropped")
+                .description("API calls not logged: the log's buffer was full or its write failed")
+                .register(meters);
+        this.written = Counter.builder("ordo.api.log.written")
+                .description("API calls written to the API log")
+                .register(meters);
+        this.failures = Counter.builder("ordo.api.log.failures")
+                .description("Failed writes of a batch of API log entries")
+                .register(meters);
+        Gauge.builder("ordo.api.log.buffered", queue, BlockingQueue::size)
+                .description("API calls waiting to be written")
+                .register(meters);
+    }
+
+    @Override
+    public void record(ApiCall call) {
+        if (!enabled || stopping) {
+            return;
+        }
+        if (!queue.offer(call)) {
+            dropped.increment();
+        }
+    }
+
+    @Override
+    public Filter inbound(ApiCallKind kind, Function<HttpServletRequest, String> party) {
+        return new InboundApiLogFilter(this, clock, kind, party, maxText);
+    }
+
+    /** Cuts a text to what the log keeps. */
+    String cut(String text) {
+        return text == null || text.length() <= maxText ? text : text.substring(0, maxText);
+    }
+
+    private void work() {
+        List<ApiCall> batch = new ArrayList<>(BATCH);
+        while (!(stopping && queue.isEmpty())) {
+            try {
+                ApiCall first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                if (!stopping) {
+                    log.warn("API log writer interrupted");
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Writes a batch, trying three times; a batch that cannot be written is dropped and counted. */
+    void write(List<ApiCall> batch) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Object[]> rows = new ArrayList<>(batch.size());
+                for (ApiCall call : batch) {
+                    rows.add(row(call));
+                }
+                tx.executeWithoutResult(s -> template.batchUpdate(INSERT, rows));
+                written.increment(batch.size());
+                return;
+            } catch (RuntimeException e) {
+                failures.increment();
+                if (attempt == 3 || stopping) {
+                    dropped.increment(batch.size());
+                    long now = System.currentTimeMillis();
+                    if (now - lastFailureLog > 60_000) {
+                        lastFailureLog = now;
+                        log.warn(
+                                "API log: {} entries could not be written and are dropped ({})",
+                                batch.size(),
+                                e.toString());
+                    }
+                    return;
+                }
+                Thread.sleep(attempt * 500L);
+            }
+        }
+    }
+
+    private Object[] row(ApiCall call) {
+        return new Object[] {
+            ids.next("api_log"),
+            SqlTime.utc(call.at()),
+            call.kind().name(),
+            cut(call.party(), 64),
+            cut(call.endpoint() == null ? "" : call.endpoint(), 500),
+            cut(call.reference(), 64),
+            new SqlParameterValue(Types.VARCHAR, cut(call.request())),
+            new SqlParameterValue(Types.INTEGER, call.status()),
+            new SqlParameterValue(Types.VARCHAR, cut(call.response())),
+            call.durationMs()
+        };
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    @Override
+    public List<ApiCall> search(ApiLogQuery q) {
+        StringBuilder sql = new StringBuilder("select * from api_log where 1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (q.kind() != null) {
+            sql.append(" and kind = :kind");
+            params.put("kind", q.kind().name());
+        }
+        if (q.party() != null) {
+            sql.append(" and party = :party");
+            params.put("party", q.party());
+        }
+        if (q.reference() != null) {
+            sql.append(" and reference = :reference");
+            params.put("reference", q.reference());
+        }
+        if (q.failed() != null) {
+            sql.append(
+                    q.failed()
+                            ? " and (status is null or status < 200 or status >= 300)"
+                            : " and status >= 200 and status < 300");
+        }
+        if (q.from() != null) {
+            sql.append(" and at >= :from");
+            params.put("from", SqlTime.utc(q.from()));
+        }
+        if (q.to() != null) {
+            sql.append(" and at < :to");
+            params.put("to", SqlTime.utc(q.to()));
+        }
+        sql.append(" order by at desc, log_id desc limit :limit");
+        params.put("limit", q.limit());
+        return jdbc.sql(sql.toString()).params(params).query(JdbcApiLog::call).list();
+    }
+
+    /** Deletes up to {@code batch} entries older than {@code cutoff}; how many it deleted. */
+    int deleteBefore(Instant cutoff, int batch) {
+        List<Long> old = jdbc.sql("select log_id from api_log where at < :cutoff order by at limit :limit")
+                .param("cutoff", SqlTime.utc(cutoff))
+                .param("limit", batch)
+                .query(Long.class)
+                .list();
+        if (old.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("delete from api_log where log_id in (:ids)")
+                .param("ids", old)
+                .update();
+    }
+
+    private static ApiCall call(ResultSet rs, int row) throws SQLException {
+        int status = rs.getInt("status");
+        Integer answered = rs.wasNull() ? null : status;
+        return new ApiCall(
+                rs.getLong("log_id"),
+                SqlTime.instant(rs, "at"),
+                ApiCallKind.valueOf(rs.getString("kind")),
+                rs.getString("party"),
+                rs.getString("endpoint"),
+                rs.getString("reference"),
+                rs.getString("request"),
+                answered,
+                rs.getString("response"),
+                rs.getLong("duration_ms"));
+    }
+
+    @Override
+    public void start() {
+        stopping = false;
+        writer = Thread.ofPlatform().daemon().name("api-log-writer").start(this::work);
+    }
+
+    /** Writes what is queued, for at most ten seconds. */
+    @Override
+    public void stop() {
+        stopping = true;
+        Thread running = writer;
+        if (running != null) {
+            try {
+                if (!running.join(Duration.ofSeconds(10))) {
+                    running.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writer = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return writer != null;
+    }
+
+    /** Starts before and stops after everything that makes calls (the web server, the job workers). */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1_000;
+    }
+}

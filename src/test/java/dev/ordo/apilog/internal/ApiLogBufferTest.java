@@ -1,0 +1,58 @@
+package dev.ordo.apilog.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The log never holds up a call: past its buffer, entries are dropped and counted. */
+class ApiLogBufferTest {
+
+    private static ApiCall call(int n) {
+        return ApiCall.of(
+                Instant.now(), ApiCallKind.CHANNEL_REQUEST, "test", "/order/request", "r" + n, null, 200, "{}", 1);
+    }
+
+    @Test
+    void calls_past_a_full_buffer_are_dropped_and_counted_without_blocking_the_caller() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // Not started: nothing drains the buffer of two.
+        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, true, 2, 4000);
+        for (int n = 0; n < 5; n++) {
+            log.record(call(n));
+        }
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isEqualTo(2);
+        assertThat(meters.get("ordo.api.log.dropped").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void a_disabled_log_keeps_nothing() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, false, 2, 4000);
+        log.record(call(1));
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isZero();
+        assertThat(meters.get("ordo.api.log.dropped").counter().count()).isZero();
+    }
+
+    @Test
+    void an_outgoing_url_is_logged_without_its_query_fragment_and_user_info() {
+        assertThat(ApiCall.endpointOf("https://user:pw@shop.example.com:8443/notify?token=t#x"))
+                .isEqualTo("https://shop.example.com:8443/notify");
+        assertThat(ApiCall.endpointOf("http://host/a@b?c=d")).isEqualTo("http://host/a@b");
+        assertThat(ApiCall.endpointOf("http://host")).isEqualTo("http://host");
+        assertThat(ApiCall.endpointOf(null)).isEmpty();
+    }
+
+    @Test
+    void texts_longer_than_the_limit_are_cut() {
+        JdbcApiLog log =
+                new JdbcApiLog(null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 2, 100);
+        assertThat(log.cut("x".repeat(150))).hasSize(100);
+        assertThat(log.cut("short")).isEqualTo("short");
+        assertThat(log.cut(null)).isNull();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.ordo.apilog.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ordo.apilog.ApiCall;
+import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.jobs.RecurringJob;
+import dev.ordo.order.Order;
+import dev.ordo.order.Orders;
+import dev.ordo.order.Unit;
+import dev.ordo.testing.Acquiring;
+import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.Http;
+import dev.ordo.testing.Http.Response;
+import dev.ordo.testing.Receiver;
+import dev.ordo.testing.Unique;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** SPEC K7: every integration call, in and out, is kept in a searchable API log with a retention limit. */
+@DatabaseTest
+class ApiLogTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Orders orders;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    JdbcApiLog apiLog;
+
+    @Autowired
+    @Qualifier("apiLogRetention")
+    RecurringJob retention;
+
+    Http http;
+    Acquiring acquiring;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        acquiring = new Acquiring(http, orders, jdbc);
+    }
+
+    /** The entries the admin API finds for these search parameters, once there are at least {@code atLeast}. */
+    private List<JsonNode> awaitEntries(int atLeast, String... search) {
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            Response found = http.get("/admin/api-log", search);
+                            assertThat(found.status()).as(found.body()).isEqualTo(200);
+                            return found.json().valueStream().toList();
+                        },
+                        entries -> entries.size() >= atLeast);
+    }
+
+    @Test
+    void an_order_leaves_its_channel_request_its_supplier_submissions_and_its_notification_in_the_log()
+            throws Exception {
+        try (Receiver receiver = Receiver.up()) {
+            String requestNo = Unique.id("apilog");
+            Instant before = Instant.now().minusSeconds(1);
+            Response accepted = acquiring.order(
+                    requestNo, "100011000000000", "notify_url", receiver.url("/notify/" + requestNo + "?key=hidden"));
+            assertThat(accepted.status()).isEqualTo(200);
+            Order order = acquiring.awaitFinal(requestNo);
+
+            JsonNode request = awaitEntries(1, "kind", "channel_request", "reference", requestNo)
+                    .getFirst();
+            assertThat(request.get("party").asString()).isEqualTo("test");
+            assertThat(request.get("endpoint").asString()).isEqualTo("/order/request");
+            assertThat(request.get("request").asString()).contains("request_no=" + requestNo, "rechage_account=");
+            assertThat(request.get("status").asInt()).isEqualTo(200);
+            assertThat(request.get("response").asString()).isEqualTo(accepted.body());
+            assertThat(Instant.parse(request.get("at").asString())).isBetween(before, Instant.now());
+
+            for (Unit unit : acquiring.units(order)) {
+                JsonNode submission = awaitEntries(
+                                1, "kind", "supplier_request", "reference", Long.toString(unit.unitId()))
+                        .getLast();
+                assertThat(submission.get("party").asString()).isEqualTo("ycup");
+                assertThat(submission.get("request").asString()).contains("\"order_no\":\"" + unit.unitId() + "\"");
+                assertThat(submission.get("status").asInt()).isEqualTo(200);
+            }
+
+            JsonNode notification = awaitEntries(1, "kind", "notification", "reference", requestNo)
+                    .getFirst();
+            assertThat(notification.get("party").asString()).isEqualTo("test");
+            assertThat(notification.get("endpoint").asString())
+                    .as("without the query")
+                    .isEqualTo(receiver.url("/notify/" + requestNo));
+            assertThat(notification.get("request").asString()).contains("request_no=" + requestNo, "status=0", "event_id=");
+            assertThat(notification.get("status").asInt()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void a_refused_channel_request_is_logged_with_the_answer_it_got_and_found_among_the_failed() {
+        String requestNo = Unique.id("refused");
+        Response refused = http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder("test", requestNo, "1", "amount", "-5"));
+        assertThat(refused.body()).doesNotContain("\"status\":30");
+
+        JsonNode entry = awaitEntries(1, "reference", requestNo).getFirst();
+        assertThat(entry.get("kind").asString()).isEqualTo("CHANNEL_REQUEST");
+        assertThat(entry.get("response").asString()).isEqualTo(refused.body());
+        assertThat(entry.get("status").asInt()).isEqualTo(refused.status());
+    }
+
+    @Test
+    void a_supplier_callback_is_logged_under_its_supplier_and_delivery_even_when_its_sign_is_refused() {
+        String orderNo = Long.toString(System.nanoTime());
+        Response refused = http.withoutToken()
+                .postForm(
+                        "/supplier/notify/ycup", "order_no", orderNo, "code", "0000", "timestamp", "1", "sign", "bad");
+        assertThat(refused.status()).isBetween(400, 499);
+
+        JsonNode entry = awaitEntries(1, "kind", "supplier_callback", "reference", orderNo, "failed", "true")
+                .getFirst();
+        assertThat(entry.get("party").asString()).isEqualTo("ycup");
+        assertThat(entry.get("endpoint").asString()).isEqualTo("/supplier/notify/ycup");
+        assertThat(entry.get("request").asString()).contains("order_no=" + orderNo, "code=0000");
+        assertThat(entry.get("status").asInt()).isEqualTo(refused.status());
+        assertThat(http.get("/admin/api-log", "reference", orderNo, "failed", "false")
+                        .json()
+                        .size())
+                .isZero();
+    }
+
+    @Test
+    void a_search_by_party_and_time_finds_only_the_entries_in_its_window_newest_first() throws Exception {
+        String party = Unique.id("party");
+        Instant now = Instant.now();
+        for (int minutesAgo : new int[] {30, 10, 20}) {
+            apiLog.write(List.of(ApiCall.of(
+                    now.minus(Duration.ofMinutes(minutesAgo)),
+                    ApiCallKind.NOTIFICATION,
+                    party,
+                    "http://example.com/n",
+                    "r" + minutesAgo,
+                    "a=1",
+                    503,
+                    "busy",
+                    5)));
+        }
+        List<JsonNode> found = http.get(
+                        "/admin/api-log",
+                        "party",
+                        party,
+                        "from",
+                        now.minus(Duration.ofMinutes(25)).toString(),
+                        "to",
+                        now.toString())
+                .json()
+                .valueStream()
+                .toList();
+        assertThat(found).extracting(e -> e.get("reference").asString()).containsExactly("r10", "r20");
+        assertThat(http.get("/admin/api-log", "party", party, "limit", "1")
+                        .json()
+                        .get(0)
+                        .get("reference")
+                        .asString())
+                .isEqualTo("r10");
+    }
+
+    @Test
+    void entries_older_than_the_retention_are_deleted_and_newer_ones_kept() throws Exception {
+        String party = Unique.id("retained");
+        apiLog.write(List.of(
+                ApiCall.of(
+                        Instant.now().minus(Duration.ofDays(15)),
+                        ApiCallKind.SUPPLIER_REQUEST,
+                        party,
+                        "/old",
+                        "old",
+                        null,
+                        null,
+                        "no answer",
+                        1),
+                ApiCall.of(
+                        Instant.now().minus(Duration.ofDays(13)),
+                        ApiCallKind.SUPPLIER_REQUEST,
+                        party,
+                        "/new",
+                        "new",
+                        null,
+                        200,
+                        "{}",
+                        1)));
+        retention.run();
+        assertThat(http.get("/admin/api-log", "party", party).json().valueStream())
+                .extracting(e -> e.get("reference").asString())
+                .containsExactly("new");
+    }
+
+    @Test
+    void bad_search_parameters_are_refused_and_the_log_needs_the_admin_token() {
+        for (String[] bad : new String[][] {
+            {"kind", "phone_call"},
+            {"failed", "maybe"},
+            {"limit", "0"},
+            {"limit", "1001"},
+            {"limit", "x"},
+            {"from", "yesterday"},
+            {"to", "+100000-01-01T00:00:00Z"},
+            {"reference", "r".repeat(2_000)}
+        }) {
+            Response refused = http.get("/admin/api-log", bad);
+            assertThat(refused.status()).as(String.join("=", bad)).isEqualTo(400);
+            assertThat(refused.json().get("detail").asString())
+                    .as(String.join("=", bad))
+                    .isNotBlank();
+        }
+        assertThat(http.withoutToken().get("/admin/api-log").status()).isEqualTo(401);
+    }
+}
