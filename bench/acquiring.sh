@@ -9,6 +9,7 @@
 #
 #   bench/acquiring.sh              starts Ordo itself on the database ordo_bench (created if missing)
 #   ORDO_URL=http://host:8600 ORDO_TOKEN=... bench/acquiring.sh   a server already running on PostgreSQL
+#   bench/acquiring.sh --ordo.api-log.enabled=false              arguments go to the server it starts
 #
 # The database is seeded once with 300,000 finished orders and their money (bench/acquiring-seed.sql).
 # Environment: BENCH_CLIENTS (64), BENCH_SECONDS (60), BENCH_DB (ordo_bench), BENCH_PG_HOST/PORT/USER.
@@ -27,7 +28,7 @@ mkdir -p "$OUT"
 
 source bench/lib.sh
 bench_tools
-start_server
+start_server "$@"
 
 admin() { curl -sf -H "Authorization: Bearer $ORDO_TOKEN" "$@"; }
 admin -X POST "$ORDO_URL/admin/demo-data" >/dev/null

@@ -5,6 +5,7 @@
 #
 #   bench/wallet.sh                 starts Ordo itself on the database ordo_bench (created if missing)
 #   ORDO_URL=http://host:8600 ORDO_TOKEN=... bench/wallet.sh   uses a server already running on PostgreSQL
+#   bench/wallet.sh --name=value   arguments go to the server it starts
 #
 # Environment: BENCH_CLIENTS (64), BENCH_SECONDS (30), BENCH_PG (postgres connection, for seeding and
 # pgbench: -h 127.0.0.1 -U postgres), BENCH_DB (ordo_bench).
@@ -22,7 +23,7 @@ mkdir -p "$OUT"
 
 source bench/lib.sh
 bench_tools
-start_server
+start_server "$@"
 
 accounts=$(pg -tAc "select count(*) from wallet_account where ident = 'bench' and account_group = 'spread'")
 if [ "$accounts" -lt 10000 ]; then

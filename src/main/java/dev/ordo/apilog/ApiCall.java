@@ -42,8 +42,8 @@ public record ApiCall(
     }
 
     /**
-     * How an outgoing call's URL is logged: without its query and its user info, which may carry
-     * credentials.
+     * How an outgoing call's URL is logged: without its query and fragment, and its user info
+     * masked, as either may carry credentials.
      */
     public static String endpointOf(String url) {
         if (url == null) {
@@ -56,14 +56,24 @@ public record ApiCall(
                 end = at;
             }
         }
-        String endpoint = url.substring(0, end);
-        int scheme = endpoint.indexOf("://");
-        int userInfo = endpoint.indexOf('@');
-        int path = endpoint.indexOf('/', scheme < 0 ? 0 : scheme + 3);
-        if (scheme >= 0 && userInfo > scheme && (path < 0 || userInfo < path)) {
-            endpoint = endpoint.substring(0, scheme + 3) + endpoint.substring(userInfo + 1);
+        return withoutUserInfo(url.substring(0, end));
+    }
+
+    /** {@code scheme://user:password@host/...} as {@code scheme://***@host/...}; anything else as it is. */
+    public static String withoutUserInfo(String value) {
+        int scheme = value.indexOf("://");
+        if (scheme < 0) {
+            return value;
         }
-        return endpoint;
+        int authorityEnd = value.length();
+        for (char stop : new char[] {'/', '?', '#'}) {
+            int at = value.indexOf(stop, scheme + 3);
+            if (at >= 0 && at < authorityEnd) {
+                authorityEnd = at;
+            }
+        }
+        int userInfo = value.lastIndexOf('@', authorityEnd - 1);
+        return userInfo > scheme ? value.substring(0, scheme + 3) + "***" + value.substring(userInfo) : value;
     }
 
     /** Answered with a status other than 2xx, or not answered at all. */

@@ -1,5 +1,8 @@
 package dev.ordo.apilog;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
 /** What an integration call was; each kind has one direction. */
 public enum ApiCallKind {
     /** A channel called the reseller API ({@code /order/*}, {@code /refund/*}); party: its channel_no. */
@@ -19,5 +22,11 @@ public enum ApiCallKind {
 
     public boolean inbound() {
         return inbound;
+    }
+
+    /** As the API shows it and takes it: {@code channel_request}, … */
+    @JsonValue
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -8,8 +8,17 @@ import java.time.Instant;
  * @param reference a channel's request_no or a delivery's order_no, exactly
  * @param failed    true: only calls answered other than 2xx or not at all; false: only 2xx
  * @param from      from this instant on (inclusive)
- * @param to        before this instant (exclusive): the {@code at} of the last entry of a page gives the next
+ * @param to        before this instant (exclusive)
+ * @param beforeId  with {@code to}: also the entries at exactly {@code to} whose id is below this — the
+ *                  {@code at} and {@code log_id} of a page's last entry give the next page
  * @param limit     at most this many entries, newest first
  */
 public record ApiLogQuery(
-        ApiCallKind kind, String party, String reference, Boolean failed, Instant from, Instant to, int limit) {}
+        ApiCallKind kind,
+        String party,
+        String reference,
+        Boolean failed,
+        Instant from,
+        Instant to,
+        Long beforeId,
+        int limit) {}

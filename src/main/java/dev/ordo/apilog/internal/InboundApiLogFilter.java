@@ -7,9 +7,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
@@ -51,19 +54,32 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
             failure = e.toString();
             throw e;
         } finally {
-            long durationMs = (System.nanoTime() - started) / 1_000_000;
-            log.record(ApiCall.of(
-                    at,
-                    kind,
-                    safely(party, cachedRequest),
-                    cachedRequest.getRequestURI(),
-                    reference(cachedRequest),
-                    requestText(cachedRequest),
-                    failure == null ? cachedResponse.getStatus() : 500,
-                    failure == null ? text(cachedResponse.getContentAsByteArray()) : failure,
-                    durationMs));
-            cachedResponse.copyBodyToResponse();
+            try {
+                record(cachedRequest, cachedResponse, at, started, failure);
+            } catch (RuntimeException e) {
+                // The answer matters, its log entry does not: the request goes on as if it had none.
+            } finally {
+                cachedResponse.copyBodyToResponse();
+            }
         }
+    }
+
+    private void record(
+            ContentCachingRequestWrapper request,
+            ContentCachingResponseWrapper response,
+            Instant at,
+            long started,
+            String failure) {
+        log.record(ApiCall.of(
+                at,
+                kind,
+                safely(party, request),
+                request.getRequestURI(),
+                reference(request),
+                requestText(request),
+                failure == null ? response.getStatus() : 500,
+                failure == null ? text(response.getContentAsByteArray()) : failure,
+                (System.nanoTime() - started) / 1_000_000));
     }
 
     /** The channel's request number, or else Ordo's delivery a supplier reports on. */
@@ -80,14 +96,35 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
         }
     }
 
-    /** The query string and the body, joined by {@code &} when both came. */
+    /**
+     * The parameters as the request carried them, from the query string and a form body alike, in
+     * their order (a URL given as a value without its user info); another kind of body after them.
+     */
     private String requestText(ContentCachingRequestWrapper request) {
-        String query = request.getQueryString();
-        String body = text(request.getContentAsByteArray());
-        if (body == null || body.isEmpty()) {
-            return query;
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+            for (String value : parameter.getValue()) {
+                if (text.length() > maxText) {
+                    return text.toString();
+                }
+                if (!text.isEmpty()) {
+                    text.append('&');
+                }
+                text.append(encode(parameter.getKey())).append('=').append(encode(ApiCall.withoutUserInfo(value)));
+            }
         }
-        return query == null ? body : query + "&" + body;
+        String contentType = request.getContentType();
+        boolean form = contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        String body = form ? null : text(request.getContentAsByteArray());
+        if (body != null) {
+            text.append(text.isEmpty() ? "" : "\n").append(body);
+        }
+        return text.isEmpty() ? null : text.toString();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private String text(byte[] bytes) {

@@ -28,6 +28,8 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -94,14 +96,45 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
                 .register(meters);
     }
 
+    /** Queues the call cut to what is kept, so that the buffer holds at most {@code capacity} entries of that size. */
     @Override
     public void record(ApiCall call) {
-        if (!enabled || stopping) {
+        if (!enabled) {
             return;
         }
-        if (!queue.offer(call)) {
+        if (stopping || !queue.offer(kept(call))) {
             dropped.increment();
         }
+    }
+
+    /** The call as stored: texts cut to their columns and to {@code maxText}, without NUL characters. */
+    private ApiCall kept(ApiCall call) {
+        return new ApiCall(
+                0,
+                call.at(),
+                call.kind(),
+                storable(call.party(), 64),
+                storable(call.endpoint() == null ? "" : call.endpoint(), 500),
+                storable(call.reference(), 64),
+                storable(call.request(), maxText),
+                call.status(),
+                storable(call.response(), maxText),
+                call.durationMs());
+    }
+
+    /**
+     * Cut to {@code max} characters, NUL characters replaced (PostgreSQL refuses them in text, and
+     * one would fail its whole batch), and no surrogate left half at the cut.
+     */
+    private static String storable(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String kept = text.length() <= max ? text : text.substring(0, max);
+        if (kept.length() == max && Character.isHighSurrogate(kept.charAt(max - 1))) {
+            kept = kept.substring(0, max - 1);
+        }
+        return kept.indexOf('\u0000') < 0 ? kept : kept.replace('\u0000', '\uFFFD');
     }
 
     @Override
@@ -111,7 +144,7 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
 
     /** Cuts a text to what the log keeps. */
     String cut(String text) {
-        return text == null || text.length() <= maxText ? text : text.substring(0, maxText);
+        return storable(text, maxText);
     }
 
     private void work() {
@@ -126,43 +159,75 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
-                if (!stopping) {
-                    log.warn("API log writer interrupted");
-                }
+                // Only stop() interrupts, once its wait for the writer is over: what is left is dropped.
+                dropped.increment(batch.size() + queue.size());
+                queue.clear();
+                return;
             } finally {
                 batch.clear();
             }
         }
     }
 
-    /** Writes a batch, trying three times; a batch that cannot be written is dropped and counted. */
+    /**
+     * Writes a batch in one transaction. A failure the database may not repeat (a lost connection, a
+     * timeout) is tried again twice; any other — or the third — leaves the entries to be written one
+     * by one, so that one entry the database refuses costs only itself. What cannot be written is
+     * dropped and counted.
+     */
     void write(List<ApiCall> batch) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                List<Object[]> rows = new ArrayList<>(batch.size());
-                for (ApiCall call : batch) {
-                    rows.add(row(call));
-                }
-                tx.executeWithoutResult(s -> template.batchUpdate(INSERT, rows));
+                insert(batch);
                 written.increment(batch.size());
                 return;
-            } catch (RuntimeException e) {
+            } catch (TransientDataAccessException | CannotGetJdbcConnectionException e) {
                 failures.increment();
                 if (attempt == 3 || stopping) {
-                    dropped.increment(batch.size());
-                    long now = System.currentTimeMillis();
-                    if (now - lastFailureLog > 60_000) {
-                        lastFailureLog = now;
-                        log.warn(
-                                "API log: {} entries could not be written and are dropped ({})",
-                                batch.size(),
-                                e.toString());
-                    }
+                    oneByOne(batch, e);
                     return;
                 }
                 Thread.sleep(attempt * 500L);
+            } catch (RuntimeException e) {
+                failures.increment();
+                oneByOne(batch, e);
+                return;
             }
         }
+    }
+
+    private void oneByOne(List<ApiCall> batch, RuntimeException cause) {
+        int lost = 0;
+        RuntimeException last = cause;
+        for (ApiCall call : batch) {
+            try {
+                insert(List.of(call));
+                written.increment();
+            } catch (RuntimeException e) {
+                lost++;
+                last = e;
+            }
+        }
+        if (lost > 0) {
+            dropped.increment(lost);
+            long now = System.currentTimeMillis();
+            if (now - lastFailureLog > 60_000) {
+                lastFailureLog = now;
+                log.warn(
+                        "API log: {} of {} entries could not be written and are dropped ({})",
+                        lost,
+                        batch.size(),
+                        last.toString());
+            }
+        }
+    }
+
+    private void insert(List<ApiCall> calls) {
+        List<Object[]> rows = new ArrayList<>(calls.size());
+        for (ApiCall call : calls) {
+            rows.add(row(call));
+        }
+        tx.executeWithoutResult(s -> template.batchUpdate(INSERT, rows));
     }
 
     private Object[] row(ApiCall call) {
@@ -170,18 +235,14 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
             ids.next("api_log"),
             SqlTime.utc(call.at()),
             call.kind().name(),
-            cut(call.party(), 64),
-            cut(call.endpoint() == null ? "" : call.endpoint(), 500),
-            cut(call.reference(), 64),
-            new SqlParameterValue(Types.VARCHAR, cut(call.request())),
+            call.party(),
+            call.endpoint(),
+            call.reference(),
+            new SqlParameterValue(Types.VARCHAR, call.request()),
             new SqlParameterValue(Types.INTEGER, call.status()),
-            new SqlParameterValue(Types.VARCHAR, cut(call.response())),
+            new SqlParameterValue(Types.VARCHAR, call.response()),
             call.durationMs()
         };
-    }
-
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     @Override
@@ -210,7 +271,11 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
             sql.append(" and at >= :from");
             params.put("from", SqlTime.utc(q.from()));
         }
-        if (q.to() != null) {
+        if (q.to() != null && q.beforeId() != null) {
+            sql.append(" and (at < :to or (at = :to and log_id < :beforeId))");
+            params.put("to", SqlTime.utc(q.to()));
+            params.put("beforeId", q.beforeId());
+        } else if (q.to() != null) {
             sql.append(" and at < :to");
             params.put("to", SqlTime.utc(q.to()));
         }
@@ -265,6 +330,7 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
             try {
                 if (!running.join(Duration.ofSeconds(10))) {
                     running.interrupt();
+                    running.join(Duration.ofSeconds(2));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

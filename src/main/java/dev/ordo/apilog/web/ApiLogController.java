@@ -46,9 +46,14 @@ class ApiLogController {
             @Parameter(description = "from this instant on (ISO-8601, e.g. 2026-11-29T00:00:00Z)")
                     @RequestParam(required = false)
                     String from,
-            @Parameter(description = "before this instant (ISO-8601); the last entry's at gives the next page")
+            @Parameter(description = "before this instant (ISO-8601); the next page: the last entry's at")
                     @RequestParam(required = false)
                     String to,
+            @Parameter(
+                            description =
+                                    "with to: also the entries at exactly to with a lower log_id; the next page: the last entry's log_id")
+                    @RequestParam(name = "before_id", required = false)
+                    String beforeId,
             @Parameter(description = "1 to 1000, default 100") @RequestParam(required = false) String limit) {
         return apiLog.search(new ApiLogQuery(
                 kind(kind),
@@ -57,7 +62,18 @@ class ApiLogController {
                 flag(failed),
                 Params.isoInstant("from", from),
                 Params.isoInstant("to", to),
+                beforeId(to, beforeId),
                 (int) Params.number("limit", limit, 1, 1_000, 100)));
+    }
+
+    private static Long beforeId(String to, String beforeId) {
+        if (Params.optional("before_id", beforeId) == null) {
+            return null;
+        }
+        if (Params.optional("to", to) == null) {
+            throw OrdoException.badParameter("before_id needs to: the at of the entry it names");
+        }
+        return Params.number("before_id", beforeId, 1, Long.MAX_VALUE, 0);
     }
 
     private static ApiCallKind kind(String value) {
@@ -70,7 +86,7 @@ class ApiLogController {
                 .findFirst()
                 .orElseThrow(() -> OrdoException.badParameter("kind must be one of "
                         + Arrays.stream(ApiCallKind.values())
-                                .map(k -> k.name().toLowerCase(Locale.ROOT))
+                                .map(ApiCallKind::code)
                                 .toList()));
     }
 

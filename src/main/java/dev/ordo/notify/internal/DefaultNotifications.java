@@ -137,16 +137,20 @@ class DefaultNotifications implements Notifications, DisposableBean {
         } catch (RuntimeException e) {
             outcome = new NotifyHttp.Outcome(null, null, e.getMessage());
         }
-        apiLog.record(ApiCall.of(
-                started,
-                ApiCallKind.NOTIFICATION,
-                n.channelNo(),
-                ApiCall.endpointOf(n.url()),
-                decode(n.payload()).get("request_no"),
-                payload,
-                outcome.status(),
-                outcome.error() == null ? outcome.answer() : outcome.error(),
-                (System.nanoTime() - clockStart) / 1_000_000));
+        try {
+            apiLog.record(ApiCall.of(
+                    started,
+                    ApiCallKind.NOTIFICATION,
+                    n.channelNo(),
+                    ApiCall.endpointOf(n.url()),
+                    decode(n.payload()).get("request_no"),
+                    payload,
+                    outcome.status(),
+                    outcome.error() == null ? outcome.answer() : outcome.error(),
+                    (System.nanoTime() - clockStart) / 1_000_000));
+        } catch (RuntimeException e) {
+            // the attempt is recorded below whether or not the API log took it
+        }
         Integer status = outcome.status();
         String response = outcome.answer();
         String error = outcome.error();

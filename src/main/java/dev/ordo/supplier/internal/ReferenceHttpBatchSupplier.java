@@ -218,7 +218,11 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
             form.put("orders", http.json().writeValueAsString(orders));
             form.put("notify_url", supplier.notifyUrl());
             SupplierHttp.Reply reply = http.exchange(supplier, supplier.requestUrl(), form);
-            log(supplier, orders, reply);
+            try {
+                log(supplier, orders, reply);
+            } catch (RuntimeException e) {
+                // what the supplier answered stands whether or not it could be logged
+            }
             if (reply.whole() != null) {
                 return Collections.nCopies(deliveries.size(), reply.whole());
             }

@@ -41,10 +41,20 @@ class ApiLogBufferTest {
     @Test
     void an_outgoing_url_is_logged_without_its_query_fragment_and_user_info() {
         assertThat(ApiCall.endpointOf("https://user:pw@shop.example.com:8443/notify?token=t#x"))
-                .isEqualTo("https://shop.example.com:8443/notify");
+                .isEqualTo("https://***@shop.example.com:8443/notify");
+        assertThat(ApiCall.endpointOf("https://u:p@ss@host/n")).isEqualTo("https://***@host/n");
         assertThat(ApiCall.endpointOf("http://host/a@b?c=d")).isEqualTo("http://host/a@b");
         assertThat(ApiCall.endpointOf("http://host")).isEqualTo("http://host");
         assertThat(ApiCall.endpointOf(null)).isEmpty();
+    }
+
+    @Test
+    void a_url_given_as_a_parameter_keeps_all_but_its_user_info() {
+        assertThat(ApiCall.withoutUserInfo("http://ordo:pw@shop.example.com/n?key=k"))
+                .isEqualTo("http://***@shop.example.com/n?key=k");
+        assertThat(ApiCall.withoutUserInfo("http://shop.example.com/n?mail=a@b"))
+                .isEqualTo("http://shop.example.com/n?mail=a@b");
+        assertThat(ApiCall.withoutUserInfo("100011000000000")).isEqualTo("100011000000000");
     }
 
     @Test

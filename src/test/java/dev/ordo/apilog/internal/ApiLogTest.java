@@ -17,6 +17,7 @@ import dev.ordo.testing.Receiver;
 import dev.ordo.testing.Unique;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,8 @@ class ApiLogTest {
             assertThat(notification.get("endpoint").asString())
                     .as("without the query")
                     .isEqualTo(receiver.url("/notify/" + requestNo));
-            assertThat(notification.get("request").asString()).contains("request_no=" + requestNo, "status=0", "event_id=");
+            assertThat(notification.get("request").asString())
+                    .contains("request_no=" + requestNo, "status=0", "event_id=");
             assertThat(notification.get("status").asInt()).isEqualTo(200);
         }
     }
@@ -115,9 +117,23 @@ class ApiLogTest {
         assertThat(refused.body()).doesNotContain("\"status\":30");
 
         JsonNode entry = awaitEntries(1, "reference", requestNo).getFirst();
-        assertThat(entry.get("kind").asString()).isEqualTo("CHANNEL_REQUEST");
+        assertThat(entry.get("kind").asString()).isEqualTo("channel_request");
         assertThat(entry.get("response").asString()).isEqualTo(refused.body());
         assertThat(entry.get("status").asInt()).isEqualTo(refused.status());
+    }
+
+    @Test
+    void a_request_carrying_nul_characters_is_logged_with_them_replaced_and_does_not_cost_other_entries() {
+        String requestNo = Unique.id("nul");
+        Response refused = http.withoutToken().getRaw("/order/request?channel_no=x%00y&request_no=" + requestNo);
+        assertThat(refused.status()).isBetween(400, 499);
+        String other = Unique.id("next");
+        http.withoutToken().get("/order/query", "channel_no", "test", "request_no", other);
+
+        JsonNode entry = awaitEntries(1, "reference", requestNo).getFirst();
+        assertThat(entry.get("party").asString()).isEqualTo("x\uFFFDy");
+        assertThat(entry.get("request").asString()).contains("channel_no=x%00y");
+        assertThat(awaitEntries(1, "reference", other)).hasSize(1);
     }
 
     @Test
@@ -174,6 +190,42 @@ class ApiLogTest {
                         .get("reference")
                         .asString())
                 .isEqualTo("r10");
+    }
+
+    @Test
+    void pages_follow_each_other_without_losing_entries_of_the_same_instant() throws Exception {
+        String party = Unique.id("paged");
+        Instant at = Instant.now().minusSeconds(60);
+        List<ApiCall> sameInstant = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            sameInstant.add(ApiCall.of(at, ApiCallKind.SUPPLIER_REQUEST, party, "/batch", "u" + n, null, 200, "{}", 3));
+        }
+        apiLog.write(sameInstant);
+        List<String> seen = new ArrayList<>();
+        String[] page = {"party", party, "limit", "2"};
+        for (int pages = 0; pages < 5; pages++) {
+            List<JsonNode> entries =
+                    http.get("/admin/api-log", page).json().valueStream().toList();
+            if (entries.isEmpty()) {
+                break;
+            }
+            entries.forEach(e -> seen.add(e.get("reference").asString()));
+            JsonNode last = entries.getLast();
+            page = new String[] {
+                "party",
+                party,
+                "limit",
+                "2",
+                "to",
+                last.get("at").asString(),
+                "before_id",
+                last.get("log_id").asString()
+            };
+        }
+        assertThat(seen).containsExactlyInAnyOrder("u0", "u1", "u2", "u3", "u4");
+        assertThat(http.get("/admin/api-log", "before_id", "5").status())
+                .as("before_id without to")
+                .isEqualTo(400);
     }
 
     @Test
