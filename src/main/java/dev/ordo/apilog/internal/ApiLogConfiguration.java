@@ -21,7 +21,7 @@ class ApiLogConfiguration {
 
     /**
      * {@code ordo.api-log.enabled} (default true) turns the log off; {@code ordo.api-log.buffer}
-     * (default 50,000) bounds the calls waiting to be written; {@code ordo.api-log.max-text} (default
+     * (default 20,000) bounds the calls waiting to be written; {@code ordo.api-log.max-text} (default
      * 4,000) cuts what is kept of each request and answer.
      */
     @Bean
@@ -33,7 +33,7 @@ class ApiLogConfiguration {
             Clock clock,
             MeterRegistry meters,
             @Value("${ordo.api-log.enabled:true}") boolean enabled,
-            @Value("${ordo.api-log.buffer:50000}") int buffer,
+            @Value("${ordo.api-log.buffer:20000}") int buffer,
             @Value("${ordo.api-log.max-text:4000}") int maxText) {
         if (buffer < 1 || maxText < 100) {
             throw new IllegalArgumentException(

@@ -218,48 +218,19 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
             form.put("orders", http.json().writeValueAsString(orders));
             form.put("notify_url", supplier.notifyUrl());
             SupplierHttp.Reply reply = http.exchange(supplier, supplier.requestUrl(), form);
-            try {
-                log(supplier, orders, reply);
-            } catch (RuntimeException e) {
-                // what the supplier answered stands whether or not it could be logged
-            }
+            // One API log entry per request, as for every call; found by its delivery when it carries one.
+            http.log(
+                    supplier,
+                    supplier.requestUrl(),
+                    deliveries.size() == 1 ? deliveries.getFirst().orderNo() : null,
+                    SupplierHttp.encode(form),
+                    reply.exchange());
             if (reply.whole() != null) {
                 return Collections.nCopies(deliveries.size(), reply.whole());
             }
             return answers(reply.json(), deliveries);
         } catch (RuntimeException e) {
             return Collections.nCopies(deliveries.size(), SupplierAnswer.noAnswer("no answer: " + e));
-        }
-    }
-
-    /**
-     * One API log entry per delivery, so that a delivery's submission is found by its order_no: what
-     * was sent of it, and its own result in the answer (or the whole answer, when it has none).
-     */
-    private void log(SupplierEndpoint supplier, List<Map<String, Object>> orders, SupplierHttp.Reply reply) {
-        Map<String, String> results = new HashMap<>();
-        JsonNode found = reply.json() == null ? null : reply.json().get("results");
-        if (found != null && found.isArray()) {
-            for (JsonNode result : found) {
-                String orderNo = result.isObject() ? SupplierHttp.text(result, "order_no") : null;
-                if (orderNo != null) {
-                    results.merge(orderNo, result.toString(), (first, second) -> first + "," + second);
-                }
-            }
-        }
-        SupplierHttp.Exchange whole = reply.exchange();
-        for (Map<String, Object> order : orders) {
-            String orderNo = String.valueOf(order.get("order_no"));
-            http.log(
-                    supplier,
-                    supplier.requestUrl(),
-                    orderNo,
-                    http.json().writeValueAsString(order),
-                    new SupplierHttp.Exchange(
-                            whole.at(),
-                            whole.durationMs(),
-                            whole.status(),
-                            results.getOrDefault(orderNo, whole.answer())));
         }
     }
 

@@ -109,18 +109,22 @@ class SupplierHttp implements DisposableBean {
         return reply;
     }
 
-    /** Keeps a call to a supplier, or one delivery's part of it, in the API log. */
+    /** Keeps a call to a supplier in the API log; never throws. */
     void log(SupplierEndpoint supplier, String url, String reference, String request, Exchange exchange) {
-        apiLog.record(ApiCall.of(
-                exchange.at(),
-                ApiCallKind.SUPPLIER_REQUEST,
-                supplier.channelNo(),
-                ApiCall.endpointOf(url),
-                reference,
-                request,
-                exchange.status(),
-                exchange.answer(),
-                exchange.durationMs()));
+        try {
+            apiLog.record(ApiCall.of(
+                    exchange.at(),
+                    ApiCallKind.SUPPLIER_REQUEST,
+                    supplier.channelNo(),
+                    ApiCall.endpointOf(url),
+                    reference,
+                    request,
+                    exchange.status(),
+                    exchange.answer(),
+                    exchange.durationMs()));
+        } catch (RuntimeException e) {
+            // what the supplier answered stands whether or not it could be logged
+        }
     }
 
     /** {@link #post} without the API log: the caller keeps what it sent and got. */
