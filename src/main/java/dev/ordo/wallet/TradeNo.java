@@ -11,7 +11,9 @@ public record TradeNo(String value) {
     public static final TradeNo PACKAGE_OPENED = new TradeNo("#open");
 
     public TradeNo {
-        if (value == null || !Identifiers.isId(value.startsWith("#") ? value.substring(1) : value)) {
+        if (value == null
+                || value.length() > 64
+                || !Identifiers.isId(value.startsWith("#") ? value.substring(1) : value)) {
             throw new IllegalArgumentException("trade_no must be 1 to 64 letters, digits or _ . : @ / -");
         }
     }

@@ -41,6 +41,7 @@ class BlockIds implements Ids, DisposableBean {
             own.setPassword(main.getPassword());
             own.setDriverClassName(main.getDriverClassName());
             own.setDataSourceProperties(main.getDataSourceProperties());
+            own.setConnectionInitSql(main.getConnectionInitSql());
             own.setMaximumPoolSize(2);
             own.setMinimumIdle(0);
             own.setAutoCommit(false);

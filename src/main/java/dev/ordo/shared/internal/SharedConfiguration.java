@@ -34,6 +34,11 @@ class SharedConfiguration {
     }
 
     @Bean
+    static MySqlSessions mySqlSessions() {
+        return new MySqlSessions();
+    }
+
+    @Bean
     Dialect dialect(DataSource dataSource) {
         return Dialect.of(dataSource);
     }

@@ -46,6 +46,21 @@ final class LedgerRules {
      */
     static Decision change(
             ChangeType type, TradeNo tradeNo, long amount, long current, long floor, Long deductMagnitude) {
+        Decision decision = decide(type, tradeNo, amount, current, floor, deductMagnitude);
+        return decision instanceof Apply(long after) && after > MAX_VALUE
+                ? new Refuse(Refusal.OVERFLOW, "the result would exceed " + MAX_VALUE)
+                : decision;
+    }
+
+    /**
+     * The most a balance or a capacity may hold: half of what a bigint holds, so that the database's
+     * own arithmetic on it (balance + credit in the account's check and the credit limit's update)
+     * cannot overflow either.
+     */
+    static final long MAX_VALUE = Long.MAX_VALUE / 2;
+
+    private static Decision decide(
+            ChangeType type, TradeNo tradeNo, long amount, long current, long floor, Long deductMagnitude) {
         try {
             return switch (type) {
                 case ADD -> new Apply(Math.addExact(current, amount));

@@ -153,6 +153,15 @@ class BalanceBookTest {
     }
 
     @Test
+    void an_add_past_half_of_a_bigint_is_refused_so_that_the_databases_arithmetic_cannot_overflow() {
+        AccountState account = account(LedgerRules.MAX_VALUE - 10, 0, AccountStatus.ACTIVE);
+        BalanceBook book = book(account);
+        assertThat(refusal(book.apply(ID, BalanceChange.add(KEY, "t1", 11)))).isEqualTo(Refusal.OVERFLOW);
+        applied(book.apply(ID, BalanceChange.add(KEY, "t2", 10)));
+        assertThat(account.balance).isEqualTo(LedgerRules.MAX_VALUE);
+    }
+
+    @Test
     void an_add_that_would_overflow_the_balance_is_refused() {
         AccountState account = account(Long.MAX_VALUE - 10, 0, AccountStatus.ACTIVE);
         assertThat(refusal(book(account).apply(ID, BalanceChange.add(KEY, "t1", 11))))
