@@ -49,6 +49,8 @@ class DefaultNotifications implements Notifications, DisposableBean {
     private final Counter delivered;
     private final Counter failedAttempts;
     private final NotifyHttp http;
+    private final Receivers receivers;
+    private final Counter paused;
     private final ApiLog apiLog;
 
     DefaultNotifications(
@@ -62,7 +64,9 @@ class DefaultNotifications implements Notifications, DisposableBean {
             @Value("${ordo.notify.allow-private-targets:false}") boolean allowPrivate,
             @Value("${ordo.notify.allowed-hosts:}") String allowedHosts,
             @Value("${ordo.notify.give-up-after:25h}") Duration giveUpAfter,
-            @Value("${ordo.notify.timeout:10s}") Duration timeout) {
+            @Value("${ordo.notify.timeout:10s}") Duration timeout,
+            @Value("${ordo.notify.breaker.window:10}") int breakerWindow,
+            @Value("${ordo.notify.breaker.open-for:30s}") Duration breakerOpenFor) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.ids = ids;
@@ -78,6 +82,10 @@ class DefaultNotifications implements Notifications, DisposableBean {
                         .collect(Collectors.toUnmodifiableSet()));
         this.giveUpAfter = giveUpAfter;
         this.http = new NotifyHttp(targets, timeout);
+        this.receivers = new Receivers(http, breakerWindow, breakerOpenFor);
+        this.paused = Counter.builder("ordo.notify.paused.attempts")
+                .description("Notification attempts not made: the receiver kept failing (ordo.notify.breaker.*)")
+                .register(meters);
         this.delivered = Counter.builder("ordo.notify.delivered").register(meters);
         this.failedAttempts = Counter.builder("ordo.notify.failed.attempts").register(meters);
     }
@@ -133,23 +141,28 @@ class DefaultNotifications implements Notifications, DisposableBean {
         try {
             URI uri = targets.check(n.url());
             payload = signed(n, secrets.of(n.channelNo()), started);
-            outcome = http.post(uri, n.eventId(), payload);
+            outcome = receivers.post(n.channelNo(), uri, n.eventId(), payload);
         } catch (RuntimeException e) {
             outcome = new NotifyHttp.Outcome(null, null, e.getMessage());
         }
-        try {
-            apiLog.record(ApiCall.of(
-                    started,
-                    ApiCallKind.NOTIFICATION,
-                    n.channelNo(),
-                    ApiCall.endpointOf(n.url()),
-                    decode(n.payload()).get("request_no"),
-                    payload,
-                    outcome.status(),
-                    outcome.error() == null ? outcome.answer() : outcome.error(),
-                    (System.nanoTime() - clockStart) / 1_000_000));
-        } catch (RuntimeException e) {
-            // the attempt is recorded below whether or not the API log took it
+        if (outcome.paused()) {
+            paused.increment();
+        } else {
+            // A paused attempt made no call: it is in notification_attempt, not in the API log.
+            try {
+                apiLog.record(ApiCall.of(
+                        started,
+                        ApiCallKind.NOTIFICATION,
+                        n.channelNo(),
+                        ApiCall.endpointOf(n.url()),
+                        decode(n.payload()).get("request_no"),
+                        payload,
+                        outcome.status(),
+                        outcome.error() == null ? outcome.answer() : outcome.error(),
+                        (System.nanoTime() - clockStart) / 1_000_000));
+            } catch (RuntimeException e) {
+                // the attempt is recorded below whether or not the API log took it
+            }
         }
         Integer status = outcome.status();
         String response = outcome.answer();

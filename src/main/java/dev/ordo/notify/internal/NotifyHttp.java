@@ -36,8 +36,15 @@ final class NotifyHttp implements AutoCloseable {
     /** The most of an answer that is read; the rest is left unread and the connection dropped. */
     static final int MAX_ANSWER = 4096;
 
-    /** What one attempt gave: an HTTP status and the start of the answer, or an error. */
-    record Outcome(Integer status, String answer, String error) {
+    /**
+     * What one attempt gave: an HTTP status and the start of the answer, or an error; {@code paused}
+     * when it was not made at all because the receiver kept failing ({@link Receivers}).
+     */
+    record Outcome(Integer status, String answer, String error, boolean paused) {
+
+        Outcome(Integer status, String answer, String error) {
+            this(status, answer, error, false);
+        }
 
         boolean received() {
             return status != null && status / 100 == 2;
