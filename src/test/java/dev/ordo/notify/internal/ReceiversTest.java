@@ -48,7 +48,7 @@ class ReceiversTest {
     @Test
     void a_failing_receiver_is_paused_for_its_channel_without_calls_and_resumes_after_a_successful_probe()
             throws Exception {
-        Duration openFor = Duration.ofMillis(500);
+        Duration openFor = Duration.ofSeconds(3);
         Receivers receivers = new Receivers(http, 4, openFor);
         List<NotifyHttp.Outcome> outcomes = new ArrayList<>();
         for (int n = 0; n < 10; n++) {
@@ -60,7 +60,7 @@ class ReceiversTest {
         assertThat(outcomes.subList(2, 10)).allSatisfy(paused -> {
             assertThat(paused.paused()).isTrue();
             assertThat(paused.received()).isFalse();
-            assertThat(paused.error()).startsWith("paused: the last attempts to 127.0.0.1:");
+            assertThat(paused.error()).startsWith("paused: the last attempts to http://127.0.0.1:");
         });
 
         NotifyHttp.Outcome other = receivers.post("other", uri, "o1", "a=1");
@@ -79,7 +79,7 @@ class ReceiversTest {
 
     @Test
     void a_failed_probe_pauses_the_receiver_again() throws Exception {
-        Duration openFor = Duration.ofMillis(300);
+        Duration openFor = Duration.ofSeconds(2);
         Receivers receivers = new Receivers(http, 4, openFor);
         receivers.post("down", uri, "e1", "a=1");
         receivers.post("down", uri, "e2", "a=1");
@@ -87,6 +87,27 @@ class ReceiversTest {
         assertThat(receivers.post("down", uri, "probe", "a=1").paused()).isFalse();
         assertThat(receivers.post("down", uri, "e3", "a=1").paused()).isTrue();
         assertThat(requests).hasValue(3);
+    }
+
+    @Test
+    void a_receiver_that_answers_at_once_is_not_paused_whatever_it_answers() {
+        Receivers receivers = new Receivers(http, 4, Duration.ofSeconds(30));
+        for (int status : new int[] {404, 400, 500, 404, 401, 404, 500, 404}) {
+            answer.set(status);
+            NotifyHttp.Outcome outcome = receivers.post("wrongpath", uri, "e" + status, "a=1");
+            assertThat(outcome.paused()).isFalse();
+            assertThat(outcome.received()).isFalse();
+        }
+        assertThat(requests).hasValue(8);
+    }
+
+    @Test
+    void receivers_are_told_apart_by_scheme_host_in_any_case_and_effective_port() {
+        assertThat(Receivers.receiver(URI.create("http://Shop.Example.com/n"))).isEqualTo("http://shop.example.com:80");
+        assertThat(Receivers.receiver(URI.create("https://shop.example.com/n")))
+                .isEqualTo("https://shop.example.com:443");
+        assertThat(Receivers.receiver(URI.create("http://shop.example.com:8080/n")))
+                .isEqualTo("http://shop.example.com:8080");
     }
 
     @Test
