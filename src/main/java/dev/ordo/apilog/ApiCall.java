@@ -1,5 +1,6 @@
 package dev.ordo.apilog;
 
+import dev.ordo.shared.Urls;
 import java.time.Instant;
 
 /**
@@ -56,24 +57,7 @@ public record ApiCall(
                 end = at;
             }
         }
-        return withoutUserInfo(url.substring(0, end));
-    }
-
-    /** {@code scheme://user:password@host/...} as {@code scheme://***@host/...}; anything else as it is. */
-    public static String withoutUserInfo(String value) {
-        int scheme = value.indexOf("://");
-        if (scheme < 0) {
-            return value;
-        }
-        int authorityEnd = value.length();
-        for (char stop : new char[] {'/', '?', '#'}) {
-            int at = value.indexOf(stop, scheme + 3);
-            if (at >= 0 && at < authorityEnd) {
-                authorityEnd = at;
-            }
-        }
-        int userInfo = value.lastIndexOf('@', authorityEnd - 1);
-        return userInfo > scheme ? value.substring(0, scheme + 3) + "***" + value.substring(userInfo) : value;
+        return Urls.withoutUserInfo(url.substring(0, end));
     }
 
     /** Answered with a status other than 2xx, or not answered at all. */

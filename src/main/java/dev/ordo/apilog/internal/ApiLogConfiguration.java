@@ -2,11 +2,10 @@ package dev.ordo.apilog.internal;
 
 import dev.ordo.jobs.RecurringJob;
 import dev.ordo.shared.Ids;
+import dev.ordo.shared.OldRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +15,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class ApiLogConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiLogConfiguration.class);
 
     /**
      * {@code ordo.api-log.enabled} (default true) turns the log off; {@code ordo.api-log.buffer}
@@ -45,18 +42,11 @@ class ApiLogConfiguration {
     /** Deletes entries older than {@code ordo.api-log.retention} (default 14 days), five thousand at a time. */
     @Bean
     RecurringJob apiLogRetention(
-            JdbcApiLog apiLog,
+            JdbcClient jdbc,
             Clock clock,
             @Value("${ordo.api-log.retention:14d}") Duration retention,
             @Value("${ordo.api-log.retention-interval:1h}") Duration interval) {
-        return RecurringJob.of("api-log:retention", interval, () -> {
-            int deleted = 0;
-            for (int n; (n = apiLog.deleteBefore(clock.instant().minus(retention), 5_000)) > 0; ) {
-                deleted += n;
-            }
-            if (deleted > 0) {
-                log.info("API log: deleted {} entries older than {}", deleted, retention);
-            }
-        });
+        return RecurringJob.retention(
+                "api-log:retention", interval, clock, retention, new OldRows(jdbc, "api_log", "log_id", "at"), 5_000);
     }
 }

@@ -2,6 +2,7 @@ package dev.ordo.apilog.internal;
 
 import dev.ordo.apilog.ApiCall;
 import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.shared.Urls;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -110,7 +111,7 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
                 if (!text.isEmpty()) {
                     text.append('&');
                 }
-                text.append(encode(parameter.getKey())).append('=').append(encode(ApiCall.withoutUserInfo(value)));
+                text.append(encode(parameter.getKey())).append('=').append(encode(Urls.withoutUserInfo(value)));
             }
         }
         String contentType = request.getContentType();

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -282,21 +281,6 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
         sql.append(" order by at desc, log_id desc limit :limit");
         params.put("limit", q.limit());
         return jdbc.sql(sql.toString()).params(params).query(JdbcApiLog::call).list();
-    }
-
-    /** Deletes up to {@code batch} entries older than {@code cutoff}; how many it deleted. */
-    int deleteBefore(Instant cutoff, int batch) {
-        List<Long> old = jdbc.sql("select log_id from api_log where at < :cutoff order by at limit :limit")
-                .param("cutoff", SqlTime.utc(cutoff))
-                .param("limit", batch)
-                .query(Long.class)
-                .list();
-        if (old.isEmpty()) {
-            return 0;
-        }
-        return jdbc.sql("delete from api_log where log_id in (:ids)")
-                .param("ids", old)
-                .update();
     }
 
     private static ApiCall call(ResultSet rs, int row) throws SQLException {

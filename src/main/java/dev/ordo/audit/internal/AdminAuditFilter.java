@@ -1,6 +1,7 @@
 package dev.ordo.audit.internal;
 
 import dev.ordo.audit.AuditEntry;
+import dev.ordo.shared.Urls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
@@ -40,8 +41,6 @@ class AdminAuditFilter extends OncePerRequestFilter {
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(" + SECRET_WORDS + ").*");
     private static final Pattern SECRET_PARAM =
             Pattern.compile("(?i)((?:^|&|\\?)[^=&?]*(?:" + SECRET_WORDS + ")[^=&]*=)[^&]*");
-    /** The user and password of a URL ({@code scheme://user:password@host}). */
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(^[a-z][a-z0-9+.-]*://)[^/@?#]*@");
 
     private static final String MASK = "***";
     private static final Logger log = LoggerFactory.getLogger(AdminAuditFilter.class);
@@ -157,7 +156,7 @@ class AdminAuditFilter extends OncePerRequestFilter {
         if (!value.contains("://")) {
             return value;
         }
-        return maskParams(URL_USER_INFO.matcher(value).replaceFirst("$1" + MASK + "@"));
+        return maskParams(Urls.withoutUserInfo(value));
     }
 
     static String maskParams(String params) {

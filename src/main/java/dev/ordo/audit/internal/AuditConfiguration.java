@@ -1,21 +1,19 @@
 package dev.ordo.audit.internal;
 
 import dev.ordo.jobs.RecurringJob;
+import dev.ordo.shared.OldRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(AuditConfiguration.class);
 
     /** After Spring Security's filters (order -100), so that only authenticated requests are recorded. */
     @Bean
@@ -31,18 +29,16 @@ class AuditConfiguration {
     /** Deletes entries older than {@code ordo.audit.retention} (default 365 days), a thousand at a time. */
     @Bean
     RecurringJob auditRetention(
-            JdbcAudit audit,
+            JdbcClient jdbc,
             Clock clock,
             @Value("${ordo.audit.retention:365d}") Duration retention,
             @Value("${ordo.audit.retention-interval:1h}") Duration interval) {
-        return RecurringJob.of("audit:retention", interval, () -> {
-            int deleted = 0;
-            for (int n; (n = audit.deleteBefore(clock.instant().minus(retention), 1_000)) > 0; ) {
-                deleted += n;
-            }
-            if (deleted > 0) {
-                log.info("audit: deleted {} entries older than {}", deleted, retention);
-            }
-        });
+        return RecurringJob.retention(
+                "audit:retention",
+                interval,
+                clock,
+                retention,
+                new OldRows(jdbc, "admin_audit", "audit_id", "at"),
+                1_000);
     }
 }

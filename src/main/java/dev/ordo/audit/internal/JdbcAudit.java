@@ -66,21 +66,6 @@ class JdbcAudit implements AuditTrail {
         return statement.query(JdbcAudit::entry).list();
     }
 
-    /** Deletes up to {@code batch} entries older than {@code cutoff}; how many it deleted. */
-    int deleteBefore(Instant cutoff, int batch) {
-        List<Long> old = jdbc.sql("select audit_id from admin_audit where at < :cutoff order by at limit :limit")
-                .param("cutoff", SqlTime.utc(cutoff))
-                .param("limit", batch)
-                .query(Long.class)
-                .list();
-        if (old.isEmpty()) {
-            return 0;
-        }
-        return jdbc.sql("delete from admin_audit where audit_id in (:ids)")
-                .param("ids", old)
-                .update();
-    }
-
     /** A LIKE pattern matching strings that start with {@code prefix} literally. */
     private static String likePrefix(String prefix) {
         return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
