@@ -102,6 +102,17 @@ public interface Orders {
     /** Moves the order to a final status with the money of its delivered units, and ends its overtime watch. */
     boolean finish(long orderId, OrderStatus from, OrderStatus to, OrderMoney money, String reason);
 
+    /** A unit waiting for an operator's decision (MANUAL_REVIEW) since {@code since}, with its order's numbers. */
+    record UnitInReview(Unit unit, Instant since, String channelNo, String requestNo) {}
+
+    /** How many units wait for an operator's decision, and since when the longest has (null: none). */
+    record ReviewBacklog(long units, Instant oldestSince) {}
+
+    /** Units waiting for an operator's decision in the order of their ids, after {@code afterUnitId}. */
+    List<UnitInReview> inReview(long afterUnitId, int limit);
+
+    ReviewBacklog reviewBacklog();
+
     /** What a unit transition brings along: the supplier's answer, when there is one. */
     record UnitResult(String resultCode, String resultMsg) {
 

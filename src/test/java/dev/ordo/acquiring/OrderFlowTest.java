@@ -39,6 +39,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -787,6 +788,29 @@ class OrderFlowTest {
                 .as("in progress while in review")
                 .isEqualTo(30);
         List<Unit> units = orders.units(order.orderId());
+        List<Long> unitIds = units.stream().map(Unit::unitId).toList();
+
+        List<JsonNode> waiting = reviewListed(unitIds);
+        assertThat(waiting).as("both units are listed for the operators").hasSize(2);
+        assertThat(waiting).allSatisfy(u -> {
+            assertThat(u.get("unit").get("status").asText()).isEqualTo("MANUAL_REVIEW");
+            assertThat(u.get("channel_no").asText()).isEqualTo("mrch");
+            assertThat(u.get("request_no").asText()).isEqualTo(requestNo);
+            assertThat(Instant.parse(u.get("since").asText()))
+                    .isAfter(units.getFirst().submittedAt());
+        });
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(meters.get("ordo.acquiring.review.units")
+                                .gauge()
+                                .value())
+                        .as("counted for an alert")
+                        .isGreaterThanOrEqualTo(2));
+        assertThat(meters.get("ordo.acquiring.review.oldest").gauge().value()).isGreaterThanOrEqualTo(0);
+        assertThat(http.get("/admin/acquiring/review", "limit", "0").status()).isEqualTo(400);
+        assertThat(http.get("/admin/acquiring/review", "after_id", "-1").status())
+                .isEqualTo(400);
+        assertThat(http.withoutToken().get("/admin/acquiring/review").status()).isEqualTo(401);
+
         assertThat(http.post(
                                 "/admin/acquiring/units/" + units.get(0).unitId() + "/resolve?result=success",
                                 "text/plain",
@@ -800,9 +824,29 @@ class OrderFlowTest {
                         .status())
                 .isEqualTo(200);
         Order done = acquiring.awaitFinal("mrch", requestNo);
+        assertThat(reviewListed(unitIds)).as("decided units wait no more").isEmpty();
         assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
         assertThat(queryStatus("mrch", requestNo)).isEqualTo(91);
         assertMoneyOf(done, orders.units(done.orderId()));
+    }
+
+    /** The entries of /admin/acquiring/review for these units, read page by page. */
+    private List<JsonNode> reviewListed(List<Long> unitIds) {
+        List<JsonNode> found = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            Response page = http.get("/admin/acquiring/review", "after_id", Long.toString(after), "limit", "2");
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            if (page.json().isEmpty()) {
+                return found;
+            }
+            for (JsonNode entry : page.json()) {
+                after = entry.get("unit").get("unit_id").asLong();
+                if (unitIds.contains(after)) {
+                    found.add(entry);
+                }
+            }
+        }
     }
 
     /** The status /order/query answers the channel. */
@@ -833,6 +877,55 @@ class OrderFlowTest {
                 .isEqualTo(before);
         assertThat(orders.events(order.orderId())).anyMatch(e -> e.type().equals("unit.not_sent"));
         assertMoneyOf(order, orders.units(order.orderId()));
+    }
+
+    @Test
+    void attempts_to_a_receiver_that_stopped_answering_are_paused_without_a_call_and_resume_when_it_answers()
+            throws Exception {
+        double pausedBefore = meters.counter("ordo.notify.paused.attempts").count();
+        try (Receiver receiver = Receiver.down()) {
+            String url = receiver.url("/paused");
+            // Six refused attempts, more than half the breaker's window of 10, all unanswered: it opens.
+            for (int i = 0; i < 6; i++) {
+                assertThat(acquiring
+                                .order(Unique.id("paused" + i), "100011000000000", "notify_url", url)
+                                .status())
+                        .isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> attemptsTo(url, "a.error like 'paused:%'") > 0);
+            assertThat(meters.counter("ordo.notify.paused.attempts").count()).isGreaterThan(pausedBefore);
+            assertThat(receiver.received()).isEmpty();
+
+            receiver.start();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> jdbc.sql("select count(*) from notification where url = :url and status = 1")
+                                    .param("url", url)
+                                    .query(Long.class)
+                                    .single()
+                            == 6);
+            assertThat(receiver.received())
+                    .as("one probe resumed them all, each once")
+                    .hasSize(6);
+            long called = attemptsTo(url, "(a.error is null or a.error not like 'paused:%')");
+            assertThat(called).isLessThan(attemptsTo(url, "1 = 1"));
+            // The API log holds the calls made, not the paused attempts that made none.
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(jdbc.sql(
+                                            "select count(*) from api_log where kind = 'NOTIFICATION' and endpoint = :url")
+                                    .param("url", url)
+                                    .query(Long.class)
+                                    .single())
+                            .isEqualTo(called));
+        }
+    }
+
+    /** The attempts of the notifications to {@code url} that match {@code condition} on attempt {@code a}. */
+    private long attemptsTo(String url, String condition) {
+        return jdbc.sql("select count(*) from notification_attempt a join notification n"
+                        + " on n.notification_id = a.notification_id where n.url = :url and " + condition)
+                .param("url", url)
+                .query(Long.class)
+                .single();
     }
 
     @Test

@@ -6,7 +6,9 @@ import dev.ordo.order.OrderEvent;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.shared.OrdoException;
+import dev.ordo.shared.Params;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,7 +18,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Orders for operators (admin token): an order with its units and history; a manual review decided. */
+/**
+ * Orders for operators (admin token): an order with its units and history; the units waiting for
+ * manual review, and a manual review decided.
+ */
 @RestController
 @Tag(name = "Acquiring admin")
 @RequestMapping("/admin/acquiring")
@@ -45,6 +50,20 @@ class AcquiringAdminController {
         Order order = orders.findByRequest(channelNo, requestNo)
                 .orElseThrow(() -> OrdoException.notFound("no order " + channelNo + "/" + requestNo));
         return order(order.orderId());
+    }
+
+    @Operation(
+            summary = "Units waiting for manual review (status 140), in the order of their ids",
+            description = "Each with the time it began to wait and its order's channel_no and request_no; the next"
+                    + " page: after_id = the last unit's unit_id. Decide each with POST /units/{id}/resolve.")
+    @GetMapping("/review")
+    List<Orders.UnitInReview> review(
+            @Parameter(description = "only units with a greater id (default 0)")
+                    @RequestParam(name = "after_id", required = false)
+                    String afterId,
+            @Parameter(description = "1 to 1000, default 100") @RequestParam(required = false) String limit) {
+        return orders.inReview(Params.number("after_id", afterId, 0, Long.MAX_VALUE, 0), (int)
+                Params.number("limit", limit, 1, 1_000, 100));
     }
 
     @Operation(summary = "Decide a unit waiting for manual review (result=success or failure)")

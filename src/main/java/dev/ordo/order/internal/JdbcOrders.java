@@ -357,6 +357,7 @@ class JdbcOrders implements Orders {
         if (statement.update() != 1) {
             return UnitTransition.NOT_APPLIED;
         }
+        review(unit, from, to, now);
         if (to != UnitStatus.SUBMITTING) {
             event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), reason, now);
         }
@@ -425,9 +426,56 @@ class JdbcOrders implements Orders {
         // Every unit is final now: counted off with the order's end, under the order row's lock.
         DeferredWrites.write(template, FINISH, finishRow(orderId, orderFrom, orderTo, m, units.size(), now), 1, moved);
         for (Unit unit : units) {
+            review(unit, from, to, now);
             event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), unitReason, now);
         }
         event(orderId, null, null, "order." + name(orderTo), orderFrom.code(), orderTo.code(), reason, now);
+    }
+
+    /** Keeps oms_unit_review in step with a unit's move into or out of manual review. */
+    private void review(Unit unit, UnitStatus from, UnitStatus to, Instant now) {
+        if (to == UnitStatus.MANUAL_REVIEW) {
+            jdbc.sql("insert into oms_unit_review (unit_id, order_id, since) values (:unit, :order, :now)")
+                    .param("unit", unit.unitId())
+                    .param("order", unit.orderId())
+                    .param("now", SqlTime.utc(now))
+                    .update();
+            log.warn(
+                    "unit {} of order {} waits for an operator: its delivery is still unknown after the overtime",
+                    unit.unitId(),
+                    unit.orderId());
+        } else if (from == UnitStatus.MANUAL_REVIEW) {
+            jdbc.sql("delete from oms_unit_review where unit_id = :unit")
+                    .param("unit", unit.unitId())
+                    .update();
+        }
+    }
+
+    @Override
+    public List<UnitInReview> inReview(long afterUnitId, int limit) {
+        return jdbc.sql("""
+                        select u.*, r.since, o.channel_no, o.request_no
+                        from oms_unit_review r
+                        join oms_order_unit u on u.unit_id = r.unit_id
+                        join oms_order o on o.order_id = r.order_id
+                        where r.unit_id > :after
+                        order by r.unit_id
+                        limit :limit""")
+                .param("after", afterUnitId)
+                .param("limit", limit)
+                .query((rs, row) -> new UnitInReview(
+                        unit(rs, row),
+                        SqlTime.instant(rs, "since"),
+                        rs.getString("channel_no"),
+                        rs.getString("request_no")))
+                .list();
+    }
+
+    @Override
+    public ReviewBacklog reviewBacklog() {
+        return jdbc.sql("select count(*) as units, min(since) as oldest from oms_unit_review")
+                .query((rs, row) -> new ReviewBacklog(rs.getLong("units"), SqlTime.instant(rs, "oldest")))
+                .single();
     }
 
     @Override
