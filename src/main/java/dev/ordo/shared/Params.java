@@ -72,20 +72,22 @@ public final class Params {
 
     /** A whole number of cents from 1 to {@link Cents#MAX_AMOUNT}; anything else is error 903. */
     public static Cents positiveCents(String name, String value) {
+        return cents(name, value, 1);
+    }
+
+    /** A whole number of cents from {@code min} (0 or 1) to {@link Cents#MAX_AMOUNT}; anything else is error 903. */
+    public static Cents cents(String name, String value, long min) {
         String text = required(name, value);
-        if (!digits(text)) {
-            throw new OrdoException(
-                    ErrorCode.AMOUNT_INVALID, name + " must be a whole number of cents from 1 to " + Cents.MAX_AMOUNT);
-        }
         long cents;
         try {
-            cents = Long.parseLong(text);
+            cents = digits(text) ? Long.parseLong(text) : Long.MIN_VALUE;
         } catch (NumberFormatException overflow) {
             cents = Long.MAX_VALUE;
         }
-        if (cents < 1 || cents > Cents.MAX_AMOUNT) {
+        if (cents < min || cents > Cents.MAX_AMOUNT) {
             throw new OrdoException(
-                    ErrorCode.AMOUNT_INVALID, name + " must be a whole number of cents from 1 to " + Cents.MAX_AMOUNT);
+                    ErrorCode.AMOUNT_INVALID,
+                    name + " must be a whole number of cents from " + min + " to " + Cents.MAX_AMOUNT);
         }
         return Cents.of(cents);
     }

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * then success on query; {@code 6} the first unit of an order succeeds and the others fail; anything
  * else success (R0000). Returns: {@code 5} refused, {@code 4} unknown then accepted on query, else
  * accepted. It counts submissions per unit, so that tests can prove none was sent twice.
+ *
+ * <p>It remembers the latest {@code remembered} deliveries (default {@value #REMEMBERED}) and as many
+ * returns; older ones are forgotten (a query for one answers {@link #NOT_FOUND}), so that a demo
+ * server taking orders for days keeps a bounded heap.
  */
 public final class MockSupplier {
 
@@ -41,6 +47,9 @@ public final class MockSupplier {
     public static final String BAD_SIGN = "R4010";
     public static final String BAD_REQUEST = "R4000";
 
+    /** Deliveries remembered by default: about 150 MB of heap at most. */
+    public static final int REMEMBERED = 500_000;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String secret;
@@ -50,6 +59,11 @@ public final class MockSupplier {
     private final Map<String, MockDelivery> deliveries = new ConcurrentHashMap<>();
     private final Map<Long, AtomicBoolean> firstOfOrder = new ConcurrentHashMap<>();
     private final Map<String, MockReturn> returns = new ConcurrentHashMap<>();
+    private final int remembered;
+    /** The remembered deliveries' and returns' keys, oldest first. */
+    private final Queue<MockDelivery> deliveriesInOrder = new ConcurrentLinkedQueue<>();
+
+    private final Queue<String> returnsInOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger returnSubmissions = new AtomicInteger();
     private final ScheduledExecutorService callbacks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("mock-supplier-callbacks").factory());
@@ -61,6 +75,16 @@ public final class MockSupplier {
      *                      reported to its {@code notify_url}; zero for no callbacks
      */
     public MockSupplier(String secret, Duration latency, Duration noAnswerDelay, Duration callbackDelay) {
+        this(secret, latency, noAnswerDelay, callbackDelay, REMEMBERED);
+    }
+
+    /** @param remembered how many of the latest deliveries (and returns) it remembers, at least 1 */
+    public MockSupplier(
+            String secret, Duration latency, Duration noAnswerDelay, Duration callbackDelay, int remembered) {
+        if (remembered < 1) {
+            throw new IllegalArgumentException("a mock supplier remembers at least one delivery");
+        }
+        this.remembered = remembered;
         this.secret = secret;
         this.latency = latency;
         this.noAnswerDelay = noAnswerDelay;
@@ -140,10 +164,13 @@ public final class MockSupplier {
         if (orderNo == null || orderNo.isEmpty()) {
             return new Received(answer(BAD_REQUEST, "order_no is missing", orderNo), false);
         }
-        MockDelivery delivery = deliveries.computeIfAbsent(
-                orderNo,
-                no -> new MockDelivery(
-                        no, outOrderId, account, notifyUrl, finalCode(account, outOrderId), new AtomicInteger()));
+        MockDelivery delivery = deliveries.computeIfAbsent(orderNo, no -> {
+            MockDelivery created = new MockDelivery(
+                    no, outOrderId, account, notifyUrl, finalCode(account, outOrderId), new AtomicInteger());
+            deliveriesInOrder.add(created);
+            return created;
+        });
+        forgetOldDeliveries();
         int submission = delivery.submissions().incrementAndGet();
         char last = account.isEmpty() ? '0' : account.charAt(account.length() - 1);
         if (submission > 1) {
@@ -164,6 +191,17 @@ public final class MockSupplier {
                                 orderNo),
                         false);
         };
+    }
+
+    private void forgetOldDeliveries() {
+        while (deliveries.size() > remembered) {
+            MockDelivery oldest = deliveriesInOrder.poll();
+            if (oldest == null) {
+                return;
+            }
+            deliveries.remove(oldest.orderNo(), oldest);
+            firstOfOrder.remove(oldest.outOrderId());
+        }
     }
 
     private static String text(JsonNode node, String field) {
@@ -213,8 +251,17 @@ public final class MockSupplier {
             return answer(FAILURE, "nothing delivered to take back", p.get("order_no"));
         }
         char last = d.account().isEmpty() ? '0' : d.account().charAt(d.account().length() - 1);
-        MockReturn r = returns.computeIfAbsent(
-                returnNo, no -> new MockReturn(no, d.orderNo(), last == '5' ? FAILURE : SUCCESS));
+        MockReturn r = returns.computeIfAbsent(returnNo, no -> {
+            returnsInOrder.add(no);
+            return new MockReturn(no, d.orderNo(), last == '5' ? FAILURE : SUCCESS);
+        });
+        while (returns.size() > remembered) {
+            String oldest = returnsInOrder.poll();
+            if (oldest == null) {
+                break;
+            }
+            returns.remove(oldest);
+        }
         return last == '4'
                 ? answer(UNKNOWN, "return processing", d.orderNo())
                 : answer(r.finalCode(), "return", d.orderNo());
@@ -284,8 +331,10 @@ public final class MockSupplier {
 
     public void reset() {
         deliveries.clear();
+        deliveriesInOrder.clear();
         firstOfOrder.clear();
         returns.clear();
+        returnsInOrder.clear();
         returnSubmissions.set(0);
     }
 

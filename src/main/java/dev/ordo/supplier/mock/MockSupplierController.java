@@ -30,8 +30,9 @@ class MockSupplierController {
                 @Value("${ordo.mock-supplier.secret:mock-supplier-secret-0001}") String secret,
                 @Value("${ordo.mock-supplier.latency:0ms}") Duration latency,
                 @Value("${ordo.mock-supplier.no-answer-delay:5s}") Duration noAnswerDelay,
-                @Value("${ordo.mock-supplier.callback-delay:0ms}") Duration callbackDelay) {
-            return new MockSupplier(secret, latency, noAnswerDelay, callbackDelay);
+                @Value("${ordo.mock-supplier.callback-delay:0ms}") Duration callbackDelay,
+                @Value("${ordo.mock-supplier.remembered:" + MockSupplier.REMEMBERED + "}") int remembered) {
+            return new MockSupplier(secret, latency, noAnswerDelay, callbackDelay, remembered);
         }
     }
 

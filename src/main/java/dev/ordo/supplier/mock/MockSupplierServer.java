@@ -99,7 +99,8 @@ public final class MockSupplierServer implements AutoCloseable {
                 System.getProperty("mock.secret", "mock-supplier-secret-0001"),
                 Duration.ofMillis(Long.getLong("mock.latency-ms", 0)),
                 Duration.ofMillis(Long.getLong("mock.no-answer-delay-ms", 5000)),
-                Duration.ofMillis(Long.getLong("mock.callback-delay-ms", 0)));
+                Duration.ofMillis(Long.getLong("mock.callback-delay-ms", 0)),
+                Integer.getInteger("mock.remembered", MockSupplier.REMEMBERED));
         MockSupplierServer server = new MockSupplierServer(port, supplier);
         System.out.println("mock supplier listening on http://127.0.0.1:" + server.port() + "/mock/supplier");
     }

@@ -69,9 +69,7 @@ class AccountController {
                 Params.valid(() -> Identifiers.name("name", Params.required("name", Params.of(request, "name"))));
         // Without credit: none for a new account, and a repeat is not compared on it (it may have been set since).
         String creditParam = Params.of(request, "credit");
-        Cents credit = Params.optional("credit", creditParam) == null
-                ? null
-                : Cents.of(Params.number("credit", creditParam, 0, Cents.MAX_AMOUNT, 0));
+        Cents credit = Params.optional("credit", creditParam) == null ? null : Params.cents("credit", creditParam, 0);
         Wallet.Opened opened = wallet.open(key, accountName, credit);
         return ResponseEntity.status(opened.created() ? HttpStatus.OK : HttpStatus.CREATED)
                 .body(AccountView.of(opened.account(), zone));
@@ -191,7 +189,7 @@ class AccountController {
     @RequestMapping("/account/credit/set")
     AccountView credit(HttpServletRequest request) {
         AccountKey key = params.account(request);
-        Cents value = Cents.of(Params.requiredNumber("credit", Params.of(request, "credit"), 0, Cents.MAX_AMOUNT));
+        Cents value = Params.cents("credit", Params.of(request, "credit"), 0);
         return wallet.setCredit(key, value)
                 .map(account -> AccountView.of(account, zone))
                 .orElseThrow(() -> OrdoException.notFound("no account " + key));

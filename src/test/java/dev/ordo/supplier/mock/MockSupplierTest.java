@@ -52,6 +52,20 @@ class MockSupplierTest {
     }
 
     @Test
+    void only_the_latest_deliveries_are_remembered_so_that_a_long_demo_keeps_a_bounded_heap() {
+        MockSupplier small = new MockSupplier(SECRET, Duration.ZERO, Duration.ofMillis(10), Duration.ZERO, 3);
+        for (int i = 1; i <= 5; i++) {
+            small.submit(signed(Map.of("order_no", "m" + i, "out_order_id", Integer.toString(i), "account", "100")));
+        }
+        assertThat(small.stats()).containsEntry("units", 3);
+        assertThat(small.outcome("m1")).as("the oldest are forgotten").isEmpty();
+        assertThat(small.outcome("m2")).isEmpty();
+        assertThat(small.query(signed(Map.of("order_no", "m1"))).get("code")).isEqualTo(MockSupplier.NOT_FOUND);
+        assertThat(small.outcome("m5")).contains(MockSupplier.SUCCESS);
+        assertThat(small.submissions("m3")).isEqualTo(1);
+    }
+
+    @Test
     void every_submission_is_counted_so_that_a_second_one_shows() {
         submit("x", 9, "100");
         assertThat(mock.stats()).containsEntry("duplicate_submissions", 0).containsEntry("max_submissions_per_unit", 1);

@@ -184,6 +184,20 @@ class HostileInputTest {
     }
 
     @Test
+    void a_bad_credit_is_an_invalid_amount_903_as_any_bad_amount() {
+        for (String credit : List.of("-1", "abc", "1.5", "99999999999999999999")) {
+            Response created = http.get("/account/create", "eid", Unique.id("cr"), "name", "n", "credit", credit);
+            Response set = http.get("/account/credit/set", "eid", EID, "credit", credit);
+            for (Response refused : List.of(created, set)) {
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+                assertThat(refused.json().get("code").asInt())
+                        .as(refused.toString())
+                        .isEqualTo(903);
+            }
+        }
+    }
+
+    @Test
     void a_name_of_emoji_within_the_limit_is_kept_as_written_on_every_database() {
         String name = "\uD83D\uDE00".repeat(32);
         String eid = Unique.id("wide");
