@@ -65,6 +65,18 @@ public final class Params {
         return value;
     }
 
+    /**
+     * As {@link #optional}, and without a NUL character: PostgreSQL holds none in text and fails the
+     * query that compares with one, so a value searched for as it is must be refused first.
+     */
+    public static String optionalText(String name, String value) {
+        String checked = optional(name, value);
+        if (checked != null && checked.indexOf('\u0000') >= 0) {
+            throw OrdoException.badParameter(name + " must not contain a NUL character");
+        }
+        return checked;
+    }
+
     public static String orDefault(String name, String value, String fallback) {
         String checked = optional(name, value);
         return checked == null ? fallback : checked;

@@ -7,6 +7,7 @@ import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Params;
+import dev.ordo.wallet.Identifiers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -47,6 +48,9 @@ class AcquiringAdminController {
     @Operation(summary = "An order by the channel's numbers")
     @GetMapping("/orders")
     OrderDetail byRequest(@RequestParam("channel_no") String channelNo, @RequestParam("request_no") String requestNo) {
+        // Checked as /order/request checks them: no order has any other number.
+        Params.valid(() -> Identifiers.id("channel_no", Params.required("channel_no", channelNo)));
+        Params.valid(() -> Identifiers.id("request_no", Params.required("request_no", requestNo)));
         Order order = orders.findByRequest(channelNo, requestNo)
                 .orElseThrow(() -> OrdoException.notFound("no order " + channelNo + "/" + requestNo));
         return order(order.orderId());

@@ -57,8 +57,8 @@ class ApiLogController {
             @Parameter(description = "1 to 1000, default 100") @RequestParam(required = false) String limit) {
         return apiLog.search(new ApiLogQuery(
                 kind(kind),
-                Params.optional("party", party),
-                Params.optional("reference", reference),
+                Params.optionalText("party", party),
+                Params.optionalText("reference", reference),
                 flag(failed),
                 Params.isoInstant("from", from),
                 Params.isoInstant("to", to),

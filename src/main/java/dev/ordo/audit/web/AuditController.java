@@ -42,6 +42,7 @@ class AuditController {
         if (path != null && (path.length() > 500 || !path.startsWith("/"))) {
             throw OrdoException.badParameter("path must start with / and be at most 500 characters");
         }
-        return trail.search(path, Params.isoInstant("from", from), Params.isoInstant("to", to), limit);
+        return trail.search(
+                Params.optionalText("path", path), Params.isoInstant("from", from), Params.isoInstant("to", to), limit);
     }
 }

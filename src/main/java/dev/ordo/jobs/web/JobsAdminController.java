@@ -6,6 +6,7 @@ import dev.ordo.jobs.JobsAdmin;
 import dev.ordo.jobs.QueueStats;
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.OrdoException;
+import dev.ordo.shared.Params;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -41,7 +42,7 @@ class JobsAdminController {
         if (limit < 1 || limit > 500) {
             throw OrdoException.badParameter("limit must be between 1 and 500");
         }
-        return admin.deadJobs(queue, limit);
+        return admin.deadJobs(Params.optionalText("queue", queue), limit);
     }
 
     @PostMapping("/dead/{id}/retry")

@@ -2,6 +2,8 @@ package dev.ordo.shared.internal;
 
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.Problems;
+import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -12,13 +14,18 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Errors raised outside Spring MVC (servlet container, filters) also answer as problem details
- * instead of the default error page.
+ * instead of the default error page. Called directly, with no error to report, it is no endpoint (404).
  */
+@Hidden // where failures are rendered, not an endpoint to call
 @RestController
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        if (request.getDispatcherType() == DispatcherType.REQUEST) {
+            return ResponseEntity.status(ErrorCode.NO_SUCH_ENDPOINT.status())
+                    .body(Problems.of(ErrorCode.NO_SUCH_ENDPOINT, "no such endpoint", request.getRequestURI()));
+        }
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer value ? value : 500;
         ErrorCode errorCode = switch (code) {

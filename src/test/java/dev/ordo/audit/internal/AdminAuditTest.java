@@ -160,7 +160,8 @@ class AdminAuditTest {
             {"from", "yesterday"},
             {"to", "2026-13-01"},
             {"path", "admin"},
-            {"path", "/" + "a".repeat(500)}
+            {"path", "/" + "a".repeat(500)},
+            {"path", "/admin\u0000"}
         }) {
             Response refused = http.get("/admin/audit", bad);
             assertThat(refused.status()).as(String.join("=", bad)).isEqualTo(400);
