@@ -42,6 +42,25 @@ class ApiSurfaceTest {
     }
 
     @Test
+    void the_openapi_document_asks_for_the_admin_token_where_it_is_needed_and_only_there() {
+        JsonNode doc = new Http(port).get("/v3/api-docs").json();
+        assertThat(doc.get("info").get("title").asString()).isEqualTo("Ordo API");
+        JsonNode scheme = doc.get("components").get("securitySchemes").get("admin-token");
+        assertThat(scheme.get("type").asString()).isEqualTo("http");
+        assertThat(scheme.get("scheme").asString()).isEqualTo("bearer");
+        for (String path : new String[] {"/account/create", "/admin/jobs", "/admin/acquiring/review"}) {
+            assertThat(doc.get("paths").get(path).get("get").get("security").toString())
+                    .as(path)
+                    .contains("admin-token");
+        }
+        for (String path : new String[] {"/order/request", "/refund/query"}) {
+            assertThat(doc.get("paths").get(path).get("get").has("security"))
+                    .as(path + " is signed, not authorized by the token")
+                    .isFalse();
+        }
+    }
+
+    @Test
     void the_openapi_document_lists_the_reseller_api_with_the_shape_of_its_answers() {
         JsonNode doc = new Http(port).get("/v3/api-docs").json();
         for (String path :

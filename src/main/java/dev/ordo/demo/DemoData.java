@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,6 +53,7 @@ public class DemoData {
     private final String mode;
     private final String supplierSecret;
     private final TransactionTemplate tx;
+    private final boolean production;
 
     DemoData(
             CatalogAdmin catalog,
@@ -61,7 +63,9 @@ public class DemoData {
             PublicUrl publicUrl,
             @Value("${ordo.demo.load:auto}") String mode,
             @Value("${ordo.mock-supplier.secret:mock-supplier-secret-0001}") String supplierSecret,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            Environment environment) {
+        this.production = environment.matchesProfiles("prod");
         this.catalog = catalog;
         this.reader = reader;
         this.wallet = wallet;
@@ -81,6 +85,9 @@ public class DemoData {
         };
         if (load) {
             load();
+        }
+        if (production) {
+            return; // a production console shows no secret, not even a demo channel's
         }
         reader.downChannel("ycdown").map(DownChannel::secret).ifPresent(secret -> {
             // The demo's signed channel: shown on the console, never through the logger.

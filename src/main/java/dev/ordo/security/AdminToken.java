@@ -62,7 +62,8 @@ public final class AdminToken {
             if (Files.isReadable(file)) {
                 String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (stored.length() >= MIN_LENGTH) {
-                    return new Resolved(new AdminToken(stored, Origin.STORED), stored);
+                    // Shown once, when generated: console output is often kept like a log.
+                    return new Resolved(new AdminToken(stored, Origin.STORED), null);
                 }
             }
             byte[] random = new byte[32];
@@ -84,7 +85,7 @@ public final class AdminToken {
         }
     }
 
-    /** The token and, when Ordo chose it rather than the operator, its text to show once at start. */
+    /** The token and, when Ordo has just generated it, its text to show once at start. */
     record Resolved(AdminToken token, String textToShow) {}
 
     /** Cloned for each use: cheaper than looking the algorithm up among the providers every request. */

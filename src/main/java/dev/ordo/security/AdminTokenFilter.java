@@ -3,8 +3,10 @@ package dev.ordo.security;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.security.Principal;
 import java.util.List;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -46,9 +48,39 @@ class AdminTokenFilter extends OncePerRequestFilter {
         var authentication = UsernamePasswordAuthenticationToken.authenticated("admin", null, ADMIN);
         SecurityContextHolder.setContext(new SecurityContextImpl(authentication));
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(new AdminRequest(request, authentication), response);
         } finally {
             SecurityContextHolder.clearContext();
+        }
+    }
+
+    /**
+     * The admin as the servlet API sees it. Spring Security's own request wrapper is off (see
+     * {@link SecurityConfiguration}); Actuator asks the servlet API whether the caller may see the
+     * health details ({@code management.endpoint.health.roles=ADMIN}).
+     */
+    private static final class AdminRequest extends HttpServletRequestWrapper {
+
+        private final Principal admin;
+
+        AdminRequest(HttpServletRequest request, Principal admin) {
+            super(request);
+            this.admin = admin;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return admin;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return admin.getName();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return "ADMIN".equals(role) || "ROLE_ADMIN".equals(role);
         }
     }
 }

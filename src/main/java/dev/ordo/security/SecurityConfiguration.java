@@ -45,10 +45,14 @@ class SecurityConfiguration {
             // Shown on the console once, never through the logger: log shipping must not carry it.
             System.out.println();
             System.out.println(
-                    "  Ordo admin token (" + resolved.token().origin().name().toLowerCase() + ", kept in "
-                            + Path.of(dataDir).resolve("admin-token") + "):");
+                    "  Ordo admin token (generated, kept in " + Path.of(dataDir).resolve("admin-token") + "):");
             System.out.println("    " + resolved.textToShow());
             System.out.println("  Use it as: Authorization: Bearer <token>");
+            System.out.println();
+        } else if (resolved.token().origin() == AdminToken.Origin.STORED) {
+            System.out.println();
+            System.out.println("  Ordo admin token: the one generated on the first start, kept in "
+                    + Path.of(dataDir).resolve("admin-token"));
             System.out.println();
         }
         return resolved.token();

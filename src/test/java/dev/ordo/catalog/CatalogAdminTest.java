@@ -235,6 +235,21 @@ class CatalogAdminTest {
     }
 
     @Test
+    void a_body_missing_a_field_or_giving_it_the_wrong_type_is_refused_naming_the_field() {
+        Response missing = http.post(
+                "/admin/catalog/down-channels",
+                "application/json",
+                "{\"channel_no\":\"nofield\",\"channel_name\":\"n\",\"status\":0,\"rate_limit\":10}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().get("msg").asString()).contains("legacy_unsigned");
+        Response wrongType = http.post(
+                "/admin/catalog/lines", "application/json", "{\"line_name\":\"x\",\"can_package_delivery\":\"yes\"}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json().get("msg").asString()).contains("can_package_delivery");
+        assertThat(http.get("/admin/catalog/down-channels").body()).doesNotContain("nofield");
+    }
+
+    @Test
     void a_secret_longer_than_its_column_is_refused_even_for_a_legacy_channel() {
         Response refused = http.post(
                 "/admin/catalog/down-channels",

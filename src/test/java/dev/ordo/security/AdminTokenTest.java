@@ -49,7 +49,7 @@ class AdminTokenTest {
     }
 
     @Test
-    void without_a_token_the_demo_generates_one_keeps_it_private_and_reuses_it() throws Exception {
+    void without_a_token_the_demo_generates_one_shows_it_once_keeps_it_private_and_reuses_it() throws Exception {
         AdminToken.Resolved first = AdminToken.resolve(null, false, dataDir);
         assertThat(first.token().origin()).isEqualTo(AdminToken.Origin.GENERATED);
         assertThat(first.textToShow()).hasSizeGreaterThanOrEqualTo(40);
@@ -60,5 +60,6 @@ class AdminTokenTest {
         AdminToken.Resolved second = AdminToken.resolve(null, false, dataDir);
         assertThat(second.token().origin()).isEqualTo(AdminToken.Origin.STORED);
         assertThat(second.token().matches(first.textToShow())).isTrue();
+        assertThat(second.textToShow()).as("shown once, when generated").isNull();
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /** What is public and what needs the admin token, over real HTTP. */
 @DatabaseTest
@@ -27,6 +28,17 @@ class SecurityHttpTest {
         assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(200);
         assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void health_shows_its_details_only_with_the_admin_token() {
+        Http http = new Http(port);
+        JsonNode anonymous = http.withoutToken().get("/actuator/health").json();
+        assertThat(anonymous.get("status").asString()).isEqualTo("UP");
+        assertThat(anonymous.has("components")).as(anonymous.toString()).isFalse();
+        JsonNode admin = http.get("/actuator/health").json();
+        assertThat(admin.get("components").has("db")).as(admin.toString()).isTrue();
+        assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(200);
     }
 
     @Test

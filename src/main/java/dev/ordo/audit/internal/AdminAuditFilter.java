@@ -11,7 +11,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +32,32 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /admin/**}, and the wallet's changes of account and package terms, {@link #WALLET_TERMS})
  * once it has been answered, refused ones included. Runs behind the security
  * filters: a request without a valid token never gets here. Values of parameters and JSON
- * properties whose name says secret, password, token, key or sign are masked, and so are the user
- * info of URLs and the values of such parameters in them.
+ * properties one of whose words ({@link #secretName}) says secret, password, token, key or sign are
+ * masked ({@code supplier_secret}, {@code apiKey}, {@code sign}; not {@code legacy_unsigned}), and so
+ * are the user info of URLs and the values of such parameters in them.
  */
 class AdminAuditFilter extends OncePerRequestFilter {
 
     static final int MAX_BODY = 16_000;
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
-    private static final String SECRET_WORDS = "secret|password|passwd|token|credential|key|sign";
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(" + SECRET_WORDS + ").*");
-    private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)((?:^|&|\\?)[^=&?]*(?:" + SECRET_WORDS + ")[^=&]*=)[^&]*");
+    /** A name is secret when one of its words is one of these ({@code supplier_secret}, {@code apiKey}, {@code sign}). */
+    private static final Set<String> SECRET_WORDS = Set.of(
+            "secret",
+            "secrets",
+            "password",
+            "passwd",
+            "pwd",
+            "token",
+            "credential",
+            "credentials",
+            "key",
+            "apikey",
+            "sign",
+            "signature");
+    /** Splits a name into its words: at anything but letters and digits, and where a lower-case letter meets an upper-case one. */
+    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{Alnum}]+|(?<=[\\p{Lower}\\d])(?=\\p{Upper})");
+    /** A parameter of a query string or form: its separator, name and value. */
+    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?]*)=([^&]*)");
 
     private static final String MASK = "***";
     private static final Logger log = LoggerFactory.getLogger(AdminAuditFilter.class);
@@ -138,7 +155,7 @@ class AdminAuditFilter extends OncePerRequestFilter {
     static void mask(JsonNode node) {
         if (node instanceof ObjectNode object) {
             for (String name : Set.copyOf(object.propertyNames())) {
-                if (SECRET_NAME.matcher(name).matches()) {
+                if (secretName(name)) {
                     object.put(name, MASK);
                 } else if (object.get(name).isString()) {
                     object.put(name, maskUrl(object.get(name).asString()));
@@ -160,7 +177,24 @@ class AdminAuditFilter extends OncePerRequestFilter {
     }
 
     static String maskParams(String params) {
-        return SECRET_PARAM.matcher(params).replaceAll("$1" + MASK);
+        Matcher param = PARAM.matcher(params);
+        StringBuilder masked = new StringBuilder(params.length());
+        while (param.find()) {
+            if (secretName(param.group(2))) {
+                param.appendReplacement(masked, Matcher.quoteReplacement(param.group(1) + param.group(2) + "=" + MASK));
+            }
+        }
+        return param.appendTail(masked).toString();
+    }
+
+    /** Whether a parameter or property of this name holds a secret: one of its words says so. */
+    static boolean secretName(String name) {
+        for (String word : WORD_BREAK.split(name)) {
+            if (SECRET_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String truncate(String s, int max) {

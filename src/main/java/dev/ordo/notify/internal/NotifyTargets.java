@@ -30,7 +30,10 @@ final class NotifyTargets {
         this.resolver = resolver;
     }
 
-    /** Syntax, scheme and literal addresses: checked when a channel gives the URL. */
+    /**
+     * Syntax, scheme, literal addresses and the names of this machine ({@code localhost}): checked
+     * when a channel gives the URL. Other names are checked when each attempt resolves them.
+     */
     URI check(String url) {
         if (url == null || url.length() > 512) {
             throw OrdoException.badParameter("notify_url must be at most 512 characters");
@@ -48,6 +51,10 @@ final class NotifyTargets {
         String host = uri.getHost();
         if (host == null || host.isBlank() || uri.getUserInfo() != null) {
             throw OrdoException.badParameter("notify_url must name a host (and no user info)");
+        }
+        if (isLocalName(host) && !allowed(host)) {
+            throw OrdoException.badParameter(
+                    "notify_url points to a loopback, link-local or private address (" + host + ")");
         }
         if (isLiteral(host) && !allowed(host)) {
             try {
@@ -88,6 +95,17 @@ final class NotifyTargets {
 
     private boolean allowed(String host) {
         return allowPrivate || allowedHosts.contains(host.toLowerCase(Locale.ROOT));
+    }
+
+    /** Names that mean this machine wherever they are resolved (RFC 6761's {@code localhost} and its subdomains). */
+    private static boolean isLocalName(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        return name.equals("localhost")
+                || name.endsWith(".localhost")
+                || name.equals("localhost.localdomain")
+                || name.equals("ip6-localhost")
+                || name.equals("ip6-loopback");
     }
 
     private static boolean isLiteral(String host) {

@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
 
 /** Turns every exception that leaves a controller into an RFC 9457 problem with code and msg. */
 @RestControllerAdvice
@@ -52,8 +53,33 @@ class ProblemDetailsAdvice {
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<ProblemDetail> unreadable(HttpServletRequest request) {
-        return answer(ErrorCode.BAD_PARAMETER, "the request body is not valid JSON of the expected shape", request);
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        String field = fieldOf(e);
+        return answer(
+                ErrorCode.BAD_PARAMETER,
+                field == null
+                        ? "the request body is not valid JSON of the expected shape"
+                        : "the request body is not valid JSON of the expected shape: " + field
+                                + " is missing or has the wrong type",
+                request);
+    }
+
+    /** The JSON property a body failed on, as the JSON names it ({@code units[1].face}), or null. */
+    static String fieldOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (JacksonException.Reference ref : jackson.getPath()) {
+                    if (ref.getPropertyName() != null) {
+                        path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+                    } else if (ref.getIndex() >= 0) {
+                        path.append('[').append(ref.getIndex()).append(']');
+                    }
+                }
+                return path.isEmpty() ? null : path.toString();
+            }
+        }
+        return null;
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -40,7 +40,12 @@ class NotifyTargetsTest {
                 "http://[::ffff:10.0.0.1]/x",
                 "http://2130706433/x",
                 "http://017700000001/x",
-                "http://[::]/x"
+                "http://[::]/x",
+                "http://localhost/x",
+                "http://LOCALHOST:8080/x",
+                "http://localhost./x",
+                "http://api.localhost/x",
+                "http://ip6-localhost/x"
             })
     void unacceptable_targets_are_refused(String url) {
         assertThatThrownBy(() -> strict.check(url)).isInstanceOf(OrdoException.class);
@@ -52,6 +57,9 @@ class NotifyTargetsTest {
         assertThatCode(() -> strict.check("http://93.184.216.34:8080/x")).doesNotThrowAnyException();
         NotifyTargets lab = new NotifyTargets(false, Set.of("127.0.0.1"));
         assertThatCode(() -> lab.check("http://127.0.0.1:9000/x")).doesNotThrowAnyException();
+        assertThatCode(() -> new NotifyTargets(false, Set.of("localhost")).check("http://localhost:9000/x"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> strict.check("http://localhost-shop.example/x")).doesNotThrowAnyException();
         assertThat(lab.resolve("127.0.0.1")).isNotEmpty();
         assertThatThrownBy(() -> strict.resolve("localhost")).isInstanceOf(NotifyTargets.RefusedTarget.class);
     }

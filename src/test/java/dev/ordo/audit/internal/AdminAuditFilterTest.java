@@ -1,0 +1,46 @@
+package dev.ordo.audit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Which names the audit trail masks: those one of whose words says secret, not those that merely contain one. */
+class AdminAuditFilterTest {
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "secret",
+                "supplier_secret",
+                "SECRET",
+                "apiKey",
+                "api-key",
+                "api_key",
+                "sign",
+                "signKey",
+                "X-Signature",
+                "password",
+                "admin_token",
+                "accessToken",
+                "client.credentials"
+            })
+    void a_name_with_a_secret_word_is_masked(String name) {
+        assertThat(AdminAuditFilter.secretName(name)).isTrue();
+        assertThat(AdminAuditFilter.maskParams("a=1&" + name + "=hidden&b=2")).isEqualTo("a=1&" + name + "=***&b=2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"legacy_unsigned", "monkey", "keyboard", "design", "channel_no", "notify_url", "tokens_left"})
+    void a_name_that_only_contains_the_letters_of_one_is_kept(String name) {
+        assertThat(AdminAuditFilter.secretName(name)).isFalse();
+        assertThat(AdminAuditFilter.maskParams(name + "=0")).isEqualTo(name + "=0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"?sign=abc&n=1", "sign=abc&n=1", "n=1&sign=abc"})
+    void a_query_string_keeps_its_shape_with_the_secret_masked(String query) {
+        assertThat(AdminAuditFilter.maskParams(query)).isEqualTo(query.replace("abc", "***"));
+    }
+}
