@@ -39,7 +39,15 @@ public final class NodeTimer {
     public void stop() {
         ScheduledExecutorService running = timer;
         if (running != null) {
-            running.shutdownNow();
+            // Not interrupted: an interrupt inside H2's file I/O closes the whole embedded database.
+            running.shutdown();
+            try {
+                if (!running.awaitTermination(10, TimeUnit.SECONDS)) {
+                    running.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             timer = null;
         }
     }

@@ -9,8 +9,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -32,32 +34,25 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /admin/**}, and the wallet's changes of account and package terms, {@link #WALLET_TERMS})
  * once it has been answered, refused ones included. Runs behind the security
  * filters: a request without a valid token never gets here. Values of parameters and JSON
- * properties one of whose words ({@link #secretName}) says secret, password, token, key or sign are
- * masked ({@code supplier_secret}, {@code apiKey}, {@code sign}; not {@code legacy_unsigned}), and so
+ * properties one of whose words ({@link #secretName}) begins or ends with secret, password, token,
+ * key or sign are masked ({@code supplier_secret}, {@code apiKey}, {@code appsecret}, {@code sign};
+ * not {@code legacy_unsigned}), and so
  * are the user info of URLs and the values of such parameters in them.
  */
 class AdminAuditFilter extends OncePerRequestFilter {
 
     static final int MAX_BODY = 16_000;
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
-    /** A name is secret when one of its words is one of these ({@code supplier_secret}, {@code apiKey}, {@code sign}). */
-    private static final Set<String> SECRET_WORDS = Set.of(
-            "secret",
-            "secrets",
-            "password",
-            "passwd",
-            "pwd",
-            "token",
-            "credential",
-            "credentials",
-            "key",
-            "apikey",
-            "sign",
-            "signature");
+    /**
+     * A name is secret when one of its words begins or ends with one of these: {@code supplier_secret},
+     * {@code apiKey}, {@code appsecret}, {@code signkey}, {@code sign} — but not {@code legacy_unsigned}.
+     */
+    private static final List<String> SECRET_WORDS =
+            List.of("secret", "password", "passwd", "pwd", "token", "credential", "key", "sign", "signature");
     /** Splits a name into its words: at anything but letters and digits, and where a lower-case letter meets an upper-case one. */
     private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{Alnum}]+|(?<=[\\p{Lower}\\d])(?=\\p{Upper})");
-    /** A parameter of a query string or form: its separator, name and value. */
-    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?]*)=([^&]*)");
+    /** A parameter of a query string or form: its separator, name and value (up to the next parameter of any URL in it). */
+    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?]*)=([^&?]*)");
 
     private static final String MASK = "***";
     private static final Logger log = LoggerFactory.getLogger(AdminAuditFilter.class);
@@ -187,11 +182,20 @@ class AdminAuditFilter extends OncePerRequestFilter {
         return param.appendTail(masked).toString();
     }
 
-    /** Whether a parameter or property of this name holds a secret: one of its words says so. */
+    /** Whether a parameter or property of this name (percent-encoded or not) holds a secret: one of its words says so. */
     static boolean secretName(String name) {
-        for (String word : WORD_BREAK.split(name)) {
-            if (SECRET_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
-                return true;
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            decoded = name;
+        }
+        for (String word : WORD_BREAK.split(decoded)) {
+            String w = word.toLowerCase(Locale.ROOT);
+            for (String secret : SECRET_WORDS) {
+                if (w.startsWith(secret) || w.endsWith(secret)) {
+                    return true;
+                }
             }
         }
         return false;

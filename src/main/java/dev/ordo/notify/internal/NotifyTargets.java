@@ -94,7 +94,10 @@ final class NotifyTargets {
     }
 
     private boolean allowed(String host) {
-        return allowPrivate || allowedHosts.contains(host.toLowerCase(Locale.ROOT));
+        String name = host.toLowerCase(Locale.ROOT);
+        return allowPrivate
+                || allowedHosts.contains(name)
+                || (name.endsWith(".") && allowedHosts.contains(name.substring(0, name.length() - 1)));
     }
 
     /** Names that mean this machine wherever they are resolved (RFC 6761's {@code localhost} and its subdomains). */

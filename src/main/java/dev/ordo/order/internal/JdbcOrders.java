@@ -458,7 +458,7 @@ class JdbcOrders implements Orders {
                         from oms_unit_review r
                         join oms_order_unit u on u.unit_id = r.unit_id
                         join oms_order o on o.order_id = r.order_id
-                        where r.unit_id > :after
+                        where r.unit_id > :after and u.status = 140
                         order by r.unit_id
                         limit :limit""")
                 .param("after", afterUnitId)
@@ -473,7 +473,11 @@ class JdbcOrders implements Orders {
 
     @Override
     public ReviewBacklog reviewBacklog() {
-        return jdbc.sql("select count(*) as units, min(since) as oldest from oms_unit_review")
+        // Joined with the units: a row a unit left behind (moved by a node older than V13, or by hand) is no wait.
+        return jdbc.sql("""
+                        select count(*) as units, min(r.since) as oldest
+                        from oms_unit_review r join oms_order_unit u on u.unit_id = r.unit_id
+                        where u.status = 140""")
                 .query((rs, row) -> new ReviewBacklog(rs.getLong("units"), SqlTime.instant(rs, "oldest")))
                 .single();
     }

@@ -3,10 +3,8 @@ package dev.ordo.shared.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ordo.shared.Dialect;
 import dev.ordo.testing.TestDatabases;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -69,22 +66,11 @@ class TradeKeyMigrationTest {
     }
 
     private void migrate(String target) throws SQLException {
-        Dialect dialect;
-        try (Connection c = connect()) {
-            dialect = Dialect.ofProductName(c.getMetaData().getDatabaseProductName());
-        }
-        var configuration = Flyway.configure()
-                .dataSource(url, TestDatabases.user(), "")
-                .locations("classpath:db/migration")
-                .placeholders(SharedConfiguration.placeholdersFor(dialect));
-        if (target != null) {
-            configuration.target(target);
-        }
-        configuration.load().migrate();
+        ScratchMigrations.migrate(url, target);
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, TestDatabases.user(), "");
+        return ScratchMigrations.connect(url);
     }
 
     private static void account(Connection c, long id, String eid) throws SQLException {

@@ -1,0 +1,132 @@
+package dev.ordo.shared.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * V14 on a database whose units already wait for an operator: each gets its row in
+ * {@code oms_unit_review}, since the moment its history says it began to wait, else since its
+ * submission; units in any other status get none. Runs on its own database, created for it on this
+ * run's server (or in memory for H2).
+ */
+@Tag("db")
+class ReviewBackfillMigrationTest {
+
+    private static final String SCRATCH = "ordo_upgrade_review";
+    private static final LocalDateTime CREATED = LocalDateTime.of(2026, 11, 29, 12, 0);
+    private static final LocalDateTime SUBMITTED = CREATED.plusMinutes(1);
+    private static final LocalDateTime TO_REVIEW = CREATED.plusMinutes(30);
+
+    private String url;
+
+    @BeforeEach
+    void scratchDatabase() {
+        url = TestDatabases.scratch(SCRATCH);
+    }
+
+    @AfterEach
+    void dropScratchDatabase() {
+        TestDatabases.dropScratch(SCRATCH);
+    }
+
+    @Test
+    void units_waiting_for_an_operator_before_v14_are_listed_since_they_began_to_wait() throws SQLException {
+        migrate("13");
+        try (Connection c = connect()) {
+            order(c, 1);
+            unit(c, 11, 1, 1, 140);
+            unit(c, 12, 1, 2, 140);
+            unit(c, 13, 1, 3, 200);
+            unit(c, 14, 1, 4, 130);
+            // Unit 11's history says when it began to wait; unit 12's has no such event.
+            event(c, 101, 1, 11, 130, TO_REVIEW.minusMinutes(5));
+            event(c, 102, 1, 11, 140, TO_REVIEW);
+        }
+
+        migrate(null);
+
+        try (Connection c = connect()) {
+            assertThat(waiting(c)).containsExactly("11 1 " + TO_REVIEW, "12 1 " + SUBMITTED);
+        }
+    }
+
+    private void migrate(String target) throws SQLException {
+        ScratchMigrations.migrate(url, target);
+    }
+
+    private Connection connect() throws SQLException {
+        return ScratchMigrations.connect(url);
+    }
+
+    private static void order(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into oms_order (order_id, channel_no, request_no, request_hash, is_parent, line_id,
+                    carrier_no, province_no, city_no, invoice_type, num, face, amount, down_product_id, status,
+                    open_units, overtime_at, created_at, sale, commission, service_fee, payment_fee, cost,
+                    up_commission, up_service_fee, margin, version)
+                values (?, 'ch', ?, 'h', false, 1, 'ZSH', '*', '*', 1, 1, 40000, 39600, 1, 120, 3, ?, ?,
+                    39600, 0, 0, 0, 39200, 0, 0, 0, 1)""")) {
+            s.setLong(1, id);
+            s.setString(2, "r" + id);
+            s.setTimestamp(3, Timestamp.valueOf(CREATED.plusMinutes(10)));
+            s.setTimestamp(4, Timestamp.valueOf(CREATED));
+            s.executeUpdate();
+        }
+    }
+
+    private static void unit(Connection c, long id, long order, int seq, int status) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,
+                    status, sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee,
+                    submitted_at, version)
+                values (?, ?, ?, 1, 10000, 'sup', 1, ?, 9900, 0, 0, 0, 9800, 0, 0, ?, 1)""")) {
+            s.setLong(1, id);
+            s.setLong(2, order);
+            s.setInt(3, seq);
+            s.setInt(4, status);
+            s.setTimestamp(5, Timestamp.valueOf(SUBMITTED));
+            s.executeUpdate();
+        }
+    }
+
+    private static void event(Connection c, long id, long order, long unit, int to, LocalDateTime at)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                insert into oms_order_event (event_id, order_id, unit_id, event_type, from_status, to_status,
+                    reason, created_at)
+                values (?, ?, ?, 'unit.x', 130, ?, 'test', ?)""")) {
+            s.setLong(1, id);
+            s.setLong(2, order);
+            s.setLong(3, unit);
+            s.setInt(4, to);
+            s.setTimestamp(5, Timestamp.valueOf(at));
+            s.executeUpdate();
+        }
+    }
+
+    private static List<String> waiting(Connection c) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("select unit_id, order_id, since from oms_unit_review order by unit_id")) {
+            while (rs.next()) {
+                rows.add(rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getObject(3, LocalDateTime.class));
+            }
+        }
+        return rows;
+    }
+}
