@@ -3,14 +3,13 @@ package dev.ordo.acquiring.internal;
 import dev.ordo.acquiring.AcquiringQueues;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.shared.ErrorCode;
-import dev.ordo.shared.NodeTimer;
+import dev.ordo.shared.NodeCheck;
 import dev.ordo.shared.OrdoException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,12 +23,11 @@ import org.springframework.stereotype.Component;
  * (1 s) and exported as {@code ordo_acquiring_intake_wait_seconds}.
  */
 @Component
-class OrderBacklog implements SmartLifecycle {
+class OrderBacklog extends NodeCheck {
 
     private final Jobs jobs;
     private final Clock clock;
     private final Duration maxWait;
-    private final NodeTimer timer;
     private volatile Duration waited = Duration.ZERO;
 
     OrderBacklog(
@@ -38,14 +36,10 @@ class OrderBacklog implements SmartLifecycle {
             MeterRegistry meters,
             @Value("${ordo.acquiring.intake.max-wait:120s}") Duration maxWait,
             @Value("${ordo.acquiring.intake.max-wait-check:1s}") Duration checkEvery) {
-        if (maxWait.isNegative() || !checkEvery.isPositive()) {
-            throw new IllegalArgumentException(
-                    "ordo.acquiring.intake.max-wait must be 0 (off) or positive, max-wait-check positive");
-        }
+        super("order-backlog", checked(maxWait, checkEvery));
         this.jobs = jobs;
         this.clock = clock;
         this.maxWait = maxWait;
-        this.timer = new NodeTimer("order-backlog", checkEvery, this::refresh);
         Gauge.builder("ordo.acquiring.intake.wait", this, b -> b.waited.toMillis() / 1000.0)
                 .description("how long the oldest accepted order has waited for its first step")
                 .baseUnit("seconds")
@@ -65,8 +59,17 @@ class OrderBacklog implements SmartLifecycle {
                         + " s (ordo.acquiring.intake.max-wait); no new orders for now, repeat the request later with the same request_no");
     }
 
+    private static Duration checked(Duration maxWait, Duration checkEvery) {
+        if (maxWait.isNegative() || !checkEvery.isPositive()) {
+            throw new IllegalArgumentException(
+                    "ordo.acquiring.intake.max-wait must be 0 (off) or positive, max-wait-check positive");
+        }
+        return checkEvery;
+    }
+
     /** Probes the order queue once. */
-    void refresh() {
+    @Override
+    protected void check() {
         waited = jobs.oldestWaiting(AcquiringQueues.BIND)
                 .map(since -> Duration.between(since, clock.instant()))
                 .filter(d -> d.isPositive())
@@ -74,19 +77,7 @@ class OrderBacklog implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!maxWait.isZero()) {
-            timer.start();
-        }
-    }
-
-    @Override
-    public void stop() {
-        timer.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer.isRunning();
+    protected boolean enabled() {
+        return !maxWait.isZero();
     }
 }

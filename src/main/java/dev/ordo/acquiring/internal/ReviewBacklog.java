@@ -1,14 +1,13 @@
 package dev.ordo.acquiring.internal;
 
 import dev.ordo.order.Orders;
-import dev.ordo.shared.NodeTimer;
+import dev.ordo.shared.NodeCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,11 +18,10 @@ import org.springframework.stereotype.Component;
  * unless a callback or an operator decides it, and its order's money stays held meanwhile.
  */
 @Component
-class ReviewBacklog implements SmartLifecycle {
+class ReviewBacklog extends NodeCheck {
 
     private final Orders orders;
     private final Clock clock;
-    private final NodeTimer timer;
     private volatile Orders.ReviewBacklog latest = new Orders.ReviewBacklog(0, null);
 
     ReviewBacklog(
@@ -31,12 +29,9 @@ class ReviewBacklog implements SmartLifecycle {
             Clock clock,
             MeterRegistry meters,
             @Value("${ordo.acquiring.review.check:30s}") Duration checkEvery) {
-        if (!checkEvery.isPositive()) {
-            throw new IllegalArgumentException("ordo.acquiring.review.check must be positive");
-        }
+        super("review-backlog", positive(checkEvery));
         this.orders = orders;
         this.clock = clock;
-        this.timer = new NodeTimer("review-backlog", checkEvery, this::refresh);
         Gauge.builder("ordo.acquiring.review.units", this, b -> b.latest.units())
                 .description("delivery units waiting for an operator's decision (status 140)")
                 .register(meters);
@@ -46,8 +41,16 @@ class ReviewBacklog implements SmartLifecycle {
                 .register(meters);
     }
 
+    private static Duration positive(Duration checkEvery) {
+        if (!checkEvery.isPositive()) {
+            throw new IllegalArgumentException("ordo.acquiring.review.check must be positive");
+        }
+        return checkEvery;
+    }
+
     /** Counts the waiting units once. */
-    void refresh() {
+    @Override
+    protected void check() {
         latest = orders.reviewBacklog();
     }
 
@@ -56,20 +59,5 @@ class ReviewBacklog implements SmartLifecycle {
         return oldest == null
                 ? 0
                 : Math.max(0, Duration.between(oldest, clock.instant()).toSeconds());
-    }
-
-    @Override
-    public void start() {
-        timer.start();
-    }
-
-    @Override
-    public void stop() {
-        timer.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer.isRunning();
     }
 }

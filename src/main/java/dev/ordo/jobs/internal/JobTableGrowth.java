@@ -1,10 +1,9 @@
 package dev.ordo.jobs.internal;
 
-import dev.ordo.shared.NodeTimer;
+import dev.ordo.shared.NodeCheck;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>The check is one read of the table's statistics; the analyze it triggers samples at most 30,000
  * rows, a few times per burst (each time the table has grown about fivefold).
  */
-final class JobTableGrowth implements SmartLifecycle {
+final class JobTableGrowth extends NodeCheck {
 
     private static final Logger log = LoggerFactory.getLogger(JobTableGrowth.class);
     /** Rows beyond the statistics' count that never matter, whatever the count. */
@@ -30,12 +29,21 @@ final class JobTableGrowth implements SmartLifecycle {
 
     private final JdbcTemplate jdbc;
     private final boolean postgresql;
-    private final NodeTimer timer;
 
     JobTableGrowth(JdbcTemplate jdbc, boolean postgresql, Duration checkEvery) {
+        super("job-table-growth", checkEvery);
         this.jdbc = jdbc;
         this.postgresql = postgresql;
-        this.timer = new NodeTimer("job-table-growth", checkEvery, this::analyzeIfGrown);
+    }
+
+    @Override
+    protected void check() {
+        analyzeIfGrown();
+    }
+
+    @Override
+    protected boolean enabled() {
+        return postgresql; // MySQL/MariaDB keep their own statistics; H2 plans without them
     }
 
     /** Analyzes the job table if it holds more than {@value #BASE} + {@value #FACTOR} times the rows its statistics say; true if it did. */
@@ -50,22 +58,5 @@ final class JobTableGrowth implements SmartLifecycle {
         jdbc.execute("analyze scheduled_tasks");
         log.debug("job table analyzed: it had outgrown its statistics");
         return true;
-    }
-
-    @Override
-    public void start() {
-        if (postgresql) { // MySQL/MariaDB keep their own statistics; H2 plans without them
-            timer.start();
-        }
-    }
-
-    @Override
-    public void stop() {
-        timer.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer.isRunning();
     }
 }

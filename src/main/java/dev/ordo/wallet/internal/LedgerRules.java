@@ -47,7 +47,7 @@ final class LedgerRules {
     static Decision change(
             ChangeType type, TradeNo tradeNo, long amount, long current, long floor, Long deductMagnitude) {
         Decision decision = decide(type, tradeNo, amount, current, floor, deductMagnitude);
-        return decision instanceof Apply(long after) && after > MAX_VALUE
+        return decision instanceof Apply apply && apply.after() > MAX_VALUE
                 ? new Refuse(Refusal.OVERFLOW, "the result would exceed " + MAX_VALUE)
                 : decision;
     }

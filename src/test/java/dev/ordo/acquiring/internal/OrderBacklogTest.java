@@ -62,7 +62,7 @@ class OrderBacklogTest {
     void orders_are_accepted_while_the_oldest_waits_no_longer_than_the_limit() {
         OrderBacklog backlog = backlog(Duration.ofSeconds(120));
         queue.oldest = NOW.minusSeconds(120);
-        backlog.refresh();
+        backlog.check();
 
         assertThat(backlog.refusal()).isNull();
         assertThat(meters.get("ordo.acquiring.intake.wait").gauge().value()).isEqualTo(120.0);
@@ -72,7 +72,7 @@ class OrderBacklogTest {
     void new_orders_are_refused_as_busy_once_the_oldest_waits_longer_and_accepted_again_when_it_caught_up() {
         OrderBacklog backlog = backlog(Duration.ofSeconds(120));
         queue.oldest = NOW.minusSeconds(121);
-        backlog.refresh();
+        backlog.check();
 
         assertThat(backlog.refusal()).isNotNull().satisfies(refusal -> {
             assertThat(refusal.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -80,7 +80,7 @@ class OrderBacklogTest {
         });
 
         queue.oldest = null;
-        backlog.refresh();
+        backlog.check();
         assertThat(backlog.refusal()).isNull();
     }
 
@@ -88,7 +88,7 @@ class OrderBacklogTest {
     void a_limit_of_zero_never_refuses() {
         OrderBacklog backlog = backlog(Duration.ZERO);
         queue.oldest = NOW.minus(Duration.ofDays(1));
-        backlog.refresh();
+        backlog.check();
 
         assertThat(backlog.refusal()).isNull();
     }

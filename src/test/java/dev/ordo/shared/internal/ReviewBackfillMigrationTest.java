@@ -2,7 +2,6 @@ package dev.ordo.shared.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ordo.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,35 +11,23 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * V14 on a database whose units already wait for an operator: each gets its row in
  * {@code oms_unit_review}, since the moment its history says it began to wait, else since its
- * submission; units in any other status get none. Runs on its own database, created for it on this
- * run's server (or in memory for H2).
+ * submission; units in any other status get none.
  */
 @Tag("db")
-class ReviewBackfillMigrationTest {
+class ReviewBackfillMigrationTest extends ScratchMigrations {
 
-    private static final String SCRATCH = "ordo_upgrade_review";
     private static final LocalDateTime CREATED = LocalDateTime.of(2026, 11, 29, 12, 0);
     private static final LocalDateTime SUBMITTED = CREATED.plusMinutes(1);
     private static final LocalDateTime TO_REVIEW = CREATED.plusMinutes(30);
 
-    private String url;
-
-    @BeforeEach
-    void scratchDatabase() {
-        url = TestDatabases.scratch(SCRATCH);
-    }
-
-    @AfterEach
-    void dropScratchDatabase() {
-        TestDatabases.dropScratch(SCRATCH);
+    ReviewBackfillMigrationTest() {
+        super("ordo_upgrade_review");
     }
 
     @Test
@@ -62,14 +49,6 @@ class ReviewBackfillMigrationTest {
         try (Connection c = connect()) {
             assertThat(waiting(c)).containsExactly("11 1 " + TO_REVIEW, "12 1 " + SUBMITTED);
         }
-    }
-
-    private void migrate(String target) throws SQLException {
-        ScratchMigrations.migrate(url, target);
-    }
-
-    private Connection connect() throws SQLException {
-        return ScratchMigrations.connect(url);
     }
 
     private static void order(Connection c, long id) throws SQLException {

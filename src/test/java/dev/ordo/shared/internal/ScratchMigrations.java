@@ -6,16 +6,36 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
-/** Ordo's migrations run on a scratch database up to a version, for tests of an upgrade with data in it. */
-final class ScratchMigrations {
+/**
+ * A test of an upgrade with data in the database: Ordo's migrations run on a database of its own,
+ * created for it on this run's server (or in memory for H2), up to a version, then the rest.
+ */
+abstract class ScratchMigrations {
 
-    private ScratchMigrations() {}
+    private final String scratch;
+    private String url;
 
-    /** Migrates the database at {@code url} to {@code target}, or to the latest version when null. */
-    static void migrate(String url, String target) throws SQLException {
+    ScratchMigrations(String scratch) {
+        this.scratch = scratch;
+    }
+
+    @BeforeEach
+    void scratchDatabase() {
+        url = TestDatabases.scratch(scratch);
+    }
+
+    @AfterEach
+    void dropScratchDatabase() {
+        TestDatabases.dropScratch(scratch);
+    }
+
+    /** Migrates the scratch database to {@code target}, or to the latest version when null. */
+    void migrate(String target) throws SQLException {
         Dialect dialect;
-        try (Connection c = connect(url)) {
+        try (Connection c = connect()) {
             dialect = Dialect.ofProductName(c.getMetaData().getDatabaseProductName());
         }
         var configuration = Flyway.configure()
@@ -28,7 +48,7 @@ final class ScratchMigrations {
         configuration.load().migrate();
     }
 
-    static Connection connect(String url) throws SQLException {
+    Connection connect() throws SQLException {
         return DriverManager.getConnection(url, TestDatabases.user(), "");
     }
 }

@@ -3,7 +3,6 @@ package dev.ordo.shared.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ordo.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,32 +12,19 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * V10 on a ledger that already holds records: migrated from V9 with records in it, the trade key
  * keeps every record and the same rule — one record per account, trade number and change type, the
- * same trade number free on another account or for another type. Runs on its own database, created
- * for it on this run's server (or in memory for H2).
+ * same trade number free on another account or for another type.
  */
 @Tag("db")
-class TradeKeyMigrationTest {
+class TradeKeyMigrationTest extends ScratchMigrations {
 
-    private static final String SCRATCH = "ordo_upgrade";
-
-    private String url;
-
-    @BeforeEach
-    void scratchDatabase() {
-        url = TestDatabases.scratch(SCRATCH);
-    }
-
-    @AfterEach
-    void dropScratchDatabase() {
-        TestDatabases.dropScratch(SCRATCH);
+    TradeKeyMigrationTest() {
+        super("ordo_upgrade");
     }
 
     @Test
@@ -63,14 +49,6 @@ class TradeKeyMigrationTest {
             record(c, 16, 2, "t-2", 2, 2);
             assertThat(records(c)).hasSize(5);
         }
-    }
-
-    private void migrate(String target) throws SQLException {
-        ScratchMigrations.migrate(url, target);
-    }
-
-    private Connection connect() throws SQLException {
-        return ScratchMigrations.connect(url);
     }
 
     private static void account(Connection c, long id, String eid) throws SQLException {
