@@ -43,11 +43,8 @@ class ApiDocumentation {
     @Bean
     OpenApiCustomizer adminOperationsNeedTheToken() {
         AntPathMatcher paths = new AntPathMatcher();
-        String[] open = Stream.of(
-                        Arrays.stream(SecurityConfiguration.PUBLIC),
-                        Arrays.stream(SecurityConfiguration.SUPPLIERS),
-                        Arrays.stream(ChannelEndpoints.PATHS))
-                .flatMap(s -> s)
+        String[] open = Stream.concat(
+                        Arrays.stream(SecurityConfiguration.PUBLIC), Arrays.stream(SecurityConfiguration.SIGNED))
                 .toArray(String[]::new);
         return api -> {
             if (api.getPaths() == null) {

@@ -34,6 +34,10 @@ class SecurityConfiguration {
     /** Suppliers authenticate their callbacks by signature; the bundled mock supplier is a supplier. */
     static final String[] SUPPLIERS = {"/supplier/notify/**", "/mock/supplier/**"};
 
+    /** Signed per request instead of the admin token: the reseller API and the suppliers' endpoints. */
+    static final String[] SIGNED = Stream.concat(Arrays.stream(ChannelEndpoints.PATHS), Arrays.stream(SUPPLIERS))
+            .toArray(String[]::new);
+
     @Bean
     AdminToken adminToken(
             @Value("${ordo.security.admin-token:}") String configured,
@@ -79,9 +83,7 @@ class SecurityConfiguration {
      */
     @Bean
     WebSecurityCustomizer signedEndpointsSkipTheFilterChain() {
-        String[] signed = Stream.concat(Arrays.stream(ChannelEndpoints.PATHS), Arrays.stream(SUPPLIERS))
-                .toArray(String[]::new);
-        return web -> web.ignoring().requestMatchers(signed);
+        return web -> web.ignoring().requestMatchers(SIGNED);
     }
 
     @Bean

@@ -11,8 +11,14 @@ public abstract class NodeCheck implements SmartLifecycle {
 
     private final NodeTimer timer;
 
-    /** @param name names the timer's thread and its log lines */
-    protected NodeCheck(String name, Duration every) {
+    /**
+     * @param name names the timer's thread and its log lines
+     * @param property the setting {@code every} comes from, named when it is not positive
+     */
+    protected NodeCheck(String name, String property, Duration every) {
+        if (every == null || !every.isPositive()) {
+            throw new IllegalArgumentException(property + " must be positive");
+        }
         this.timer = new NodeTimer(name, every, this::check);
     }
 

@@ -36,7 +36,10 @@ class OrderBacklog extends NodeCheck {
             MeterRegistry meters,
             @Value("${ordo.acquiring.intake.max-wait:120s}") Duration maxWait,
             @Value("${ordo.acquiring.intake.max-wait-check:1s}") Duration checkEvery) {
-        super("order-backlog", checked(maxWait, checkEvery));
+        super("order-backlog", "ordo.acquiring.intake.max-wait-check", checkEvery);
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("ordo.acquiring.intake.max-wait must be 0 (off) or positive");
+        }
         this.jobs = jobs;
         this.clock = clock;
         this.maxWait = maxWait;
@@ -57,14 +60,6 @@ class OrderBacklog extends NodeCheck {
                 "busy: accepted orders wait " + now.toSeconds() + " s for their first step, more than "
                         + maxWait.toSeconds()
                         + " s (ordo.acquiring.intake.max-wait); no new orders for now, repeat the request later with the same request_no");
-    }
-
-    private static Duration checked(Duration maxWait, Duration checkEvery) {
-        if (maxWait.isNegative() || !checkEvery.isPositive()) {
-            throw new IllegalArgumentException(
-                    "ordo.acquiring.intake.max-wait must be 0 (off) or positive, max-wait-check positive");
-        }
-        return checkEvery;
     }
 
     /** Probes the order queue once. */

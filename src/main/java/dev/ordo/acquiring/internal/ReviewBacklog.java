@@ -29,7 +29,7 @@ class ReviewBacklog extends NodeCheck {
             Clock clock,
             MeterRegistry meters,
             @Value("${ordo.acquiring.review.check:30s}") Duration checkEvery) {
-        super("review-backlog", positive(checkEvery));
+        super("review-backlog", "ordo.acquiring.review.check", checkEvery);
         this.orders = orders;
         this.clock = clock;
         Gauge.builder("ordo.acquiring.review.units", this, b -> b.latest.units())
@@ -39,13 +39,6 @@ class ReviewBacklog extends NodeCheck {
                 .description("how long the longest waiting unit has waited for an operator (0: none waits)")
                 .baseUnit("seconds")
                 .register(meters);
-    }
-
-    private static Duration positive(Duration checkEvery) {
-        if (!checkEvery.isPositive()) {
-            throw new IllegalArgumentException("ordo.acquiring.review.check must be positive");
-        }
-        return checkEvery;
     }
 
     /** Counts the waiting units once. */

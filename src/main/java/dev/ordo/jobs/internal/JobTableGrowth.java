@@ -31,7 +31,7 @@ final class JobTableGrowth extends NodeCheck {
     private final boolean postgresql;
 
     JobTableGrowth(JdbcTemplate jdbc, boolean postgresql, Duration checkEvery) {
-        super("job-table-growth", checkEvery);
+        super("job-table-growth", "ordo.jobs.table-growth-check", checkEvery);
         this.jdbc = jdbc;
         this.postgresql = postgresql;
     }

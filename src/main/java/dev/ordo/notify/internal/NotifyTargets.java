@@ -94,16 +94,19 @@ final class NotifyTargets {
     }
 
     private boolean allowed(String host) {
+        String name = name(host);
+        return allowPrivate || allowedHosts.contains(name) || allowedHosts.contains(host.toLowerCase(Locale.ROOT));
+    }
+
+    /** A host name as compared: in lower case, without the trailing dot of a fully qualified name. */
+    private static String name(String host) {
         String name = host.toLowerCase(Locale.ROOT);
-        return allowPrivate
-                || allowedHosts.contains(name)
-                || (name.endsWith(".") && allowedHosts.contains(name.substring(0, name.length() - 1)));
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     /** Names that mean this machine wherever they are resolved (RFC 6761's {@code localhost} and its subdomains). */
     private static boolean isLocalName(String host) {
-        String name = host.toLowerCase(Locale.ROOT);
-        name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        String name = name(host);
         return name.equals("localhost")
                 || name.endsWith(".localhost")
                 || name.equals("localhost.localdomain")
