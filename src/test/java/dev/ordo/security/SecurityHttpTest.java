@@ -3,6 +3,7 @@ package dev.ordo.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ordo.shared.ErrorCode;
+import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.TestDatabases;
@@ -53,6 +54,7 @@ class SecurityHttpTest {
 
     @Test
     void the_signed_endpoints_need_no_admin_token_and_paths_beside_them_still_do() {
+        Acquiring.loadDemo(new Http(port)); // the channel, so that what is refused is the parameter
         Http anonymous = new Http(port).withoutToken();
         // Past Spring Security's chain, checked by the endpoint itself: a missing parameter, not a 401.
         Http.Response order = anonymous.get("/order/request", "channel_no", "test");

@@ -30,7 +30,7 @@ public final class Acquiring {
     }
 
     /** The demo data of SPEC A7, once per test run (it is idempotent anyway). */
-    private static synchronized void loadDemo(Http http) {
+    public static synchronized void loadDemo(Http http) {
         if (!demoLoaded) {
             Response loaded = http.post("/admin/demo-data", "application/x-www-form-urlencoded", "");
             if (loaded.status() != 200) {

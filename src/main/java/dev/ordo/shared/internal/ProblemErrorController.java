@@ -28,7 +28,14 @@ class ProblemErrorController implements ErrorController {
         }
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer value ? value : 500;
-        ErrorCode errorCode = switch (code) {
+        ErrorCode errorCode = errorCodeFor(code);
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        return ResponseEntity.status(code >= 400 && code < 600 ? code : 500)
+                .body(Problems.of(errorCode, messageFor(code, errorCode), uri == null ? null : uri.toString()));
+    }
+
+    static ErrorCode errorCodeFor(int status) {
+        return switch (status) {
             case 401 -> ErrorCode.UNAUTHORIZED;
             case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.NO_SUCH_ENDPOINT;
@@ -36,11 +43,11 @@ class ProblemErrorController implements ErrorController {
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorCode.RATE_LIMITED;
             case 503 -> ErrorCode.UNAVAILABLE;
-            default -> code >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_PARAMETER;
+            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_PARAMETER;
         };
-        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        String message = code >= 500 ? "internal error" : errorCode.title().toLowerCase();
-        return ResponseEntity.status(code >= 400 && code < 600 ? code : 500)
-                .body(Problems.of(errorCode, message, uri == null ? null : uri.toString()));
+    }
+
+    static String messageFor(int status, ErrorCode errorCode) {
+        return status >= 500 ? "internal error" : errorCode.title().toLowerCase();
     }
 }

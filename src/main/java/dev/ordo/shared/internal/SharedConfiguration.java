@@ -10,9 +10,14 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverters;
@@ -60,6 +65,27 @@ class SharedConfiguration {
                 builder.withJsonConverter(new SizedJsonConverter(mapper));
             }
         };
+    }
+
+    /**
+     * Tomcat's own error answers (a request refused before it reached Ordo) as problem details:
+     * {@link ContainerErrorValve} takes the place of the host's error report valve — Boot's, added
+     * to the host by its own customizer, which runs before this one, and Tomcat's default, which
+     * the host adds at start unless a valve of the class it names is there.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemDetailsFromTomcat() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                for (Valve valve : host.getPipeline().getValves()) {
+                    if (valve instanceof ErrorReportValve) {
+                        host.getPipeline().removeValve(valve);
+                    }
+                }
+                host.setErrorReportValveClass(ContainerErrorValve.class.getName());
+                host.getPipeline().addValve(new ContainerErrorValve());
+            }
+        });
     }
 
     /**
