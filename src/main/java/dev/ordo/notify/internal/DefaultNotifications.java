@@ -66,7 +66,9 @@ class DefaultNotifications implements Notifications, DisposableBean {
             @Value("${ordo.notify.give-up-after:25h}") Duration giveUpAfter,
             @Value("${ordo.notify.timeout:10s}") Duration timeout,
             @Value("${ordo.notify.breaker.window:10}") int breakerWindow,
-            @Value("${ordo.notify.breaker.open-for:30s}") Duration breakerOpenFor) {
+            @Value("${ordo.notify.breaker.open-for:30s}") Duration breakerOpenFor,
+            @Value("${ordo.notify.slow-receiver.after:2s}") Duration slowAfter,
+            @Value("${ordo.notify.slow-receiver.in-flight:4}") int slowInFlight) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.ids = ids;
@@ -82,9 +84,10 @@ class DefaultNotifications implements Notifications, DisposableBean {
                         .collect(Collectors.toUnmodifiableSet()));
         this.giveUpAfter = giveUpAfter;
         this.http = new NotifyHttp(targets, timeout);
-        this.receivers = new Receivers(http, breakerWindow, breakerOpenFor);
+        this.receivers = new Receivers(http, breakerWindow, breakerOpenFor, slowAfter, slowInFlight);
         this.paused = Counter.builder("ordo.notify.paused.attempts")
-                .description("Notification attempts not made: the receiver kept failing (ordo.notify.breaker.*)")
+                .description("Notification attempts not made: the receiver kept failing (ordo.notify.breaker.*), or"
+                        + " was slow with its share of attempts in flight (ordo.notify.slow-receiver.*)")
                 .register(meters);
         this.delivered = Counter.builder("ordo.notify.delivered").register(meters);
         this.failedAttempts = Counter.builder("ordo.notify.failed.attempts").register(meters);

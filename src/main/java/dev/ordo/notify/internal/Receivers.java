@@ -10,6 +10,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a receiver that keeps failing from taking the notification workers from everyone else: per
@@ -19,23 +21,49 @@ import java.util.concurrent.TimeUnit;
  * {@code openFor} — each one is answered at once, without a connection, and retried with backoff
  * like any failed attempt — then a single attempt probes it: a success resumes, a failure pauses
  * again. A dead receiver that answers every attempt only after the 10 s timeout would otherwise hold
- * a worker per attempt and delay every other channel's notifications behind it. The breakers are
- * per node, and forgotten an hour after their last use.
+ * a worker per attempt and delay every other channel's notifications behind it.
+ *
+ * <p>A receiver that answers, but slowly, holds workers just the same: once its answers typically
+ * take {@code slowAfter} or more (a moving average of its last calls, timeouts included), at most
+ * {@code slowInFlight} attempts to it are in flight on this node; an attempt beyond them is deferred
+ * like a paused one — not made, retried with backoff. A receiver that answers quickly is never
+ * limited, however many notifications its channel has. The breakers and averages are per node, and
+ * forgotten an hour after their last use.
  */
 final class Receivers {
 
     private final NotifyHttp http;
     private final CircuitBreakerConfig config;
-    private final Cache<String, CircuitBreaker> breakers = Caffeine.newBuilder()
+    private final long slowAfterNanos;
+    private final int slowInFlight;
+    private final Cache<String, Receiver> receivers = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofHours(1))
             .build();
 
-    Receivers(NotifyHttp http, int window, Duration openFor) {
+    /** One receiver of one channel, on this node. */
+    private static final class Receiver {
+        final CircuitBreaker breaker;
+        final AtomicInteger inFlight = new AtomicInteger();
+        /** How long its answers take: each call moves it a quarter of the way to the call's duration. */
+        final AtomicLong typicalNanos = new AtomicLong();
+
+        Receiver(CircuitBreaker breaker) {
+            this.breaker = breaker;
+        }
+    }
+
+    Receivers(NotifyHttp http, int window, Duration openFor, Duration slowAfter, int slowInFlight) {
         if (window < 2 || openFor.isNegative() || openFor.isZero()) {
             throw new IllegalArgumentException("ordo.notify.breaker.window must be at least 2 and open-for positive");
         }
+        if (slowAfter.isNegative() || slowAfter.isZero() || slowInFlight < 1) {
+            throw new IllegalArgumentException(
+                    "ordo.notify.slow-receiver.after must be positive and .in-flight at least 1");
+        }
         this.http = http;
+        this.slowAfterNanos = slowAfter.toNanos();
+        this.slowInFlight = slowInFlight;
         this.config = CircuitBreakerConfig.custom()
                 .slidingWindowType(SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(window)
@@ -48,15 +76,37 @@ final class Receivers {
                 .build();
     }
 
-    /** Posts the form unless the receiver's breaker is open. */
+    /**
+     * Posts the form unless the receiver's breaker is open, or the receiver is slow and has its
+     * share of this node's attempts in flight.
+     */
     NotifyHttp.Outcome post(String channelNo, URI uri, String eventId, String payload) {
-        String receiver = receiver(uri);
-        CircuitBreaker breaker = breakers.get(channelNo + " " + receiver, name -> CircuitBreaker.of(name, config));
+        String name = receiver(uri);
+        Receiver receiver = receivers.get(channelNo + " " + name, key -> new Receiver(CircuitBreaker.of(key, config)));
+        int inFlight = receiver.inFlight.incrementAndGet();
+        try {
+            long typical = receiver.typicalNanos.get();
+            if (inFlight > slowInFlight && typical >= slowAfterNanos) {
+                return new NotifyHttp.Outcome(
+                        null,
+                        null,
+                        "deferred: answers from " + name + " take about " + TimeUnit.NANOSECONDS.toMillis(typical)
+                                + " ms and " + slowInFlight + " attempts to it are in flight; it is tried again later",
+                        true);
+            }
+            return call(receiver, name, uri, eventId, payload);
+        } finally {
+            receiver.inFlight.decrementAndGet();
+        }
+    }
+
+    private NotifyHttp.Outcome call(Receiver receiver, String name, URI uri, String eventId, String payload) {
+        CircuitBreaker breaker = receiver.breaker;
         if (!breaker.tryAcquirePermission()) {
             return new NotifyHttp.Outcome(
                     null,
                     null,
-                    "paused: the last attempts to " + receiver + " went unanswered; it is tried again shortly",
+                    "paused: the last attempts to " + name + " went unanswered; it is tried again shortly",
                     true);
         }
         long started = System.nanoTime();
@@ -70,6 +120,7 @@ final class Receivers {
             throw e;
         }
         long took = System.nanoTime() - started;
+        receiver.typicalNanos.accumulateAndGet(took, (before, now) -> before == 0 ? now : before + (now - before) / 4);
         if (unanswered(outcome)) {
             breaker.onError(took, TimeUnit.NANOSECONDS, new IOException("unanswered"));
         } else {

@@ -1,6 +1,7 @@
 package dev.ordo.notify.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,6 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +26,9 @@ class ReceiversTest {
 
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger answer = new AtomicInteger(503);
+    private final AtomicInteger delayMillis = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
     private HttpServer server;
     private NotifyHttp http;
     private URI uri;
@@ -31,9 +40,18 @@ class ReceiversTest {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 requests.incrementAndGet();
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(delayMillis.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
                 exchange.sendResponseHeaders(answer.get(), -1);
             }
         });
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
         uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/notify");
         http = new NotifyHttp(new NotifyTargets(true, Set.of()), Duration.ofSeconds(5));
@@ -42,6 +60,7 @@ class ReceiversTest {
     @AfterEach
     void stop() throws IOException {
         server.stop(0);
+        ((ExecutorService) server.getExecutor()).shutdownNow();
         http.close();
     }
 
@@ -49,7 +68,7 @@ class ReceiversTest {
     void a_failing_receiver_is_paused_for_its_channel_without_calls_and_resumes_after_a_successful_probe()
             throws Exception {
         Duration openFor = Duration.ofSeconds(3);
-        Receivers receivers = new Receivers(http, 4, openFor);
+        Receivers receivers = breakers(4, openFor);
         List<NotifyHttp.Outcome> outcomes = new ArrayList<>();
         for (int n = 0; n < 10; n++) {
             outcomes.add(receivers.post("down", uri, "e" + n, "a=1"));
@@ -80,7 +99,7 @@ class ReceiversTest {
     @Test
     void a_failed_probe_pauses_the_receiver_again() throws Exception {
         Duration openFor = Duration.ofSeconds(2);
-        Receivers receivers = new Receivers(http, 4, openFor);
+        Receivers receivers = breakers(4, openFor);
         receivers.post("down", uri, "e1", "a=1");
         receivers.post("down", uri, "e2", "a=1");
         Thread.sleep(openFor.toMillis() + 200);
@@ -91,7 +110,7 @@ class ReceiversTest {
 
     @Test
     void a_receiver_that_answers_at_once_is_not_paused_whatever_it_answers() {
-        Receivers receivers = new Receivers(http, 4, Duration.ofSeconds(30));
+        Receivers receivers = breakers(4, Duration.ofSeconds(30));
         for (int status : new int[] {404, 400, 500, 404, 401, 404, 500, 404}) {
             answer.set(status);
             NotifyHttp.Outcome outcome = receivers.post("wrongpath", uri, "e" + status, "a=1");
@@ -112,11 +131,109 @@ class ReceiversTest {
 
     @Test
     void a_receiver_failing_now_and_then_is_not_paused() {
-        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30));
+        Receivers receivers = breakers(10, Duration.ofSeconds(30));
         for (int n = 0; n < 30; n++) {
             answer.set(n % 2 == 0 ? 503 : 200);
             assertThat(receivers.post("flaky", uri, "e" + n, "a=1").paused()).isFalse();
         }
         assertThat(requests).hasValue(30);
+    }
+
+    @Test
+    void a_slow_receiver_gets_at_most_its_share_of_attempts_in_flight_and_the_rest_are_deferred() throws Exception {
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(200), 2);
+        answer.set(200);
+        delayMillis.set(400);
+        assertThat(receivers.post("slow", uri, "first", "a=1").received())
+                .as("one call to learn how long it takes")
+                .isTrue();
+
+        List<NotifyHttp.Outcome> outcomes = atOnce(6, n -> receivers.post("slow", uri, "e" + n, "a=1"));
+
+        assertThat(outcomes.stream().filter(NotifyHttp.Outcome::received)).hasSize(2);
+        assertThat(outcomes.stream().filter(NotifyHttp.Outcome::paused))
+                .hasSize(4)
+                .allSatisfy(deferred -> assertThat(deferred.error())
+                        .startsWith("deferred: answers from http://127.0.0.1:")
+                        .contains("2 attempts to it are in flight"));
+        assertThat(mostInFlight).hasValue(2);
+        assertThat(requests).hasValue(3);
+        assertThat(receivers.post("other", uri, "o1", "a=1").paused())
+                .as("another channel's receiver, not known to be slow")
+                .isFalse();
+    }
+
+    @Test
+    void a_receiver_that_answers_quickly_is_never_limited_however_many_attempts_are_in_flight() throws Exception {
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(500), 2);
+        answer.set(200);
+        delayMillis.set(50);
+        receivers.post("busy", uri, "first", "a=1");
+
+        List<NotifyHttp.Outcome> outcomes = atOnce(12, n -> receivers.post("busy", uri, "e" + n, "a=1"));
+
+        assertThat(outcomes)
+                .allSatisfy(outcome -> assertThat(outcome.received()).isTrue());
+        assertThat(mostInFlight.get())
+                .as("more than the slow receivers' share at once")
+                .isGreaterThan(2);
+    }
+
+    @Test
+    void a_receiver_that_became_quick_again_is_no_longer_limited() throws Exception {
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(200), 1);
+        answer.set(200);
+        delayMillis.set(300);
+        receivers.post("recovering", uri, "slow", "a=1");
+        delayMillis.set(0);
+        for (int n = 0; n < 12; n++) {
+            receivers.post("recovering", uri, "quick" + n, "a=1"); // one at a time: never over the share
+        }
+        delayMillis.set(150);
+
+        List<NotifyHttp.Outcome> outcomes = atOnce(4, n -> receivers.post("recovering", uri, "e" + n, "a=1"));
+
+        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.paused()).isFalse());
+    }
+
+    @Test
+    void the_slow_receiver_settings_are_checked() {
+        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ZERO, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private Receivers breakers(int window, Duration openFor) {
+        return new Receivers(http, window, openFor, Duration.ofSeconds(2), 4);
+    }
+
+    private interface Post {
+        NotifyHttp.Outcome post(int n) throws Exception;
+    }
+
+    /** Starts every post at the same moment and answers their outcomes. */
+    private static List<NotifyHttp.Outcome> atOnce(int count, Post post) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<NotifyHttp.Outcome>> futures = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                int i = n;
+                Callable<NotifyHttp.Outcome> task = () -> {
+                    start.await();
+                    return post.post(i);
+                };
+                futures.add(threads.submit(task));
+            }
+            start.countDown();
+            List<NotifyHttp.Outcome> outcomes = new ArrayList<>();
+            for (Future<NotifyHttp.Outcome> future : futures) {
+                outcomes.add(future.get());
+            }
+            return outcomes;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
