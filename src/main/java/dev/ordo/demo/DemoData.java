@@ -200,7 +200,8 @@ public class DemoData {
         }
         log.info("demo data ready: line 1, channels test and ycdown, supplier ycup at {}/mock/supplier", base);
         return "demo data ready: line 1 'Fuel card top-up', channels test (unsigned) and ycdown (signed), "
-                + "supplier ycup (mock supplier at " + base + "/mock/supplier), accounts with " + BALANCE + " cents";
+                + "supplier ycup (mock supplier at " + base + "/mock/supplier), accounts (new ones with " + BALANCE
+                + " cents; existing ones keep their balance)";
     }
 
     private void channel(String channelNo, String name, String secret, int rateLimit) {

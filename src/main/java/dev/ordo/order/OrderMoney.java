@@ -1,5 +1,7 @@
 package dev.ordo.order;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The money of an order or unit, in cents: what the channel pays ({@code sale}), what Ordo pays
  * the channel ({@code commission}), the service and payment fees, what the supplier charges
@@ -11,6 +13,7 @@ public record OrderMoney(
 
     public static final OrderMoney ZERO = new OrderMoney(0, 0, 0, 0, 0, 0, 0);
 
+    @JsonProperty("margin") // in every answer that shows the money, beside the figures it comes from
     public long margin() {
         return sale - commission - serviceFee - paymentFee - cost + upCommission - upServiceFee;
     }

@@ -269,6 +269,31 @@ class OrderRequestTest {
     }
 
     @Test
+    void a_channel_whose_account_is_locked_is_refused_and_nothing_is_written() {
+        Fixtures.channel(http, "frozen", 100_000_000, 0);
+        http.get("/account/lock", "ident", "oms", "groups", "down_channel", "eid", "frozen");
+        long before = orderCount();
+        Response refused = channel()
+                .get("/order/request", Acquiring.exampleOrder("frozen", Unique.id("f"), "1", "rechage_account", "100"));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(907);
+        assertThat(refused.json().get("msg").asString()).isEqualTo("下游渠道(frozen)资金账户已锁定");
+        assertThat(orderCount()).isEqualTo(before);
+
+        http.get("/account/unlock", "ident", "oms", "groups", "down_channel", "eid", "frozen");
+        String requestNo = Unique.id("f");
+        assertThat(channel()
+                        .get(
+                                "/order/request",
+                                Acquiring.exampleOrder("frozen", requestNo, "1", "rechage_account", "100"))
+                        .json()
+                        .get("status")
+                        .asInt())
+                .as("unlocked, it orders again")
+                .isEqualTo(30);
+    }
+
+    @Test
     void a_channel_without_enough_balance_is_refused_and_nothing_is_written() {
         Fixtures.channel(http, "poor", 1_000, 0);
         long before = orderCount();

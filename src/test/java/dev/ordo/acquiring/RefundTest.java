@@ -19,6 +19,7 @@ import dev.ordo.testing.Unique;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
 
 /** SPEC A6: /refund/general, /refund/mandatory, /refund/query, the refund flow and its money. */
 @DatabaseTest
@@ -335,6 +337,48 @@ class RefundTest {
                 .query(Long.class)
                 .single();
         assertThat(loss).isEqualTo(cost);
+    }
+
+    @Test
+    void the_admin_order_view_shows_the_margin_the_refunds_with_their_loss_and_the_delivery_deadlines() {
+        Order order = delivered("23005");
+        String general = Unique.id("r");
+        refund("general", "test", order.requestNo(), general, 1);
+        awaitRefund("test", order.requestNo(), general);
+        String mandatory = Unique.id("r");
+        refund("mandatory", "test", order.requestNo(), mandatory, 1);
+        awaitRefund("test", order.requestNo(), mandatory);
+        Order finished = orders.find(order.orderId()).orElseThrow();
+
+        JsonNode view = http.get("/admin/acquiring/orders", "channel_no", "test", "request_no", order.requestNo())
+                .json();
+
+        assertThat(view.at("/order/money/margin").asLong())
+                .isEqualTo(finished.money().margin())
+                .isNotZero();
+        List<Unit> units = acquiring.units(order);
+        long cost = units.stream().mapToLong(u -> u.money().cost()).sum();
+        long sale = units.stream().mapToLong(u -> u.money().sale()).sum();
+        JsonNode refunds = view.get("refunds");
+        assertThat(refunds).hasSize(2);
+        assertThat(refunds.get(0).get("refund_no").asString()).isEqualTo(general);
+        assertThat(refunds.get(0).get("type").asString()).isEqualTo("general");
+        assertThat(refunds.get(0).get("refunded_sale").asLong()).isZero();
+        assertThat(refunds.get(0).get("units"))
+                .allSatisfy(u -> assertThat(u.get("status").asString()).isEqualTo("KEPT"));
+        assertThat(refunds.get(1).get("type").asString()).isEqualTo("mandatory");
+        assertThat(refunds.get(1).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(refunds.get(1).get("refunded_sale").asLong()).isEqualTo(sale);
+        assertThat(refunds.get(1).get("loss").asLong()).isEqualTo(cost);
+        assertThat(refunds.get(1).get("units"))
+                .hasSize(units.size())
+                .allSatisfy(u -> assertThat(u.get("status").asString()).isEqualTo("REFUNDED_AT_LOSS"));
+        JsonNode firstUnit = view.get("units").get(0);
+        Instant submitted = Instant.parse(firstUnit.get("submitted_at").asString());
+        Instant deadline = Instant.parse(firstUnit.get("delivery_deadline").asString());
+        assertThat(deadline)
+                .as("submission + the demo shelf's delivery overtime")
+                .isAfter(submitted);
     }
 
     @Test

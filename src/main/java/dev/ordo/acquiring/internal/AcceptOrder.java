@@ -23,6 +23,7 @@ import dev.ordo.shared.Money;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Params;
 import dev.ordo.wallet.Account;
+import dev.ordo.wallet.AccountStatus;
 import dev.ordo.wallet.Identifiers;
 import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -216,6 +217,9 @@ public class AcceptOrder implements DisposableBean {
                     if (payer.isEmpty()) {
                         answers.add(() -> Outcome.failed(
                                 new OrdoException(ErrorCode.INSUFFICIENT, "下游渠道(" + channelNo + ")没有资金账户")));
+                    } else if (payer.get().status() == AccountStatus.LOCKED) {
+                        answers.add(() ->
+                                Outcome.failed(new OrdoException(ErrorCode.LOCKED, "下游渠道(" + channelNo + ")资金账户已锁定")));
                     } else if (payer.get().balance().value()
                                     + payer.get().credit().value()
                             < c.order().amount()) {

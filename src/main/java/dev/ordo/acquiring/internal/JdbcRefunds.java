@@ -112,6 +112,13 @@ class JdbcRefunds {
                 .optional();
     }
 
+    List<Refund> ofOrder(long orderId) {
+        return jdbc.sql("select * from oms_refund where order_id = :order order by refund_id")
+                .param("order", orderId)
+                .query(JdbcRefunds::refund)
+                .list();
+    }
+
     List<RefundUnit> units(long refundId) {
         return jdbc.sql("select * from oms_refund_unit where refund_id = :id order by unit_id")
                 .param("id", refundId)

@@ -615,14 +615,16 @@ public class OrderSteps {
         switch (answer.transport()) {
             case NOT_SENT -> {
                 // Nothing reached the supplier: safe to send again after request_replenish_time.
-                if (orders.transition(unit, UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, null)
+                int wait = Math.max(1, supplier.requestReplenishTime());
+                String reason = "not sent (" + answer.message() + "): sent again in " + wait + " s";
+                if (orders.transition(unit, UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, reason)
                         .applied()) {
                     orders.note(unit.orderId(), unit.unitId(), null, "unit.not_sent", answer.message());
                     jobs.enqueue(
                             AcquiringQueues.DELIVERY,
                             "u" + unit.unitId() + ":" + clock.millis(),
                             new UnitRef(unit.unitId()),
-                            clock.instant().plusSeconds(Math.max(1, supplier.requestReplenishTime())));
+                            clock.instant().plusSeconds(wait));
                 }
             }
             case NO_ANSWER -> unknown(unit, supplier, UnitStatus.SUBMITTING, null, answer.message());
@@ -737,10 +739,7 @@ public class OrderSteps {
             return;
         }
         UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
-        int overtime = catalog.upProduct(unit.upProductId())
-                .flatMap(p -> catalog.upShelf(p.shelfId()))
-                .map(s -> s.deliveryOvertime())
-                .orElse(0);
+        int overtime = deliveryOvertime(unit);
         Instant submitted = unit.submittedAt() == null ? clock.instant() : unit.submittedAt();
         if (!clock.instant().isBefore(submitted.plusSeconds(overtime))) {
             tx.executeWithoutResult(s -> orders.transition(
@@ -769,6 +768,22 @@ public class OrderSteps {
                 "u" + unitId + "#q" + (attempt + 1),
                 new UnitQuery(unitId, attempt + 1),
                 next);
+    }
+
+    /**
+     * When a submitted unit whose result is still unknown goes to manual review: its (latest)
+     * submission plus its supplier shelf's delivery overtime, as the catalog has it now; null before
+     * it was submitted.
+     */
+    public Instant deliveryDeadline(Unit unit) {
+        return unit.submittedAt() == null ? null : unit.submittedAt().plusSeconds(deliveryOvertime(unit));
+    }
+
+    private int deliveryOvertime(Unit unit) {
+        return catalog.upProduct(unit.upProductId())
+                .flatMap(p -> catalog.upShelf(p.shelfId()))
+                .map(s -> s.deliveryOvertime())
+                .orElse(0);
     }
 
     /**

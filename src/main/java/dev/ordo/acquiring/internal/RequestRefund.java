@@ -2,6 +2,8 @@ package dev.ordo.acquiring.internal;
 
 import dev.ordo.acquiring.AcquiringQueues;
 import dev.ordo.acquiring.AcquiringQueues.RefundRef;
+import dev.ordo.acquiring.RefundStatus;
+import dev.ordo.acquiring.ReturnStatus;
 import dev.ordo.acquiring.internal.ChannelGate.Admitted;
 import dev.ordo.acquiring.internal.JdbcRefunds.Refund;
 import dev.ordo.catalog.Catalog;
@@ -21,6 +23,7 @@ import dev.ordo.shared.Params;
 import dev.ordo.wallet.Identifiers;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +76,46 @@ public class RequestRefund {
                     r.refundNum(),
                     r.status().channelCode());
         }
+    }
+
+    /**
+     * A refund as operators see it: what was asked, where it stands, what the channel got back
+     * ({@code refunded_sale}) and what the supplier kept at Ordo's cost ({@code loss}), unit by unit.
+     */
+    public record RefundDetail(
+            long refundId,
+            String refundNo,
+            String type,
+            int refundNum,
+            RefundStatus status,
+            long refundedSale,
+            long loss,
+            Instant createdAt,
+            Instant overtimeAt,
+            Instant finishedAt,
+            List<RefundedUnit> units) {}
+
+    /** One unit of a refund: its return to the supplier and the supplier's answer. */
+    public record RefundedUnit(long unitId, ReturnStatus status, String resultCode, String resultMsg) {}
+
+    /** The refunds of an order, oldest first. */
+    public List<RefundDetail> ofOrder(long orderId) {
+        return refunds.ofOrder(orderId).stream()
+                .map(r -> new RefundDetail(
+                        r.refundId(),
+                        r.refundNo(),
+                        r.mandatory() ? "mandatory" : "general",
+                        r.refundNum(),
+                        r.status(),
+                        r.refundedSale(),
+                        r.loss(),
+                        r.createdAt(),
+                        r.overtimeAt(),
+                        r.finishedAt(),
+                        refunds.units(r.refundId()).stream()
+                                .map(u -> new RefundedUnit(u.unitId(), u.status(), u.resultCode(), u.resultMsg()))
+                                .toList()))
+                .toList();
     }
 
     public RefundAnswer request(Admitted request, boolean mandatory) {

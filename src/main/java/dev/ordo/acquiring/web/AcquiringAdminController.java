@@ -1,6 +1,7 @@
 package dev.ordo.acquiring.web;
 
 import dev.ordo.acquiring.internal.OrderSteps;
+import dev.ordo.acquiring.internal.RequestRefund;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderEvent;
 import dev.ordo.order.Orders;
@@ -30,19 +31,29 @@ class AcquiringAdminController {
 
     private final Orders orders;
     private final OrderSteps steps;
+    private final RequestRefund refunds;
 
-    AcquiringAdminController(Orders orders, OrderSteps steps) {
+    AcquiringAdminController(Orders orders, OrderSteps steps, RequestRefund refunds) {
         this.orders = orders;
         this.steps = steps;
+        this.refunds = refunds;
     }
 
-    record OrderDetail(Order order, List<Unit> units, List<OrderEvent> events) {}
+    record OrderDetail(
+            Order order, List<Unit> units, List<RequestRefund.RefundDetail> refunds, List<OrderEvent> events) {}
 
-    @Operation(summary = "An order with its units and its full history (status changes, decisions, refunds)")
+    @Operation(
+            summary = "An order with its units, its refunds and its full history (status changes, decisions)",
+            description = "money.margin is the order's margin (filled when it finishes, delivered units only);"
+                    + " a unit's delivery_deadline is when, still unknown, it goes to manual review; a refund's"
+                    + " refunded_sale is what the channel got back, its loss what the supplier kept at Ordo's cost.")
     @GetMapping("/orders/{orderId}")
     OrderDetail order(@PathVariable long orderId) {
         Order order = orders.find(orderId).orElseThrow(() -> OrdoException.notFound("no order " + orderId));
-        return new OrderDetail(order, orders.units(orderId), orders.events(orderId));
+        List<Unit> units = orders.units(orderId).stream()
+                .map(u -> u.withDeliveryDeadline(steps.deliveryDeadline(u)))
+                .toList();
+        return new OrderDetail(order, units, refunds.ofOrder(orderId), orders.events(orderId));
     }
 
     @Operation(summary = "An order by the channel's numbers")
@@ -66,8 +77,16 @@ class AcquiringAdminController {
                     @RequestParam(name = "after_id", required = false)
                     String afterId,
             @Parameter(description = "1 to 1000, default 100") @RequestParam(required = false) String limit) {
-        return orders.inReview(Params.number("after_id", afterId, 0, Long.MAX_VALUE, 0), (int)
-                Params.number("limit", limit, 1, 1_000, 100));
+        return orders
+                .inReview(Params.number("after_id", afterId, 0, Long.MAX_VALUE, 0), (int)
+                        Params.number("limit", limit, 1, 1_000, 100))
+                .stream()
+                .map(r -> new Orders.UnitInReview(
+                        r.unit().withDeliveryDeadline(steps.deliveryDeadline(r.unit())),
+                        r.since(),
+                        r.channelNo(),
+                        r.requestNo()))
+                .toList();
     }
 
     @Operation(summary = "Decide a unit waiting for manual review (result=success or failure)")

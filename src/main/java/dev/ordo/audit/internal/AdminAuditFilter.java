@@ -146,12 +146,20 @@ class AdminAuditFilter extends OncePerRequestFilter {
         return truncate(text, MAX_BODY);
     }
 
-    /** Masks, in place, the values of JSON properties named like a secret, at any depth. */
+    /**
+     * Masks, in place, the values of JSON properties named like a secret, at any depth. A null or
+     * empty one stays as it is: it shows that no secret was given (the catalog keeps the current one).
+     */
     static void mask(JsonNode node) {
         if (node instanceof ObjectNode object) {
             for (String name : Set.copyOf(object.propertyNames())) {
+                JsonNode value = object.get(name);
+                boolean given = !value.isNull()
+                        && !(value.isString() && value.asString().isEmpty());
                 if (secretName(name)) {
-                    object.put(name, MASK);
+                    if (given) {
+                        object.put(name, MASK);
+                    }
                 } else if (object.get(name).isString()) {
                     object.put(name, maskUrl(object.get(name).asString()));
                 } else {

@@ -40,7 +40,9 @@ final class NotifyTargets {
         }
         URI uri;
         try {
-            uri = new URI(url);
+            // Characters outside ASCII as the UTF-8 percent escapes a request line can carry (sent
+            // as they are, they would arrive as '?').
+            uri = new URI(new URI(url).toASCIIString());
         } catch (Exception e) {
             throw OrdoException.badParameter("notify_url is not a valid URL");
         }

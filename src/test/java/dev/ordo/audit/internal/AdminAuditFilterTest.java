@@ -2,8 +2,11 @@ package dev.ordo.audit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Which names the audit trail masks: those with a word that begins or ends with a secret word (a few
@@ -65,5 +68,17 @@ class AdminAuditFilterTest {
             })
     void a_query_string_keeps_its_shape_with_the_secret_masked(String query) {
         assertThat(AdminAuditFilter.maskParams(query)).isEqualTo(query.replace("abc", "***"));
+    }
+
+    @Test
+    void a_secret_given_is_masked_and_one_left_out_shows_as_left_out() {
+        ObjectNode body = (ObjectNode) JsonMapper.builder()
+                .build()
+                .readTree("{\"secret\":\"s3cr3t\",\"inner\":{\"app_secret\":null,\"token\":\"\"},\"name\":\"x\"}");
+
+        AdminAuditFilter.mask(body);
+
+        assertThat(body.toString())
+                .isEqualTo("{\"secret\":\"***\",\"inner\":{\"app_secret\":null,\"token\":\"\"},\"name\":\"x\"}");
     }
 }

@@ -142,6 +142,20 @@ class NotifyHttpTest {
         assertThat(inside.connections()).isEqualTo(1);
     }
 
+    @Test
+    void a_url_with_characters_outside_ascii_is_requested_percent_encoded_as_utf8() throws Exception {
+        RawServer server = serve(
+                out -> out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII)));
+        NotifyTargets targets = new NotifyTargets(true, Set.of());
+        NotifyHttp http = http(targets, Duration.ofSeconds(5));
+
+        URI uri = targets.check("http://127.0.0.1:" + server.port() + "/j?x=1%202&y=\u4e2d&z=\u00e9");
+        NotifyHttp.Outcome outcome = assertTimeoutPreemptively(HUNG, () -> http.post(uri, "e5", "a=1"));
+
+        assertThat(outcome.received()).isTrue();
+        assertThat(server.requestLine()).isEqualTo("POST /j?x=1%202&y=%E4%B8%AD&z=%C3%A9 HTTP/1.1");
+    }
+
     private NotifyHttp http(NotifyTargets targets, Duration timeout) {
         NotifyHttp http = new NotifyHttp(targets, timeout);
         open.add(http);
@@ -167,6 +181,7 @@ class NotifyHttpTest {
         private final AtomicLong written = new AtomicLong();
         private final Thread thread;
         private volatile boolean closed;
+        private volatile String requestLine;
 
         RawServer(Answer answer) throws IOException {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -174,7 +189,7 @@ class NotifyHttpTest {
                 while (!socket.isClosed()) {
                     try (Socket client = socket.accept()) {
                         connections.incrementAndGet();
-                        readHead(client.getInputStream());
+                        requestLine = readHead(client.getInputStream());
                         answer.write(new CountingStream(client.getOutputStream(), written));
                     } catch (Exception e) {
                         // the client went away, or the server is closing
@@ -184,17 +199,26 @@ class NotifyHttpTest {
             });
         }
 
-        private static void readHead(InputStream in) throws IOException {
+        /** Reads the request's head and answers its first line. */
+        private static String readHead(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
             int matched = 0;
             byte[] end = {'\r', '\n', '\r', '\n'};
             while (matched < 4) {
                 int b = in.read();
                 if (b < 0) {
-                    return;
+                    break;
                 }
+                head.append((char) b);
                 matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
             }
             // The form is small and sent with the head; it is left unread.
+            int eol = head.indexOf("\r\n");
+            return eol < 0 ? head.toString() : head.substring(0, eol);
+        }
+
+        String requestLine() {
+            return requestLine;
         }
 
         URI uri() {
