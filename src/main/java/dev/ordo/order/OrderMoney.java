@@ -13,7 +13,8 @@ public record OrderMoney(
 
     public static final OrderMoney ZERO = new OrderMoney(0, 0, 0, 0, 0, 0, 0);
 
-    @JsonProperty("margin") // in every answer that shows the money, beside the figures it comes from
+    // In every answer that shows the money, beside the figures it comes from; ignored when read back.
+    @JsonProperty(value = "margin", access = JsonProperty.Access.READ_ONLY)
     public long margin() {
         return sale - commission - serviceFee - paymentFee - cost + upCommission - upServiceFee;
     }
