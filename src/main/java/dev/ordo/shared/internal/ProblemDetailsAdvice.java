@@ -5,6 +5,7 @@ import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.UUID;
+import org.apache.catalina.connector.ClientAbortException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
@@ -140,6 +142,16 @@ class ProblemDetailsAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (callerGone(e)) {
+            // Not Ordo's failure, and no one is left to answer: a caller that gave up (its timeout)
+            // while the answer was written.
+            log.debug(
+                    "{} {}: the caller closed the connection before its answer was written: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    e.toString());
+            return null;
+        }
         if (e instanceof ErrorResponse framework) {
             // Spring MVC's own refusals (bad path variable, unreadable multipart, ...) keep their status.
             HttpStatusCode status = framework.getStatusCode();
@@ -151,6 +163,16 @@ class ProblemDetailsAdvice {
         String incident = UUID.randomUUID().toString();
         log.error("incident {} on {} {}", incident, request.getMethod(), request.getRequestURI(), e);
         return answer(ErrorCode.INTERNAL_ERROR, "internal error, incident " + incident, request);
+    }
+
+    /** Whether writing the answer failed because the caller had closed the connection. */
+    static boolean callerGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AsyncRequestNotUsableException || t instanceof ClientAbortException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ResponseEntity<ProblemDetail> answer(ErrorCode code, String message, HttpServletRequest request) {

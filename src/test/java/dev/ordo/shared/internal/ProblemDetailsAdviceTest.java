@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Method;
 import java.sql.SQLTransientConnectionException;
 import java.util.stream.Stream;
+import org.apache.catalina.connector.ClientAbortException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
 
 /** SPEC K7: a database that cannot be reached is "busy, retry" (503), a key taken meanwhile a conflict (409). */
@@ -36,5 +39,23 @@ class ProblemDetailsAdviceTest {
                 .toArray();
         var answer = (org.springframework.http.ResponseEntity<?>) handler.invoke(advice, args);
         assertThat(answer.getStatusCode().value()).isEqualTo(status);
+    }
+
+    @Test
+    void a_caller_that_closed_its_connection_is_no_incident_and_gets_no_answer() throws Exception {
+        ProblemDetailsAdvice advice = new ProblemDetailsAdvice();
+        Exception hungUp = new AsyncRequestNotUsableException(
+                "ServletOutputStream failed to flush", new ClientAbortException("Connection reset by peer"));
+
+        assertThat(advice.unexpected(hungUp, new MockHttpServletRequest("POST", "/mock/supplier/submit-batch")))
+                .isNull();
+        assertThat(advice.unexpected(
+                        new IllegalStateException("wrapped", new ClientAbortException()),
+                        new MockHttpServletRequest("GET", "/x")))
+                .isNull();
+        assertThat(advice.unexpected(new IllegalStateException("a bug"), new MockHttpServletRequest("GET", "/x"))
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(500);
     }
 }
