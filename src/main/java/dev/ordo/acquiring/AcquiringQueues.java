@@ -55,7 +55,10 @@ public final class AcquiringQueues {
             .concurrency(4)
             .maxAttempts(20)
             .backoff(SECOND, Duration.ofMinutes(10));
-    /** Submit one unit to its supplier (at most once) again, after the supplier could not be reached. */
+    /**
+     * Submit a unit again after its supplier could not be reached (nothing was sent): every
+     * request_replenish_time until the order's overtime; a unit that may have reached it is never sent again.
+     */
     public static final JobQueue<UnitRef> DELIVERY = JobQueue.of("oms:order:delivery", UnitRef.class)
             .concurrency(16)
             .maxAttempts(10)

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The margin is shown with the money and ignored when money written earlier is read back (job payloads). */
 class OrderMoneyJsonTest {
 
+    /** As the application's (snake_case names), but refusing any property it does not know. */
     private final JsonMapper strict = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
@@ -26,8 +29,8 @@ class OrderMoneyJsonTest {
     @Test
     void a_margin_that_does_not_match_the_figures_is_not_taken_from_the_json() {
         OrderMoney read = strict.readValue(
-                "{\"sale\":100,\"commission\":0,\"serviceFee\":0,\"paymentFee\":0,\"cost\":90,\"upCommission\":0,"
-                        + "\"upServiceFee\":0,\"margin\":999}",
+                "{\"sale\":100,\"commission\":0,\"service_fee\":0,\"payment_fee\":0,\"cost\":90,\"up_commission\":0,"
+                        + "\"up_service_fee\":0,\"margin\":999}",
                 OrderMoney.class);
 
         assertThat(read.margin()).isEqualTo(10);

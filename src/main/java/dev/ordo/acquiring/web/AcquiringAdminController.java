@@ -44,7 +44,8 @@ class AcquiringAdminController {
 
     @Operation(
             summary = "An order with its units, its refunds and its full history (status changes, decisions)",
-            description = "money.margin is the order's margin (filled when it finishes, delivered units only);"
+            description = "money.margin is the order's margin (filled when it finishes, delivered units only; a"
+                    + " later refund's loss is shown with the refund, not taken from it);"
                     + " a unit's delivery_deadline is when, still unknown, it goes to manual review; a refund's"
                     + " refunded_sale is what the channel got back, its loss what the supplier kept at Ordo's cost.")
     @GetMapping("/orders/{orderId}")

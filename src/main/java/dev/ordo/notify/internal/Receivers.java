@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a worker per attempt and delay every other channel's notifications behind it.
  *
  * <p>A receiver that answers, but slowly, holds workers just the same: once its answers typically
- * take {@code slowAfter} or more (a moving average of its last calls, timeouts included), at most
- * {@code slowInFlight} attempts to it are in flight on this node; an attempt beyond them is deferred
+ * take {@code slowAfter} or more (a moving average of its last calls, timeouts included), or a call
+ * to it has been waiting that long, at most {@code slowInFlight} attempts to it are in flight on this node; an attempt beyond them is deferred
  * like a paused one — not made, retried with backoff. A receiver that answers quickly is never
  * limited, however many notifications its channel has. The breakers and averages are per node, and
  * forgotten an hour after their last use.
@@ -47,6 +49,21 @@ final class Receivers {
         final AtomicInteger inFlight = new AtomicInteger();
         /** How long its answers take: each call moves it a quarter of the way to the call's duration. */
         final AtomicLong typicalNanos = new AtomicLong();
+        /** When each call under way began ({@link System#nanoTime}), by a token of its own. */
+        final Map<Object, Long> callsStarted = new ConcurrentHashMap<>();
+
+        /**
+         * How slow it is: the longer of how long its answers typically take and how long the oldest
+         * call under way has been waiting — so a receiver never measured, or quick until now, counts
+         * as slow as soon as one call has waited that long, not only once calls came back.
+         */
+        long slowness(long now) {
+            long oldest = now;
+            for (long started : callsStarted.values()) {
+                oldest = Math.min(oldest, started);
+            }
+            return Math.max(typicalNanos.get(), now - oldest);
+        }
 
         Receiver(CircuitBreaker breaker) {
             this.breaker = breaker;
@@ -85,12 +102,12 @@ final class Receivers {
         Receiver receiver = receivers.get(channelNo + " " + name, key -> new Receiver(CircuitBreaker.of(key, config)));
         int inFlight = receiver.inFlight.incrementAndGet();
         try {
-            long typical = receiver.typicalNanos.get();
-            if (inFlight > slowInFlight && typical >= slowAfterNanos) {
+            long slowness = inFlight > slowInFlight ? receiver.slowness(System.nanoTime()) : 0;
+            if (slowness >= slowAfterNanos) {
                 return new NotifyHttp.Outcome(
                         null,
                         null,
-                        "deferred: answers from " + name + " take about " + TimeUnit.NANOSECONDS.toMillis(typical)
+                        "deferred: answers from " + name + " take about " + TimeUnit.NANOSECONDS.toMillis(slowness)
                                 + " ms and " + slowInFlight + " attempts to it are in flight; it is tried again later",
                         true);
             }
@@ -110,6 +127,8 @@ final class Receivers {
                     true);
         }
         long started = System.nanoTime();
+        Object call = new Object();
+        receiver.callsStarted.put(call, started);
         NotifyHttp.Outcome outcome;
         try {
             outcome = http.post(uri, eventId, payload);
@@ -118,6 +137,8 @@ final class Receivers {
             // breaker half-open, the receiver paused.
             breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
             throw e;
+        } finally {
+            receiver.callsStarted.remove(call);
         }
         long took = System.nanoTime() - started;
         receiver.typicalNanos.accumulateAndGet(took, (before, now) -> before == 0 ? now : before + (now - before) / 4);

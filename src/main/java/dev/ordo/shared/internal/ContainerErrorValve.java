@@ -28,10 +28,16 @@ public class ContainerErrorValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        ErrorCode code = ProblemErrorController.errorCodeFor(status);
-        String message = status == 400
-                ? "malformed request: the request line or a header is invalid, or they are too large"
-                : ProblemErrorController.messageFor(status, code);
+        // What Tomcat refuses on its own is the caller's request, even as a 501 (an unknown method)
+        // or a 505 (an HTTP version it does not speak): never Ordo's failure.
+        ErrorCode code =
+                status == 501 || status == 505 ? ErrorCode.BAD_PARAMETER : ProblemErrorController.errorCodeFor(status);
+        String message = switch (status) {
+            case 400 -> "malformed request: the request line or a header is invalid, or they are too large";
+            case 501 -> "request not supported: unknown method";
+            case 505 -> "request not supported: HTTP version";
+            default -> ProblemErrorController.messageFor(status, code);
+        };
         String body = "{\"type\":\"" + code.type() + "\",\"title\":\"" + code.title() + "\",\"status\":" + status
                 + ",\"detail\":\"" + message + "\",\"code\":" + code.code() + ",\"msg\":\"" + message + "\"}";
         try {

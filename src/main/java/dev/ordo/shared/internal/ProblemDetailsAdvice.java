@@ -4,6 +4,7 @@ import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Problems;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
 import org.apache.catalina.connector.ClientAbortException;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -38,6 +39,9 @@ import tools.jackson.core.JacksonException;
 class ProblemDetailsAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    /** The status proxies (nginx) record for a request its client gave up on; never sent to anyone. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
 
     @ExceptionHandler(OrdoException.class)
     ResponseEntity<ProblemDetail> refused(OrdoException e, HttpServletRequest request) {
@@ -110,8 +114,11 @@ class ProblemDetailsAdvice {
      * Its subclasses (nested transactions, suspension not supported) are programming errors.
      */
     @ExceptionHandler(CannotCreateTransactionException.class)
-    ResponseEntity<ProblemDetail> noTransaction(CannotCreateTransactionException e, HttpServletRequest request) {
-        return e.getClass() == CannotCreateTransactionException.class ? busy(e, request) : unexpected(e, request);
+    ResponseEntity<ProblemDetail> noTransaction(
+            CannotCreateTransactionException e, HttpServletRequest request, HttpServletResponse response) {
+        return e.getClass() == CannotCreateTransactionException.class
+                ? busy(e, request)
+                : unexpected(e, request, response);
     }
 
     @ExceptionHandler({
@@ -141,10 +148,14 @@ class ProblemDetailsAdvice {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) {
         if (callerGone(e)) {
             // Not Ordo's failure, and no one is left to answer: a caller that gave up (its timeout)
-            // while the answer was written.
+            // while its request was read or its answer written. Recorded (metrics, access log) as
+            // 499, "client closed request", unless an answer was already on its way.
+            if (!response.isCommitted()) {
+                response.setStatus(CLIENT_CLOSED_REQUEST);
+            }
             log.debug(
                     "{} {}: the caller closed the connection before its answer was written: {}",
                     request.getMethod(),

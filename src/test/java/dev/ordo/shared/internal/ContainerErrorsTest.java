@@ -43,6 +43,16 @@ class ContainerErrorsTest {
     }
 
     @Test
+    void an_http_version_tomcat_does_not_speak_is_the_callers_problem_not_an_internal_error() throws IOException {
+        String answer = send("GET /actuator/health HTTP/7.0\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 505");
+        assertThat(answer)
+                .contains("\"code\":" + ErrorCode.BAD_PARAMETER.code())
+                .contains("request not supported: HTTP version")
+                .doesNotContain("internal error");
+    }
+
+    @Test
     void errors_raised_inside_ordo_keep_their_own_problem() throws IOException {
         String answer = send("GET /no/such/path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 401");

@@ -2,6 +2,7 @@ package dev.ordo.shared.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.sql.SQLTransientConnectionException;
 import java.util.stream.Stream;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
@@ -35,7 +37,11 @@ class ProblemDetailsAdviceTest {
         ProblemDetailsAdvice advice = new ProblemDetailsAdvice();
         Method handler = new ExceptionHandlerMethodResolver(ProblemDetailsAdvice.class).resolveMethod(failure);
         Object[] args = Stream.of(handler.getParameterTypes())
-                .map(type -> type.isInstance(failure) ? failure : new MockHttpServletRequest("GET", "/x"))
+                .map(type -> type.isInstance(failure)
+                        ? failure
+                        : type == HttpServletResponse.class
+                                ? new MockHttpServletResponse()
+                                : new MockHttpServletRequest("GET", "/x"))
                 .toArray();
         var answer = (org.springframework.http.ResponseEntity<?>) handler.invoke(advice, args);
         assertThat(answer.getStatusCode().value()).isEqualTo(status);
@@ -46,14 +52,21 @@ class ProblemDetailsAdviceTest {
         ProblemDetailsAdvice advice = new ProblemDetailsAdvice();
         Exception hungUp = new AsyncRequestNotUsableException(
                 "ServletOutputStream failed to flush", new ClientAbortException("Connection reset by peer"));
+        MockHttpServletResponse response = new MockHttpServletResponse();
 
-        assertThat(advice.unexpected(hungUp, new MockHttpServletRequest("POST", "/mock/supplier/submit-batch")))
+        assertThat(advice.unexpected(
+                        hungUp, new MockHttpServletRequest("POST", "/mock/supplier/submit-batch"), response))
                 .isNull();
+        assertThat(response.getStatus()).as("recorded as the client's doing").isEqualTo(499);
         assertThat(advice.unexpected(
                         new IllegalStateException("wrapped", new ClientAbortException()),
-                        new MockHttpServletRequest("GET", "/x")))
+                        new MockHttpServletRequest("GET", "/x"),
+                        new MockHttpServletResponse()))
                 .isNull();
-        assertThat(advice.unexpected(new IllegalStateException("a bug"), new MockHttpServletRequest("GET", "/x"))
+        assertThat(advice.unexpected(
+                                new IllegalStateException("a bug"),
+                                new MockHttpServletRequest("GET", "/x"),
+                                new MockHttpServletResponse())
                         .getStatusCode()
                         .value())
                 .isEqualTo(500);
