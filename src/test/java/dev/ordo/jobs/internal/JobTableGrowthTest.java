@@ -38,37 +38,64 @@ class JobTableGrowthTest {
     Dialect dialect;
 
     @Test
-    void a_job_table_grown_far_beyond_its_statistics_is_analyzed_within_seconds_on_postgresql() {
+    void a_job_table_grown_far_beyond_its_statistics_is_analyzed_within_seconds_on_postgresql()
+            throws InterruptedException {
         if (dialect != Dialect.POSTGRESQL) {
             return; // MariaDB keeps its own statistics; H2 plans without them
         }
-        // The statistics of a nearly empty table, as after a quiet spell.
-        jdbc.execute("analyze scheduled_tasks");
-        assertThat(statisticsRows()).isLessThan(1_000);
-        String prefix = Unique.id("burst");
-        Map<String, String> burst = new LinkedHashMap<>();
-        for (int i = 0; i < 8_000; i++) {
-            burst.put(prefix + "-" + i, "x");
-        }
-        // By the growth check itself, not the 30 s maintenance or anyone's vacuum that may come round meanwhile.
+        // By the growth check itself, not the 30 s maintenance (of this or another test node) or anyone's
+        // vacuum: one of those analyzing the grown table first leaves the check nothing to do, and the
+        // burst is tried again (the maintenance wins that race about once in thirty).
         Logger growthLog = (Logger) LoggerFactory.getLogger(JobTableGrowth.class);
         Level level = growthLog.getLevel();
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         growthLog.addAppender(logged);
         growthLog.setLevel(Level.DEBUG);
-        jobs.enqueueAll(UNSERVED, burst);
         try {
-            await().atMost(Duration.ofSeconds(15)).until(() -> statisticsRows() >= 8_000);
-            await().atMost(Duration.ofSeconds(5))
-                    .untilAsserted(() -> assertThat(List.copyOf(logged.list))
-                            .extracting(ILoggingEvent::getFormattedMessage)
-                            .anyMatch(message -> message.startsWith("job table analyzed")));
+            boolean byTheCheck = false;
+            for (int round = 0; round < 3 && !byTheCheck; round++) {
+                // The statistics of a nearly empty table, as after a quiet spell.
+                jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
+                jdbc.execute("analyze scheduled_tasks");
+                assertThat(statisticsRows()).isLessThan(1_000);
+                synchronized (logged) { // logback appends under the appender's lock
+                    logged.list.clear();
+                }
+                String prefix = Unique.id("burst");
+                Map<String, String> burst = new LinkedHashMap<>();
+                for (int i = 0; i < 8_000; i++) {
+                    burst.put(prefix + "-" + i, "x");
+                }
+                jobs.enqueueAll(UNSERVED, burst);
+                await().atMost(Duration.ofSeconds(15)).until(() -> statisticsRows() >= 8_000);
+                byTheCheck = loggedWithin(logged, Duration.ofSeconds(5));
+            }
+            assertThat(byTheCheck)
+                    .as("the growth check analyzed the grown table")
+                    .isTrue();
         } finally {
             growthLog.detachAppender(logged);
             growthLog.setLevel(level);
             jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
         }
+    }
+
+    private static boolean loggedWithin(ListAppender<ILoggingEvent> logged, Duration wait) throws InterruptedException {
+        long until = System.nanoTime() + wait.toNanos();
+        do {
+            List<ILoggingEvent> events;
+            synchronized (logged) { // logback appends under the appender's lock
+                events = List.copyOf(logged.list);
+            }
+            if (events.stream()
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(message -> message.startsWith("job table analyzed"))) {
+                return true;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < until);
+        return false;
     }
 
     private double statisticsRows() {
