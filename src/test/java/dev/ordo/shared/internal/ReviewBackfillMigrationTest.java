@@ -3,11 +3,9 @@ package dev.ordo.shared.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,49 +50,29 @@ class ReviewBackfillMigrationTest extends ScratchMigrations {
     }
 
     private static void order(Connection c, long id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+        insert(c, """
                 insert into oms_order (order_id, channel_no, request_no, request_hash, is_parent, line_id,
                     carrier_no, province_no, city_no, invoice_type, num, face, amount, down_product_id, status,
                     open_units, overtime_at, created_at, sale, commission, service_fee, payment_fee, cost,
                     up_commission, up_service_fee, margin, version)
                 values (?, 'ch', ?, 'h', false, 1, 'ZSH', '*', '*', 1, 1, 40000, 39600, 1, 120, 3, ?, ?,
-                    39600, 0, 0, 0, 39200, 0, 0, 0, 1)""")) {
-            s.setLong(1, id);
-            s.setString(2, "r" + id);
-            s.setTimestamp(3, Timestamp.valueOf(CREATED.plusMinutes(10)));
-            s.setTimestamp(4, Timestamp.valueOf(CREATED));
-            s.executeUpdate();
-        }
+                    39600, 0, 0, 0, 39200, 0, 0, 0, 1)""", id, "r" + id, CREATED.plusMinutes(10), CREATED);
     }
 
     private static void unit(Connection c, long id, long order, int seq, int status) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+        insert(c, """
                 insert into oms_order_unit (unit_id, order_id, seq, pieces, face, up_channel_no, up_product_id,
                     status, sale, commission, service_fee, payment_fee, cost, up_commission, up_service_fee,
                     submitted_at, version)
-                values (?, ?, ?, 1, 10000, 'sup', 1, ?, 9900, 0, 0, 0, 9800, 0, 0, ?, 1)""")) {
-            s.setLong(1, id);
-            s.setLong(2, order);
-            s.setInt(3, seq);
-            s.setInt(4, status);
-            s.setTimestamp(5, Timestamp.valueOf(SUBMITTED));
-            s.executeUpdate();
-        }
+                values (?, ?, ?, 1, 10000, 'sup', 1, ?, 9900, 0, 0, 0, 9800, 0, 0, ?, 1)""", id, order, seq, status, SUBMITTED);
     }
 
     private static void event(Connection c, long id, long order, long unit, int to, LocalDateTime at)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+        insert(c, """
                 insert into oms_order_event (event_id, order_id, unit_id, event_type, from_status, to_status,
                     reason, created_at)
-                values (?, ?, ?, 'unit.x', 130, ?, 'test', ?)""")) {
-            s.setLong(1, id);
-            s.setLong(2, order);
-            s.setLong(3, unit);
-            s.setInt(4, to);
-            s.setTimestamp(5, Timestamp.valueOf(at));
-            s.executeUpdate();
-        }
+                values (?, ?, ?, 'unit.x', 130, ?, 'test', ?)""", id, order, unit, to, at);
     }
 
     private static List<String> waiting(Connection c) throws SQLException {

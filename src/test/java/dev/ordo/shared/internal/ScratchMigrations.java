@@ -4,7 +4,10 @@ import dev.ordo.shared.Dialect;
 import dev.ordo.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +49,20 @@ abstract class ScratchMigrations {
             configuration.target(target);
         }
         configuration.load().migrate();
+    }
+
+    /** Runs one insert whose {@code ?} take {@code values} in order (a LocalDateTime as a timestamp). */
+    static void insert(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] instanceof LocalDateTime time) {
+                    s.setTimestamp(i + 1, Timestamp.valueOf(time));
+                } else {
+                    s.setObject(i + 1, values[i]);
+                }
+            }
+            s.executeUpdate();
+        }
     }
 
     Connection connect() throws SQLException {

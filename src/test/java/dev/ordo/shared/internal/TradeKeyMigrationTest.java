@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,31 +50,18 @@ class TradeKeyMigrationTest extends ScratchMigrations {
     }
 
     private static void account(Connection c, long id, String eid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+        insert(c, """
                 insert into wallet_account (account_id, ident, account_group, eid, account_name, balance, credit,
                                             status, version, create_time)
-                values (?, 'test', 'g', ?, 'n', 0, 0, 1, 0, ?)""")) {
-            s.setLong(1, id);
-            s.setString(2, eid);
-            s.setTimestamp(3, Timestamp.valueOf(LocalDateTime.of(2026, 11, 29, 12, 0)));
-            s.executeUpdate();
-        }
+                values (?, 'test', 'g', ?, 'n', 0, 0, 1, 0, ?)""", id, eid, LocalDateTime.of(2026, 11, 29, 12, 0));
     }
 
     private static void record(Connection c, long id, long account, String tradeNo, int type, long version)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+        insert(c, """
                 insert into wallet_record (record_id, account_id, trade_no, change_type, amount, balance,
                                            account_version, create_time)
-                values (?, ?, ?, ?, 0, 0, ?, ?)""")) {
-            s.setLong(1, id);
-            s.setLong(2, account);
-            s.setString(3, tradeNo);
-            s.setInt(4, type);
-            s.setLong(5, version);
-            s.setTimestamp(6, Timestamp.valueOf(LocalDateTime.of(2026, 11, 29, 12, 0)));
-            s.executeUpdate();
-        }
+                values (?, ?, ?, ?, 0, 0, ?, ?)""", id, account, tradeNo, type, version, LocalDateTime.of(2026, 11, 29, 12, 0));
     }
 
     private static List<String> records(Connection c) throws SQLException {
