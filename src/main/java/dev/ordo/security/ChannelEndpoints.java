@@ -10,5 +10,11 @@ public final class ChannelEndpoints {
         "/order/request", "/order/query", "/refund/general", "/refund/mandatory", "/refund/query"
     };
 
+    /**
+     * The reseller API's own paths: reachable without the admin token, so that a mistyped one is
+     * answered "no such endpoint" (404), not asked for a token the reseller never has.
+     */
+    public static final String[] NAMESPACES = {"/order/**", "/refund/**"};
+
     private ChannelEndpoints() {}
 }

@@ -8,7 +8,7 @@ import java.io.IOException;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes 401 and 403 as problem details, since they are answered before Spring MVC runs. */
+/** Writes 400, 401 and 403 as problem details, since they are answered before Spring MVC runs. */
 class ProblemResponses {
 
     private final JsonMapper json;
@@ -20,6 +20,10 @@ class ProblemResponses {
     void unauthorized(HttpServletRequest request, HttpServletResponse response, String message) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer");
         write(request, response, ErrorCode.UNAUTHORIZED, message);
+    }
+
+    void badRequest(HttpServletRequest request, HttpServletResponse response, String message) throws IOException {
+        write(request, response, ErrorCode.BAD_PARAMETER, message);
     }
 
     void forbidden(HttpServletRequest request, HttpServletResponse response, String message) throws IOException {

@@ -53,7 +53,7 @@ class SecurityHttpTest {
     }
 
     @Test
-    void the_signed_endpoints_need_no_admin_token_and_paths_beside_them_still_do() {
+    void the_signed_endpoints_need_no_admin_token_a_mistyped_one_is_not_found_and_the_admin_api_needs_it() {
         Acquiring.loadDemo(new Http(port)); // the channel, so that what is refused is the parameter
         Http anonymous = new Http(port).withoutToken();
         // Past Spring Security's chain, checked by the endpoint itself: a missing parameter, not a 401.
@@ -65,10 +65,15 @@ class SecurityHttpTest {
                         .get("/order/query", "channel_no", "test", "request_no", "none")
                         .status())
                 .isEqualTo(404);
-        // Anything else under those prefixes, and the admin API, still needs the token.
-        assertThat(anonymous.get("/order/request/list").status()).isEqualTo(401);
-        assertThat(anonymous.get("/order").status()).isEqualTo(401);
+        // Anything else under the reseller API's prefixes is no endpoint at all (no admin path lives
+        // there): a reseller's typo is told so, not asked for a token. The admin API needs the token.
+        for (String path : new String[] {"/order/request/list", "/order", "/refund/generel"}) {
+            Http.Response typo = anonymous.get(path);
+            assertThat(typo.status()).as(path).isEqualTo(404);
+            assertThat(typo.json().get("code").asInt()).isEqualTo(ErrorCode.NO_SUCH_ENDPOINT.code());
+        }
         assertThat(anonymous.get("/admin/jobs").status()).isEqualTo(401);
+        assertThat(anonymous.get("/orders").status()).isEqualTo(401);
         // The firewall still stands in front of them.
         assertThat(anonymous
                         .getRaw("/order/request;jsessionid=x?channel_no=test")

@@ -28,16 +28,26 @@ public class ContainerErrorValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        // What Tomcat refuses on its own is the caller's request, even as a 501 (an unknown method)
-        // or a 505 (an HTTP version it does not speak): never Ordo's failure.
-        ErrorCode code =
-                status == 501 || status == 505 ? ErrorCode.BAD_PARAMETER : ProblemErrorController.errorCodeFor(status);
+        // What Tomcat refuses on its own is the caller's request, even where Tomcat would answer 501
+        // (a transfer coding it does not take) or 505 (an HTTP version it does not speak): a 400,
+        // never counted as Ordo's failure.
         String message = switch (status) {
             case 400 -> "malformed request: the request line or a header is invalid, or they are too large";
-            case 501 -> "request not supported: unknown method";
-            case 505 -> "request not supported: HTTP version";
-            default -> ProblemErrorController.messageFor(status, code);
+            case 501 ->
+                "request not supported: a Transfer-Encoding other than chunked, or a feature of HTTP this"
+                        + " server does not implement";
+            case 505 -> "request not supported: the HTTP version (HTTP/1.0 and HTTP/1.1 are spoken here)";
+            case 417 -> "request not supported: the Expect header (only 100-continue is understood)";
+            default -> null;
         };
+        if (status == 501 || status == 505) {
+            status = 400;
+            response.setStatus(status);
+        }
+        ErrorCode code = ProblemErrorController.errorCodeFor(status);
+        if (message == null) {
+            message = ProblemErrorController.messageFor(status, code);
+        }
         String body = "{\"type\":\"" + code.type() + "\",\"title\":\"" + code.title() + "\",\"status\":" + status
                 + ",\"detail\":\"" + message + "\",\"code\":" + code.code() + ",\"msg\":\"" + message + "\"}";
         try {

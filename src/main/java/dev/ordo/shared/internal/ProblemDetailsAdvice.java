@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 
@@ -98,10 +99,39 @@ class ProblemDetailsAdvice {
         return answer(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type", request);
     }
 
-    /** Tomcat refuses parameters it cannot decode (bad percent-encoding, bad charset) when they are read. */
+    /**
+     * Tomcat refuses the parameters when they are read: a form larger than {@code
+     * server.tomcat.max-http-form-post-size}, more parameters than {@code
+     * server.tomcat.max-parameter-count}, a parameter without a name, or bad percent-encoding or
+     * UTF-8. Its own messages are for operators; the caller is told which of these it was.
+     */
     @ExceptionHandler(InvalidParameterException.class)
-    ResponseEntity<ProblemDetail> undecodable(HttpServletRequest request) {
-        return answer(ErrorCode.BAD_PARAMETER, "a parameter is not valid URL-encoded UTF-8", request);
+    ResponseEntity<ProblemDetail> undecodable(InvalidParameterException e, HttpServletRequest request) {
+        return answer(ErrorCode.BAD_PARAMETER, parametersRefused(e), request);
+    }
+
+    static String parametersRefused(InvalidParameterException e) {
+        String why = String.valueOf(e.getMessage());
+        if (e.getErrorCode() == 413 || why.contains("too big") || why.contains("too large")) {
+            return "the form is larger than this server takes; send the parameters as documented";
+        }
+        if (why.contains("maximum number of request parameters")) {
+            return "too many parameters: send only the documented ones";
+        }
+        if (why.contains("not followed by an '='") || why.contains("Invalid chunk") || why.contains("empty name")) {
+            return "a parameter is malformed: each must be name=value with a non-empty name";
+        }
+        return "a parameter is not valid URL-encoded UTF-8";
+    }
+
+    /** A multipart body that cannot be read (cut short, no boundary): the caller's request. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> unreadableMultipart(HttpServletRequest request) {
+        return answer(
+                ErrorCode.BAD_PARAMETER,
+                "the multipart body cannot be read (cut short, without a boundary, or too large); send the"
+                        + " parameters in the query string or as application/x-www-form-urlencoded",
+                request);
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
