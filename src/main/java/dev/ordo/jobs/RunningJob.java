@@ -1,5 +1,7 @@
 package dev.ordo.jobs;
 
+import java.time.Instant;
+
 /**
  * The job a worker thread is running ({@link Jobs#running()}), for a handler whose last step is a
  * transaction: {@link #completeInTransaction()} removes the job in that transaction, so the step's
@@ -8,6 +10,10 @@ package dev.ordo.jobs;
  * <p>Once that transaction has committed the job is done: it is neither retried nor run again,
  * even if the handler throws afterwards, so call it in the last step only. If the transaction rolls
  * back, the job completes or fails as it would have without the call.
+ *
+ * <p>A handler that finds it cannot do its work yet, for a reason that is not the job's failure (a
+ * receiver already taking all it can), {@linkplain #runAgainAt(Instant) puts it off} instead of
+ * failing it: the job runs again at that time without counting an attempt.
  */
 public interface RunningJob {
 
@@ -19,4 +25,12 @@ public interface RunningJob {
      * @throws IllegalStateException outside a transaction
      */
     void completeInTransaction();
+
+    /**
+     * Puts the job off until {@code at}, once the handler has returned normally: it runs again then,
+     * on any node, with the same payload and attempt number — not a failure, so neither its attempts
+     * nor its backoff grow. A handler that throws afterwards fails as usual, and one that completed
+     * the job in a transaction is done. A job another node has taken over meanwhile is left to it.
+     */
+    void runAgainAt(Instant at);
 }

@@ -36,7 +36,9 @@ public interface Notifications {
      * One delivery attempt, logged: the form stamped with the attempt's time ({@code timestamp}) and
      * signed with the channel's secret as it is now. Returns normally when delivered, or when the
      * notification gave up (after {@code ordo.notify.give-up-after}, 25 h by default); throws to be
-     * retried with backoff.
+     * retried with backoff. Run by a job's worker: an attempt to a slow receiver that has its share of
+     * attempts under way is not made but put off to its turn ({@link dev.ordo.jobs.RunningJob#runAgainAt}),
+     * without an attempt recorded or counted.
      */
     void deliver(long notificationId, Secrets secrets);
 

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import dev.ordo.acquiring.AcquiringQueues.OrderRef;
 import dev.ordo.acquiring.internal.OrderSteps;
+import dev.ordo.notify.Notifications;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderEvent;
 import dev.ordo.order.OrderLog;
@@ -43,6 +44,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,9 @@ class OrderFlowTest {
 
     @Autowired
     OrderSteps steps;
+
+    @Autowired
+    Notifications notifications;
 
     Http http;
     Acquiring acquiring;
@@ -933,6 +938,98 @@ class OrderFlowTest {
         }
     }
 
+    @Test
+    void notifications_to_a_slow_receiver_beyond_its_share_wait_for_their_turn_and_each_arrives_at_its_first_attempt()
+            throws Exception {
+        double deferredBefore = meters.counter("ordo.notify.deferred").count();
+        try (Receiver receiver = Receiver.up()) {
+            // Slower than ordo.notify.slow-receiver.after (2 s): at most 4 attempts to it under way at once.
+            receiver.answerAfter(Duration.ofMillis(2_500));
+            String url = receiver.url("/slow");
+            assertThat(acquiring
+                            .order(Unique.id("slow"), "100011000000000", "notify_url", url)
+                            .status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> delivered(url) == 1);
+            for (int i = 0; i < 11; i++) {
+                assertThat(acquiring
+                                .order(Unique.id("slow" + i), "100011000000000", "notify_url", url)
+                                .status())
+                        .isEqualTo(200);
+            }
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> delivered(url) == 12);
+            assertThat(meters.counter("ordo.notify.deferred").count())
+                    .as("some waited for their turn")
+                    .isGreaterThan(deferredBefore);
+            assertThat(receiver.received()).hasSize(12);
+            assertThat(jdbc.sql("select attempts from notification where url = :url")
+                            .param("url", url)
+                            .query(Integer.class)
+                            .list())
+                    .as("a notification that waited for its turn made one attempt, and failed none")
+                    .hasSize(12)
+                    .containsOnly(1);
+            assertThat(attemptsTo(url, "1 = 1")).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void attempts_made_at_once_on_one_notification_are_numbered_apart() throws Exception {
+        try (Receiver receiver = Receiver.down()) {
+            String url = receiver.url("/twice");
+            assertThat(acquiring
+                            .order(Unique.id("twice"), "100011000000000", "notify_url", url)
+                            .status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> attemptsTo(url, "1 = 1") >= 1);
+            long id = jdbc.sql("select notification_id from notification where url = :url")
+                    .param("url", url)
+                    .query(Long.class)
+                    .single();
+
+            // As two workers do when a job is taken over while its attempt is under way.
+            ExecutorService workers = Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<?>> attempts = new ArrayList<>();
+                for (int n = 0; n < 4; n++) {
+                    attempts.add(workers.submit(() -> {
+                        try {
+                            notifications.deliver(id, channelNo -> null);
+                        } catch (IllegalStateException refused) {
+                            // the receiver is down: a failed attempt, as expected
+                        }
+                    }));
+                }
+                for (var attempt : attempts) {
+                    attempt.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                workers.shutdownNow();
+            }
+
+            List<Long> counts = jdbc.sql(
+                            "select count(*), count(distinct attempt), max(attempt) from notification_attempt"
+                                    + " where notification_id = :id")
+                    .param("id", id)
+                    .query((rs, row) -> List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                    .single();
+            assertThat(counts.getFirst())
+                    .as("the first attempt and the four at once")
+                    .isGreaterThanOrEqualTo(5);
+            assertThat(counts)
+                    .as("attempts, distinct numbers and the highest number: 1 to n, each once")
+                    .containsOnly(counts.getFirst());
+        }
+    }
+
+    private long delivered(String url) {
+        return jdbc.sql("select count(*) from notification where url = :url and status = 1")
+                .param("url", url)
+                .query(Long.class)
+                .single();
+    }
+
     /** The attempts of the notifications to {@code url} that match {@code condition} on attempt {@code a}. */
     private long attemptsTo(String url, String condition) {
         return jdbc.sql("select count(*) from notification_attempt a join notification n"
@@ -1006,6 +1103,9 @@ class OrderFlowTest {
             assertThat(Signatures.verify(secret, form, form.get("sign"))).isTrue();
             assertThat(receiver.received().getFirst().headers().get("X-ordo-event-id"))
                     .containsExactly(eventId);
+            assertThat(receiver.received().getFirst().headers().get("Content-type"))
+                    .as("a percent-encoded UTF-8 form, and it says so")
+                    .containsExactly("application/x-www-form-urlencoded; charset=UTF-8");
             long notificationId = jdbc.sql("select notification_id from notification where event_id = :e")
                     .param("e", eventId)
                     .query(Long.class)

@@ -3,6 +3,7 @@ package dev.ordo.jobs;
 import static dev.ordo.testing.TestJobs.COMPLETING;
 import static dev.ordo.testing.TestJobs.LEFT_AFTER_TRANSACTION;
 import static dev.ordo.testing.TestJobs.PROBE;
+import static dev.ordo.testing.TestJobs.PUTTING_OFF;
 import static dev.ordo.testing.TestJobs.RUNS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +20,7 @@ import dev.ordo.testing.TestDatabases;
 import dev.ordo.testing.TestJobs;
 import dev.ordo.testing.TestJobs.Completing;
 import dev.ordo.testing.TestJobs.Probe;
+import dev.ordo.testing.TestJobs.PuttingOff;
 import dev.ordo.testing.TestJobs.Run;
 import dev.ordo.testing.Unique;
 import io.micrometer.core.instrument.Counter;
@@ -392,6 +394,35 @@ class JobsTest {
         assertThat(executions(COMPLETING, key)).isZero();
         assertThat(jobsAdmin.deadJobs(COMPLETING.name(), 100))
                 .noneMatch(dead -> dead.jobId().equals(key));
+    }
+
+    @Test
+    void a_job_its_handler_puts_off_runs_again_at_that_time_without_counting_an_attempt() {
+        String key = Unique.id("put-off");
+        double putOffBefore = putOffs(PUTTING_OFF);
+        // One real failure, then three put-offs: counted as attempts, they would make it dead (three at most).
+        jobs.enqueue(PUTTING_OFF, key, new PuttingOff(key, 1, 3, 300));
+        await().atMost(PATIENCE).until(() -> runs(key).size() == 5 && executions(PUTTING_OFF, key) == 0);
+
+        List<Run> runs = runs(key);
+        assertThat(runs)
+                .extracting(Run::attempt)
+                .as("the failure counts, the put-offs neither count nor start the count again")
+                .containsExactly(1, 2, 2, 2, 2);
+        for (int n = 2; n < runs.size(); n++) {
+            assertThat(Duration.between(runs.get(n - 1).at(), runs.get(n).at()))
+                    .as("run %d not before the time it was put off to", n + 1)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+        assertThat(jobsAdmin.deadJobs(PUTTING_OFF.name(), 100))
+                .noneMatch(dead -> dead.jobId().equals(key));
+        assertThat(putOffs(PUTTING_OFF) - putOffBefore).isEqualTo(3);
+    }
+
+    private double putOffs(JobQueue<?> queue) {
+        Counter counter =
+                meters.find("ordo.jobs.put.off").tag("queue", queue.name()).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

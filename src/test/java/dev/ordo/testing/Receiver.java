@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ public final class Receiver implements AutoCloseable {
 
     private final int port;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile Duration answerAfter = Duration.ZERO;
     private HttpServer server;
 
     private Receiver(int port) {
@@ -66,12 +68,22 @@ public final class Receiver implements AutoCloseable {
                     }
                 }
                 received.add(new Received(form, Map.copyOf(exchange.getRequestHeaders())));
+                try {
+                    Thread.sleep(answerAfter);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 byte[] answer = "{\"notify_msg\":\"ok\",\"status\":0}".getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, answer.length);
                 exchange.getResponseBody().write(answer);
             }
         });
         server.start();
+    }
+
+    /** Answers each POST only after {@code delay}, as a slow receiver does. */
+    public void answerAfter(Duration delay) {
+        answerAfter = delay;
     }
 
     public String url(String path) {

@@ -52,6 +52,18 @@ public class TestJobs {
      */
     public record Completing(String key, boolean rollBack, boolean throwAfter) {}
 
+    /** Puts itself off, as a handler waiting for its turn does. */
+    public static final JobQueue<PuttingOff> PUTTING_OFF = JobQueue.of("test:putting-off", PuttingOff.class)
+            .concurrency(2)
+            .maxAttempts(3)
+            .backoff(Duration.ofMillis(200), Duration.ofSeconds(1));
+
+    /**
+     * @param failures how many of this key's first runs throw
+     * @param putOffs  how many of the runs after them put the job off, each by {@code millis}
+     */
+    public record PuttingOff(String key, int failures, int putOffs, long millis) {}
+
     /** Per key of a completing job: how many executions of it the job table held right after its transaction. */
     public static final Map<String, List<Integer>> LEFT_AFTER_TRANSACTION = new ConcurrentHashMap<>();
 
@@ -101,6 +113,21 @@ public class TestJobs {
                 }
             }
         };
+    }
+
+    @Bean
+    JobHandler<PuttingOff> puttingOffHandler(Jobs jobs) {
+        return JobHandler.of(PUTTING_OFF, job -> {
+            PuttingOff payload = job.payload();
+            List<Run> runs = RUNS.computeIfAbsent(payload.key(), k -> new CopyOnWriteArrayList<>());
+            runs.add(new Run("putting-off", job.attempt(), Instant.now()));
+            if (runs.size() <= payload.failures()) {
+                throw new IllegalStateException("putting-off job " + payload.key() + " fails on purpose");
+            }
+            if (runs.size() <= payload.failures() + payload.putOffs()) {
+                jobs.running().orElseThrow().runAgainAt(Instant.now().plusMillis(payload.millis()));
+            }
+        });
     }
 
     @Bean

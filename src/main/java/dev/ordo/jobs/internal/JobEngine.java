@@ -27,6 +27,8 @@ import dev.ordo.shared.Dialect;
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.OrdoException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +53,8 @@ import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -125,6 +129,37 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     }
 
     /** The customization db-scheduler should use on this database, with instants stored as UTC. */
+    /**
+     * The connections db-scheduler's own statements run on — its claims, heartbeats, reschedules and
+     * take-overs, each conditional on the execution's version. On MariaDB and MySQL they read
+     * committed: at the default REPEATABLE READ the claim's locking select takes gap locks on the due
+     * index, and its update of the claimed rows then deadlocks with transactions enqueueing jobs of the
+     * same queue meanwhile (seen on MariaDB 10.11 with a handful of orders in flight: the claim is
+     * rolled back, and db-scheduler logs it as an unhandled error). A connection of a Spring
+     * transaction (a job completed or made dead in one) keeps that transaction's isolation, and the
+     * pool sets every connection back to its default when it is returned.
+     */
+    static DataSource schedulerDataSource(DataSource dataSource, Dialect dialect) {
+        if (dialect != Dialect.MYSQL) {
+            return dataSource; // PostgreSQL and H2 read committed by default
+        }
+        return new DelegatingDataSource(dataSource) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = super.getConnection();
+                if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+                    try {
+                        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    } catch (SQLException e) {
+                        connection.close();
+                        throw e;
+                    }
+                }
+                return connection;
+            }
+        };
+    }
+
     static JdbcCustomization baseCustomization(Dialect dialect) {
         return switch (dialect) {
             case H2 -> new DefaultJdbcCustomization(true);
@@ -190,7 +225,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     }
 
     private SchedulerBuilder scheduler(List<Task<?>> knownTasks, Set<String> taskNames, int threads, String label) {
-        SchedulerBuilder builder = Scheduler.create(dataSource, knownTasks)
+        SchedulerBuilder builder = Scheduler.create(schedulerDataSource(dataSource, dialect), knownTasks)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
                 .threads(threads)
                 // Platform threads: as virtual threads the workers would queue for the carriers
@@ -245,6 +280,10 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 RunningExecution running = RunningExecution.start(jdbc, context.getExecution());
                 try {
                     executeOnce(instance, context);
+                    if (running.handBackIfPutOff()) {
+                        metrics.putOff(queue.name()).increment();
+                        return removed;
+                    }
                 } catch (RuntimeException e) {
                     if (!running.completed()) {
                         throw e;

@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Job metrics: {@code ordo_jobs_executions_total{queue,result}}, {@code ordo_jobs_duration},
- * {@code ordo_jobs_revived_total{queue}} (taken over from a dead node) and the gauges
+ * {@code ordo_jobs_revived_total{queue}} (taken over from a dead node),
+ * {@code ordo_jobs_put_off_total{queue}} (handed back by their handler to run later) and the gauges
  * {@code ordo_jobs_due}, {@code ordo_jobs_scheduled}, {@code ordo_jobs_running},
  * {@code ordo_jobs_retrying}, {@code ordo_jobs_dead} per queue, from the shared table.
  */
@@ -69,6 +70,14 @@ final class JobMetrics extends AbstractSchedulerListener {
     Counter revived(String queue) {
         return Counter.builder("ordo.jobs.revived")
                 .description("jobs taken over from a node that stopped while running them")
+                .tag("queue", queue)
+                .register(registry);
+    }
+
+    /** A job of {@code queue} its handler put off ({@link dev.ordo.jobs.RunningJob#runAgainAt}). */
+    Counter putOff(String queue) {
+        return Counter.builder("ordo.jobs.put.off")
+                .description("jobs their handler put off to run later, without counting an attempt")
                 .tag("queue", queue)
                 .register(registry);
     }

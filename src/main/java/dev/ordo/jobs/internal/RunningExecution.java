@@ -3,6 +3,10 @@ package dev.ordo.jobs.internal;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.ordo.jobs.RunningJob;
 import dev.ordo.shared.DeferredWrites;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Calendar;
+import java.util.TimeZone;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -11,7 +15,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * The execution a worker thread is running, known to its handler through {@link
  * dev.ordo.jobs.Jobs#running()}. Its removal in a handler's transaction is the same conditional delete
  * as {@link BatchedCompletion}'s, sent with that transaction's other deferred writes; once the
- * transaction has committed the worker has nothing left to complete.
+ * transaction has committed the worker has nothing left to complete. A job {@linkplain
+ * #runAgainAt(Instant) put off} is handed back to the table, due later, when its handler returns.
  */
 final class RunningExecution implements RunningJob {
 
@@ -20,6 +25,7 @@ final class RunningExecution implements RunningJob {
     private final JdbcTemplate jdbc;
     private final Execution execution;
     private volatile boolean completed;
+    private volatile Instant againAt;
 
     private RunningExecution(JdbcTemplate jdbc, Execution execution) {
         this.jdbc = jdbc;
@@ -44,6 +50,36 @@ final class RunningExecution implements RunningJob {
     /** True once a transaction that removed the execution has committed. */
     boolean completed() {
         return completed;
+    }
+
+    @Override
+    public void runAgainAt(Instant at) {
+        againAt = at;
+    }
+
+    /**
+     * Hands a job its handler put off back to the table, due at the time asked, unpicked, with its
+     * count of failures as it was (db-scheduler's own reschedule counts a failure or starts the count
+     * again); true if it was, false if there was nothing to hand back — not put off, completed, or
+     * taken over by another node meanwhile (its version moved on).
+     */
+    boolean handBackIfPutOff() {
+        Instant at = againAt;
+        if (at == null || completed) {
+            return false;
+        }
+        return jdbc.update("""
+                        update scheduled_tasks
+                           set picked = ?, picked_by = null, last_heartbeat = null, execution_time = ?,
+                               version = version + 1
+                         where task_name = ? and task_instance = ? and version = ?""", ps -> {
+                    ps.setBoolean(1, false);
+                    ps.setTimestamp(2, Timestamp.from(at), Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+                    ps.setString(3, execution.taskInstance.getTaskName());
+                    ps.setString(4, execution.taskInstance.getId());
+                    ps.setLong(5, execution.version);
+                })
+                == 1;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.apilog.ApiLog;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
+import dev.ordo.jobs.RunningJob;
 import dev.ordo.notify.Notifications;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.Signatures;
@@ -51,6 +52,7 @@ class DefaultNotifications implements Notifications, DisposableBean {
     private final NotifyHttp http;
     private final Receivers receivers;
     private final Counter paused;
+    private final Counter deferred;
     private final ApiLog apiLog;
 
     DefaultNotifications(
@@ -86,8 +88,11 @@ class DefaultNotifications implements Notifications, DisposableBean {
         this.http = new NotifyHttp(targets, timeout);
         this.receivers = new Receivers(http, breakerWindow, breakerOpenFor, slowAfter, slowInFlight);
         this.paused = Counter.builder("ordo.notify.paused.attempts")
-                .description("Notification attempts not made: the receiver kept failing (ordo.notify.breaker.*), or"
-                        + " was slow with its share of attempts in flight (ordo.notify.slow-receiver.*)")
+                .description("Notification attempts not made: the receiver kept failing (ordo.notify.breaker.*)")
+                .register(meters);
+        this.deferred = Counter.builder("ordo.notify.deferred")
+                .description("Notifications put off to their turn, without an attempt: the receiver was slow with its"
+                        + " share of attempts in flight (ordo.notify.slow-receiver.*)")
                 .register(meters);
         this.delivered = Counter.builder("ordo.notify.delivered").register(meters);
         this.failedAttempts = Counter.builder("ordo.notify.failed.attempts").register(meters);
@@ -148,6 +153,17 @@ class DefaultNotifications implements Notifications, DisposableBean {
         } catch (RuntimeException e) {
             outcome = new NotifyHttp.Outcome(null, null, e.getMessage());
         }
+        if (outcome.deferred()) {
+            // Not an attempt: no call was made and the receiver did nothing wrong. The job waits for
+            // the receiver's turn without counting one, and nothing is written.
+            String why = outcome.error();
+            RunningJob job = jobs.running()
+                    .orElseThrow(() -> new IllegalStateException("notification " + n.eventId() + " " + why));
+            job.runAgainAt(started.plus(outcome.deferredFor()));
+            deferred.increment();
+            log.debug("notification {} to {} {}", n.eventId(), n.url(), outcome.error());
+            return;
+        }
         if (outcome.paused()) {
             paused.increment();
         } else {
@@ -172,31 +188,42 @@ class DefaultNotifications implements Notifications, DisposableBean {
         String error = outcome.error();
         boolean ok = outcome.received();
         long duration = Duration.between(started, clock.instant()).toMillis();
-        int attempt = n.attempts() + 1;
         Integer httpStatus = status;
         String body = truncate(response);
         String failure = truncate(error);
-        tx.executeWithoutResult(s -> {
+        int attempt = tx.execute(s -> {
+            // Counted on the row, under its lock, and numbered from it: two workers on one
+            // notification (a job taken over while its call was under way) number their attempts
+            // apart. Only a pending notification becomes delivered; the set clauses read the old
+            // status in this order on every database (MariaDB applies them left to right).
+            jdbc.sql("""
+                            update notification
+                               set delivered_at = case when :ok = 1 and status = 0 then :at else delivered_at end,
+                                   status = case when :ok = 1 and status = 0 then 1 else status end,
+                                   attempts = attempts + 1
+                             where notification_id = :id""")
+                    .param("ok", ok ? 1 : 0)
+                    .param("at", SqlTime.utc(started))
+                    .param("id", notificationId)
+                    .update();
+            int number = jdbc.sql("select attempts from notification where notification_id = :id")
+                    .param("id", notificationId)
+                    .query(Integer.class)
+                    .single();
             jdbc.sql("""
                             insert into notification_attempt (attempt_id, notification_id, attempt, attempted_at,
                                 http_status, response, error, duration_ms)
                             values (:id, :notification, :attempt, :at, :status, :response, :error, :duration)""")
                     .param("id", ids.next("notification_attempt"))
                     .param("notification", notificationId)
-                    .param("attempt", attempt)
+                    .param("attempt", number)
                     .param("at", SqlTime.utc(started))
                     .param("status", httpStatus)
                     .param("response", body)
                     .param("error", failure)
                     .param("duration", duration)
                     .update();
-            jdbc.sql("""
-                            update notification set attempts = attempts + 1, status = :status, delivered_at = :at
-                            where notification_id = :id and status = 0""")
-                    .param("status", ok ? 1 : 0)
-                    .param("at", ok ? SqlTime.utc(started) : null)
-                    .param("id", notificationId)
-                    .update();
+            return number;
         });
         if (ok) {
             delivered.increment();

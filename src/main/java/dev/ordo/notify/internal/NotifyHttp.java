@@ -38,18 +38,26 @@ final class NotifyHttp implements AutoCloseable {
 
     /**
      * What one attempt gave: an HTTP status and the start of the answer, or an error; {@code paused}
-     * when it was not made at all because the receiver kept failing ({@link Receivers}).
+     * when it was not made at all because the receiver kept failing, {@code deferredFor} (how long
+     * until its turn) when it was not made because the receiver is slow and has its share of attempts
+     * under way ({@link Receivers}).
      */
-    record Outcome(Integer status, String answer, String error, boolean paused) {
+    record Outcome(Integer status, String answer, String error, boolean paused, Duration deferredFor) {
 
         Outcome(Integer status, String answer, String error) {
-            this(status, answer, error, false);
+            this(status, answer, error, false, null);
+        }
+
+        boolean deferred() {
+            return deferredFor != null;
         }
 
         boolean received() {
             return status != null && status / 100 == 2;
         }
     }
+
+    private static final ContentType FORM = ContentType.APPLICATION_FORM_URLENCODED.withCharset(StandardCharsets.UTF_8);
 
     private final Duration timeout;
     private final CloseableHttpClient http;
@@ -87,7 +95,8 @@ final class NotifyHttp implements AutoCloseable {
     Outcome post(URI uri, String eventId, String payload) {
         HttpPost request = new HttpPost(uri);
         request.setHeader("X-Ordo-Event-Id", eventId);
-        request.setEntity(new StringEntity(payload, ContentType.APPLICATION_FORM_URLENCODED));
+        // The form is percent-encoded UTF-8, and says so (the library's default names ISO-8859-1).
+        request.setEntity(new StringEntity(payload, FORM));
         ScheduledFuture<?> deadline = Deadlines.after(timeout, request::cancel);
         // The response is read here, not by a handler: a handler's caller reads what is left of the
         // answer to keep the connection, however large; here the connection is dropped instead.

@@ -27,12 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A receiver that answers, but slowly, holds workers just the same: once its answers typically
  * take {@code slowAfter} or more (a moving average of its last calls, timeouts included), or a call
- * to it has been waiting that long, at most {@code slowInFlight} attempts to it are in flight on this node; an attempt beyond them is deferred
- * like a paused one — not made, retried with backoff. A receiver that answers quickly is never
- * limited, however many notifications its channel has. The breakers and averages are per node, and
- * forgotten an hour after their last use.
+ * to it has been waiting that long, at most {@code slowInFlight} attempts to it are in flight on this
+ * node; an attempt beyond them is deferred — not made, and given a turn: the attempts deferred from
+ * a receiver queue up behind its calls under way, one every (how slow it is ÷ {@code slowInFlight}),
+ * which is the pace it takes them at, at most an hour ahead. A receiver that answers quickly is never
+ * limited, however many notifications its channel has. The breakers, averages and turns are per
+ * node, and forgotten an hour after their last use.
  */
 final class Receivers {
+
+    /** How far ahead a deferred attempt's turn may be: by then the receiver is measured again. */
+    private static final long MAX_TURN_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private final NotifyHttp http;
     private final CircuitBreakerConfig config;
@@ -51,6 +56,16 @@ final class Receivers {
         final AtomicLong typicalNanos = new AtomicLong();
         /** When each call under way began ({@link System#nanoTime}), by a token of its own. */
         final Map<Object, Long> callsStarted = new ConcurrentHashMap<>();
+        /** The last turn given to a deferred attempt ({@link System#nanoTime}). */
+        final AtomicLong lastTurn = new AtomicLong(Long.MIN_VALUE);
+
+        /**
+         * The deferred attempt's turn: once the calls under way are done ({@code slowness} from now),
+         * or one {@code pace} after the previous deferred attempt's, whichever is later.
+         */
+        long turn(long now, long slowness, long pace) {
+            return lastTurn.accumulateAndGet(now, (last, at) -> nextTurn(last, at, slowness, pace));
+        }
 
         /**
          * How slow it is: the longer of how long its answers typically take and how long the oldest
@@ -104,12 +119,16 @@ final class Receivers {
         try {
             long slowness = inFlight > slowInFlight ? receiver.slowness(System.nanoTime()) : 0;
             if (slowness >= slowAfterNanos) {
+                long now = System.nanoTime();
+                long wait = Math.min(receiver.turn(now, slowness, slowness / slowInFlight) - now, MAX_TURN_NANOS);
                 return new NotifyHttp.Outcome(
                         null,
                         null,
                         "deferred: answers from " + name + " take about " + TimeUnit.NANOSECONDS.toMillis(slowness)
-                                + " ms and " + slowInFlight + " attempts to it are in flight; it is tried again later",
-                        true);
+                                + " ms and " + slowInFlight + " attempts to it are in flight; its turn is in "
+                                + TimeUnit.NANOSECONDS.toMillis(wait) + " ms",
+                        false,
+                        Duration.ofNanos(wait));
             }
             return call(receiver, name, uri, eventId, payload);
         } finally {
@@ -124,7 +143,8 @@ final class Receivers {
                     null,
                     null,
                     "paused: the last attempts to " + name + " went unanswered; it is tried again shortly",
-                    true);
+                    true,
+                    null);
         }
         long started = System.nanoTime();
         Object call = new Object();
@@ -148,6 +168,15 @@ final class Receivers {
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
         }
         return outcome;
+    }
+
+    /**
+     * The turn of an attempt deferred at {@code now} after one given {@code last} ({@link Long#MIN_VALUE}
+     * for none): a {@code pace} after it, but not before the calls under way are done, {@code
+     * slowness} from now.
+     */
+    static long nextTurn(long last, long now, long slowness, long pace) {
+        return Math.max(last == Long.MIN_VALUE ? now : last + pace, now + slowness);
     }
 
     /**

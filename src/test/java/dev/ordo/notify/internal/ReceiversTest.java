@@ -151,11 +151,25 @@ class ReceiversTest {
         List<NotifyHttp.Outcome> outcomes = atOnce(6, n -> receivers.post("slow", uri, "e" + n, "a=1"));
 
         assertThat(outcomes.stream().filter(NotifyHttp.Outcome::received)).hasSize(2);
-        assertThat(outcomes.stream().filter(NotifyHttp.Outcome::paused))
+        assertThat(outcomes.stream().filter(NotifyHttp.Outcome::deferred))
                 .hasSize(4)
-                .allSatisfy(deferred -> assertThat(deferred.error())
-                        .startsWith("deferred: answers from http://127.0.0.1:")
-                        .contains("2 attempts to it are in flight"));
+                .allSatisfy(deferred -> {
+                    assertThat(deferred.paused())
+                            .as("not paused: the receiver answers")
+                            .isFalse();
+                    assertThat(deferred.error())
+                            .startsWith("deferred: answers from http://127.0.0.1:")
+                            .contains("2 attempts to it are in flight; its turn is in ");
+                    assertThat(deferred.deferredFor())
+                            .as("not before the calls under way are done: it answers after a second")
+                            .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+                });
+        assertThat(outcomes.stream()
+                        .filter(NotifyHttp.Outcome::deferred)
+                        .map(NotifyHttp.Outcome::deferredFor)
+                        .distinct())
+                .as("each its own turn")
+                .hasSize(4);
         assertThat(mostInFlight).hasValue(2);
         assertThat(requests).hasValue(3);
         assertThat(receivers.post("other", uri, "o1", "a=1").paused())
@@ -221,6 +235,20 @@ class ReceiversTest {
         } finally {
             first.shutdownNow();
         }
+    }
+
+    @Test
+    void deferred_attempts_get_turns_a_pace_apart_behind_the_calls_under_way_and_start_afresh_once_past() {
+        long none = Long.MIN_VALUE;
+        long first = Receivers.nextTurn(none, 0, 1_000, 250);
+        long second = Receivers.nextTurn(first, 10, 1_000, 250);
+        long third = Receivers.nextTurn(second, 20, 1_000, 250);
+        assertThat(List.of(first, second, third))
+                .as("the first once the calls under way are done, the next a pace apart")
+                .containsExactly(1_000L, 1_250L, 1_500L);
+        assertThat(Receivers.nextTurn(third, 5_000, 1_000, 250))
+                .as("long after the last turn: behind the calls under way now")
+                .isEqualTo(6_000);
     }
 
     @Test

@@ -1,0 +1,84 @@
+package dev.ordo.jobs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ordo.shared.Dialect;
+import dev.ordo.testing.DatabaseTest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** db-scheduler's own statements read committed everywhere, without changing anyone else's isolation. */
+@DatabaseTest
+class SchedulerConnectionsTest {
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    Dialect dialect;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Test
+    void the_schedulers_connections_read_committed_and_the_pool_gets_them_back_at_its_default() throws SQLException {
+        int poolDefault;
+        try (Connection plain = dataSource.getConnection()) {
+            poolDefault = plain.getTransactionIsolation();
+        }
+        DataSource scheduler = JobEngine.schedulerDataSource(dataSource, dialect);
+
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int n = 0; n < 3; n++) {
+                Connection connection = scheduler.getConnection();
+                held.add(connection);
+                assertThat(connection.getTransactionIsolation())
+                        .as("a claim's locking select takes no gap locks")
+                        .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+        DataSource inTransactions =
+                JobEngine.schedulerDataSource(new TransactionAwareDataSourceProxy(dataSource), dialect);
+        Integer inTransaction = tx.execute(status -> {
+            try (Connection connection = inTransactions.getConnection()) {
+                return connection.getTransactionIsolation();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(inTransaction)
+                .as("a Spring transaction's connection keeps its isolation")
+                .isEqualTo(poolDefault);
+        if (dialect == Dialect.MYSQL) {
+            assertThat(poolDefault)
+                    .as("the application's own transactions keep MariaDB's default")
+                    .isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+        held.clear();
+        try {
+            for (int n = 0; n < 3; n++) {
+                Connection connection = dataSource.getConnection();
+                held.add(connection);
+                assertThat(connection.getTransactionIsolation())
+                        .as("returned to the pool at its default")
+                        .isEqualTo(poolDefault);
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+    }
+}
