@@ -400,6 +400,8 @@ class JobsTest {
     void a_job_its_handler_puts_off_runs_again_at_that_time_without_counting_an_attempt() {
         String key = Unique.id("put-off");
         double putOffBefore = putOffs(PUTTING_OFF);
+        double putOffRunsBefore = runsEnded("put_off");
+        double okRunsBefore = runsEnded("ok");
         // One real failure, then three put-offs: counted as attempts, they would make it dead (three at most).
         jobs.enqueue(PUTTING_OFF, key, new PuttingOff(key, 1, 3, 300));
         await().atMost(PATIENCE).until(() -> runs(key).size() == 5 && executions(PUTTING_OFF, key) == 0);
@@ -417,6 +419,17 @@ class JobsTest {
         assertThat(jobsAdmin.deadJobs(PUTTING_OFF.name(), 100))
                 .noneMatch(dead -> dead.jobId().equals(key));
         assertThat(putOffs(PUTTING_OFF) - putOffBefore).isEqualTo(3);
+        // Reported once each run's completion is: the put-off ones as such, the one that did the work as ok.
+        await().atMost(PATIENCE)
+                .until(() -> runsEnded("put_off") - putOffRunsBefore == 3 && runsEnded("ok") - okRunsBefore == 1);
+    }
+
+    private double runsEnded(String result) {
+        Counter counter = meters.find("ordo.jobs.executions")
+                .tag("queue", PUTTING_OFF.name())
+                .tag("result", result)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private double putOffs(JobQueue<?> queue) {

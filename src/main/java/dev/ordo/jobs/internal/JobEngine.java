@@ -281,7 +281,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 try {
                     executeOnce(instance, context);
                     if (running.handBackIfPutOff()) {
-                        metrics.putOff(queue.name()).increment();
+                        metrics.putOff(queue.name(), instance.getId());
                         return removed;
                     }
                 } catch (RuntimeException e) {

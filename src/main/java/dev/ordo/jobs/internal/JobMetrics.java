@@ -8,11 +8,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Job metrics: {@code ordo_jobs_executions_total{queue,result}}, {@code ordo_jobs_duration},
+ * Job metrics: {@code ordo_jobs_executions_total{queue,result}} (result ok, failed or put_off),
+ * {@code ordo_jobs_duration},
  * {@code ordo_jobs_revived_total{queue}} (taken over from a dead node),
  * {@code ordo_jobs_put_off_total{queue}} (handed back by their handler to run later) and the gauges
  * {@code ordo_jobs_due}, {@code ordo_jobs_scheduled}, {@code ordo_jobs_running},
@@ -22,6 +24,8 @@ final class JobMetrics extends AbstractSchedulerListener {
 
     private final MeterRegistry registry;
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
+    /** The runs that ended put off and are still to be reported complete, by queue and job id. */
+    private final Set<String> putOff = ConcurrentHashMap.newKeySet();
 
     JobMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,7 +55,9 @@ final class JobMetrics extends AbstractSchedulerListener {
     @Override
     public void onExecutionComplete(ExecutionComplete complete) {
         String queue = complete.getExecution().getTaskName();
-        String result = complete.getResult() == ExecutionComplete.Result.OK ? "ok" : "failed";
+        boolean putOffRun = putOff.remove(
+                queue + "\u0000" + complete.getExecution().taskInstance.getId());
+        String result = putOffRun ? "put_off" : complete.getResult() == ExecutionComplete.Result.OK ? "ok" : "failed";
         Counter.builder("ordo.jobs.executions")
                 .tag("queue", queue)
                 .tag("result", result)
@@ -74,11 +80,17 @@ final class JobMetrics extends AbstractSchedulerListener {
                 .register(registry);
     }
 
-    /** A job of {@code queue} its handler put off ({@link dev.ordo.jobs.RunningJob#runAgainAt}). */
-    Counter putOff(String queue) {
-        return Counter.builder("ordo.jobs.put.off")
+    /**
+     * A job of {@code queue} its handler put off ({@link dev.ordo.jobs.RunningJob#runAgainAt}), told
+     * before db-scheduler reports its run as complete: that run is counted as {@code put_off}, not
+     * {@code ok}.
+     */
+    void putOff(String queue, String id) {
+        putOff.add(queue + "\u0000" + id);
+        Counter.builder("ordo.jobs.put.off")
                 .description("jobs their handler put off to run later, without counting an attempt")
                 .tag("queue", queue)
-                .register(registry);
+                .register(registry)
+                .increment();
     }
 }

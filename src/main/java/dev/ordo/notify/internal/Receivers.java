@@ -64,7 +64,7 @@ final class Receivers {
          * or one {@code pace} after the previous deferred attempt's, whichever is later.
          */
         long turn(long now, long slowness, long pace) {
-            return lastTurn.accumulateAndGet(now, (last, at) -> nextTurn(last, at, slowness, pace));
+            return lastTurn.accumulateAndGet(now, (last, at) -> nextTurn(last, at, slowness, pace, MAX_TURN_NANOS));
         }
 
         /**
@@ -120,7 +120,7 @@ final class Receivers {
             long slowness = inFlight > slowInFlight ? receiver.slowness(System.nanoTime()) : 0;
             if (slowness >= slowAfterNanos) {
                 long now = System.nanoTime();
-                long wait = Math.min(receiver.turn(now, slowness, slowness / slowInFlight) - now, MAX_TURN_NANOS);
+                long wait = receiver.turn(now, slowness, slowness / slowInFlight) - now;
                 return new NotifyHttp.Outcome(
                         null,
                         null,
@@ -173,10 +173,12 @@ final class Receivers {
     /**
      * The turn of an attempt deferred at {@code now} after one given {@code last} ({@link Long#MIN_VALUE}
      * for none): a {@code pace} after it, but not before the calls under way are done, {@code
-     * slowness} from now.
+     * slowness} from now, and at most {@code cap} ahead — the cap is kept as the last turn, so a burst
+     * larger than the receiver takes in {@code cap} does not push the turns of later deferrals
+     * further and further out.
      */
-    static long nextTurn(long last, long now, long slowness, long pace) {
-        return Math.max(last == Long.MIN_VALUE ? now : last + pace, now + slowness);
+    static long nextTurn(long last, long now, long slowness, long pace, long cap) {
+        return Math.min(Math.max(last == Long.MIN_VALUE ? now : last + pace, now + slowness), now + cap);
     }
 
     /**

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
 import org.apache.catalina.connector.ClientAbortException;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import org.apache.tomcat.util.http.fileupload.FileUploadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -21,6 +22,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -30,6 +32,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
@@ -106,7 +109,11 @@ class ProblemDetailsAdvice {
      * UTF-8. Its own messages are for operators; the caller is told which of these it was.
      */
     @ExceptionHandler(InvalidParameterException.class)
-    ResponseEntity<ProblemDetail> undecodable(InvalidParameterException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> undecodable(
+            InvalidParameterException e, HttpServletRequest request, HttpServletResponse response) {
+        if (callerGone(e)) {
+            return unexpected(e, request, response); // the body never came: 499, not the caller's bad form
+        }
         return answer(ErrorCode.BAD_PARAMETER, parametersRefused(e), request);
     }
 
@@ -124,14 +131,44 @@ class ProblemDetailsAdvice {
         return "a parameter is not valid URL-encoded UTF-8";
     }
 
-    /** A multipart body that cannot be read (cut short, no boundary): the caller's request. */
+    /**
+     * A multipart body that cannot be read — cut short, without a boundary, too large: the parser's
+     * own refusal ({@code FileUploadException}) is the caller's request. Anything else under a
+     * {@code MultipartException} (a temporary upload directory gone) is the server's, and a caller
+     * that hung up mid-body is neither.
+     */
     @ExceptionHandler(MultipartException.class)
-    ResponseEntity<ProblemDetail> unreadableMultipart(HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> unreadableMultipart(
+            MultipartException e, HttpServletRequest request, HttpServletResponse response) {
+        if (callerGone(e) || !refusedByParser(e)) {
+            return unexpected(e, request, response);
+        }
         return answer(
                 ErrorCode.BAD_PARAMETER,
                 "the multipart body cannot be read (cut short, without a boundary, or too large); send the"
                         + " parameters in the query string or as application/x-www-form-urlencoded",
                 request);
+    }
+
+    private static boolean refusedByParser(Throwable e) {
+        if (e instanceof MaxUploadSizeExceededException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileUploadException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Spring Security's firewall checks parameter names only when they are read (a control character
+     * in one), inside the handler: the same 400 as its refusals in front of it.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException e, HttpServletRequest request) {
+        return answer(ErrorCode.BAD_PARAMETER, e.getMessage(), request);
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

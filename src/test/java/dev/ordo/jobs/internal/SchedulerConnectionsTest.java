@@ -33,22 +33,9 @@ class SchedulerConnectionsTest {
         try (Connection plain = dataSource.getConnection()) {
             poolDefault = plain.getTransactionIsolation();
         }
-        DataSource scheduler = JobEngine.schedulerDataSource(dataSource, dialect);
-
-        List<Connection> held = new ArrayList<>();
-        try {
-            for (int n = 0; n < 3; n++) {
-                Connection connection = scheduler.getConnection();
-                held.add(connection);
-                assertThat(connection.getTransactionIsolation())
-                        .as("a claim's locking select takes no gap locks")
-                        .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
-            }
-        } finally {
-            for (Connection connection : held) {
-                connection.close();
-            }
-        }
+        assertThat(isolationsOfThreeAtOnce(JobEngine.schedulerDataSource(dataSource, dialect)))
+                .as("a claim's locking select takes no gap locks")
+                .containsOnly(Connection.TRANSACTION_READ_COMMITTED);
         DataSource inTransactions =
                 JobEngine.schedulerDataSource(new TransactionAwareDataSourceProxy(dataSource), dialect);
         Integer inTransaction = tx.execute(status -> {
@@ -66,15 +53,22 @@ class SchedulerConnectionsTest {
                     .as("the application's own transactions keep MariaDB's default")
                     .isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
         }
-        held.clear();
+        assertThat(isolationsOfThreeAtOnce(dataSource))
+                .as("returned to the pool at its default")
+                .containsOnly(poolDefault);
+    }
+
+    /** Three connections held at once (so not the same one thrice): their isolation levels. */
+    private static List<Integer> isolationsOfThreeAtOnce(DataSource source) throws SQLException {
+        List<Connection> held = new ArrayList<>();
         try {
+            List<Integer> levels = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
-                Connection connection = dataSource.getConnection();
+                Connection connection = source.getConnection();
                 held.add(connection);
-                assertThat(connection.getTransactionIsolation())
-                        .as("returned to the pool at its default")
-                        .isEqualTo(poolDefault);
+                levels.add(connection.getTransactionIsolation());
             }
+            return levels;
         } finally {
             for (Connection connection : held) {
                 connection.close();

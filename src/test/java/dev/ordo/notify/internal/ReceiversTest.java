@@ -240,15 +240,31 @@ class ReceiversTest {
     @Test
     void deferred_attempts_get_turns_a_pace_apart_behind_the_calls_under_way_and_start_afresh_once_past() {
         long none = Long.MIN_VALUE;
-        long first = Receivers.nextTurn(none, 0, 1_000, 250);
-        long second = Receivers.nextTurn(first, 10, 1_000, 250);
-        long third = Receivers.nextTurn(second, 20, 1_000, 250);
+        long cap = 10_000;
+        long first = Receivers.nextTurn(none, 0, 1_000, 250, cap);
+        long second = Receivers.nextTurn(first, 10, 1_000, 250, cap);
+        long third = Receivers.nextTurn(second, 20, 1_000, 250, cap);
         assertThat(List.of(first, second, third))
                 .as("the first once the calls under way are done, the next a pace apart")
                 .containsExactly(1_000L, 1_250L, 1_500L);
-        assertThat(Receivers.nextTurn(third, 5_000, 1_000, 250))
+        assertThat(Receivers.nextTurn(third, 5_000, 1_000, 250, cap))
                 .as("long after the last turn: behind the calls under way now")
                 .isEqualTo(6_000);
+    }
+
+    @Test
+    void a_burst_larger_than_the_receiver_takes_within_the_cap_does_not_push_later_turns_further_out() {
+        long last = Long.MIN_VALUE;
+        long cap = 10_000;
+        for (int n = 0; n < 1_000; n++) {
+            last = Receivers.nextTurn(last, 0, 1_000, 250, cap);
+        }
+        assertThat(last)
+                .as("a thousand turns a pace apart would end at 250 s: held at the cap")
+                .isEqualTo(cap);
+        assertThat(Receivers.nextTurn(last, 20_000, 1_000, 250, cap))
+                .as("after the burst, a lone deferral waits for the calls under way, not for the backlog of turns")
+                .isEqualTo(21_000);
     }
 
     @Test

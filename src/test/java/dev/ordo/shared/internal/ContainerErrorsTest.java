@@ -73,6 +73,7 @@ class ContainerErrorsTest {
                 "GET /order//query?channel_no=test HTTP/1.1",
                 "GET /order/query;jsessionid=1?channel_no=test HTTP/1.1",
                 "FOO /order/query?channel_no=test HTTP/1.1",
+                "GET /order/query?channel_no=test&request_no=r1&%01=1 HTTP/1.1",
                 "GET /admin//orders HTTP/1.1")) {
             String answer = send(line + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertRefused(answer, "The request was rejected because");
