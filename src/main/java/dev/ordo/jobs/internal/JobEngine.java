@@ -171,6 +171,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
 
     @Override
     public synchronized void start() {
+        TransientPollFailures.install();
         List<Task<?>> oneTimeTasks = new ArrayList<>();
         for (JobHandler<?> handler : handlers.orderedStream().toList()) {
             JobQueue<?> queue = effective(handler.queue());

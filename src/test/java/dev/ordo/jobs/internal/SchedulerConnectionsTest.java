@@ -2,6 +2,7 @@ package dev.ordo.jobs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.ordo.shared.Dialect;
 import dev.ordo.testing.DatabaseTest;
 import java.sql.Connection;
@@ -10,11 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** db-scheduler's own statements read committed everywhere, without changing anyone else's isolation. */
+/**
+ * db-scheduler's own statements read committed everywhere, without changing anyone else's isolation,
+ * and its transient poll failures are warnings, not errors.
+ */
 @DatabaseTest
 class SchedulerConnectionsTest {
 
@@ -56,6 +61,14 @@ class SchedulerConnectionsTest {
         assertThat(isolationsOfThreeAtOnce(dataSource))
                 .as("returned to the pool at its default")
                 .containsOnly(poolDefault);
+    }
+
+    @Test
+    void a_running_job_engine_folds_the_schedulers_transient_poll_failures_into_warnings() {
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        assertThat(logging.getTurboFilterList())
+                .filteredOn(TransientPollFailures.class::isInstance)
+                .hasSize(1);
     }
 
     /** Three connections held at once (so not the same one thrice): their isolation levels. */
