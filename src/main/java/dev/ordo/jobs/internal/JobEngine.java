@@ -128,7 +128,6 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         this.completion = new BatchedCompletion(jdbc, tx, meters);
     }
 
-    /** The customization db-scheduler should use on this database, with instants stored as UTC. */
     /**
      * The connections db-scheduler's own statements run on — its claims, heartbeats, reschedules and
      * take-overs, each conditional on the execution's version. On MariaDB and MySQL they read
@@ -160,6 +159,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         };
     }
 
+    /** The customization db-scheduler should use on this database, with instants stored as UTC. */
     static JdbcCustomization baseCustomization(Dialect dialect) {
         return switch (dialect) {
             case H2 -> new DefaultJdbcCustomization(true);

@@ -55,8 +55,8 @@ final class JobMetrics extends AbstractSchedulerListener {
     @Override
     public void onExecutionComplete(ExecutionComplete complete) {
         String queue = complete.getExecution().getTaskName();
-        boolean putOffRun = putOff.remove(
-                queue + "\u0000" + complete.getExecution().taskInstance.getId());
+        boolean putOffRun =
+                putOff.remove(runKey(queue, complete.getExecution().taskInstance.getId()));
         String result = putOffRun ? "put_off" : complete.getResult() == ExecutionComplete.Result.OK ? "ok" : "failed";
         Counter.builder("ordo.jobs.executions")
                 .tag("queue", queue)
@@ -86,11 +86,15 @@ final class JobMetrics extends AbstractSchedulerListener {
      * {@code ok}.
      */
     void putOff(String queue, String id) {
-        putOff.add(queue + "\u0000" + id);
+        putOff.add(runKey(queue, id));
         Counter.builder("ordo.jobs.put.off")
                 .description("jobs their handler put off to run later, without counting an attempt")
                 .tag("queue", queue)
                 .register(registry)
                 .increment();
+    }
+
+    private static String runKey(String queue, String id) {
+        return queue + "\u0000" + id;
     }
 }

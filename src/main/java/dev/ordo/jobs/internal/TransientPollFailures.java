@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * db-scheduler logs every failure of a scheduler's loop — a poll, a claim — as an error with its
@@ -62,7 +63,7 @@ final class TransientPollFailures extends TurboFilter {
                 "a job scheduler's poll failed on a transient database error and runs again at its next poll"
                         + " ({} more such failures since the last of these lines): {}",
                 before,
-                rootCause(t).toString());
+                NestedExceptionUtils.getMostSpecificCause(t).toString());
         return FilterReply.DENY;
     }
 
@@ -80,13 +81,5 @@ final class TransientPollFailures extends TurboFilter {
             }
         }
         return false;
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 }
