@@ -757,9 +757,16 @@ public class OrderSteps {
             if (answer.transport() == SupplierAnswer.Transport.ANSWERED
                     && catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code())
                             != Catalog.UNKNOWN) {
-                tx.executeWithoutResult(
-                        s -> resolve(unit, supplier, UnitStatus.UNKNOWN, answer, "queried", HandOn.ENQUEUE));
-                return;
+                // Applied where the unit is now: a query taken over from a node taken for dead may
+                // have put it in manual review meanwhile, and the supplier's answer beats a guess.
+                if (answerWhereItIs(
+                        unitId,
+                        supplier,
+                        answer,
+                        "queried",
+                        EnumSet.of(UnitStatus.UNKNOWN, UnitStatus.MANUAL_REVIEW))) {
+                    return;
+                }
             }
         }
         Instant next = clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime()));
@@ -804,20 +811,38 @@ public class OrderSteps {
         if (catalog.dealCode(supplierNo, supplier.serviceClass(), answer.code()) == Catalog.UNKNOWN) {
             return true;
         }
-        Set<UnitStatus> waiting = EnumSet.of(UnitStatus.SUBMITTING, UnitStatus.UNKNOWN, UnitStatus.MANUAL_REVIEW);
-        for (int attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
+        if (!answerWhereItIs(
+                unitId,
+                supplier,
+                answer,
+                how,
+                EnumSet.of(UnitStatus.SUBMITTING, UnitStatus.UNKNOWN, UnitStatus.MANUAL_REVIEW))) {
+            throw new OrdoException(
+                    ErrorCode.UNAVAILABLE,
+                    "delivery " + unitId + " changed while the callback was applied; call back again");
+        }
+        return true;
+    }
+
+    /**
+     * Applies a known answer to the unit where it is now, each attempt in a transaction of its own,
+     * read again when it moved between the read and the write.
+     *
+     * @return false when it moved under every attempt (else it was settled, or waits no more)
+     */
+    private boolean answerWhereItIs(
+            long unitId, UpChannel supplier, SupplierAnswer answer, String how, Set<UnitStatus> waiting) {
+        for (int attempt = 1; attempt <= ANSWER_ATTEMPTS; attempt++) {
             // null: settled already (or not submitted: nothing to apply it to)
             if (!Boolean.FALSE.equals(
                     tx.execute(s -> answerWaiting(unitId, supplier, answer, how, HandOn.ENQUEUE, waiting)))) {
                 return true;
             }
         }
-        throw new OrdoException(
-                ErrorCode.UNAVAILABLE,
-                "delivery " + unitId + " changed while the callback was applied; call back again");
+        return false;
     }
 
-    private static final int CALLBACK_ATTEMPTS = 3;
+    private static final int ANSWER_ATTEMPTS = 3;
 
     /**
      * An operator's decision for a unit in manual review. A unit still unknown is not the operator's

@@ -72,7 +72,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class JobEngine implements SmartLifecycle, JobsAdmin {
 
     private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
-    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -406,6 +405,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     @Override
     public List<QueueStats> queues() {
         Timestamp now = Timestamp.from(clock.instant());
+        // A calendar of its own: drivers set its time while they convert, and this runs on any thread.
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
         Map<String, long[]> counts = new HashMap<>();
         jdbc.query(
                 """
@@ -416,8 +417,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                                sum(case when consecutive_failures > 0 then 1 else 0 end) as retrying
                           from scheduled_tasks group by task_name""",
                 ps -> {
-                    ps.setTimestamp(1, now, UTC);
-                    ps.setTimestamp(2, now, UTC);
+                    ps.setTimestamp(1, now, utc);
+                    ps.setTimestamp(2, now, utc);
                 },
                 rs -> {
                     counts.put(
