@@ -1,6 +1,7 @@
 package dev.ordo.wallet.internal;
 
 import dev.ordo.shared.Cents;
+import dev.ordo.shared.Dialect;
 import dev.ordo.shared.SqlTime;
 import dev.ordo.wallet.Account;
 import dev.ordo.wallet.AccountKey;
@@ -9,6 +10,7 @@ import dev.ordo.wallet.BalanceRecord;
 import dev.ordo.wallet.ChangeType;
 import dev.ordo.wallet.RecordQuery;
 import dev.ordo.wallet.TradeNo;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -37,11 +39,13 @@ class JdbcAccounts {
     private final JdbcTemplate template;
 
     private final CurrentReads currentReads;
+    private final Dialect dialect;
 
-    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template, CurrentReads currentReads) {
+    JdbcAccounts(JdbcClient jdbc, JdbcTemplate template, CurrentReads currentReads, Dialect dialect) {
         this.jdbc = jdbc;
         this.template = template;
         this.currentReads = currentReads;
+        this.dialect = dialect;
     }
 
     Optional<Account> find(AccountKey key) {
@@ -153,8 +157,18 @@ class JdbcAccounts {
      * Writes the new balances. Each update is conditional on the version read under the lock, and
      * every affected-row count is verified: a lost update is impossible even if the lock were not there.
      */
+    /**
+     * Writes the new balances of locked accounts, each only if still at the version it was locked at.
+     * On PostgreSQL several accounts go as one statement: each statement executed prepares anew the
+     * table's check constraints and an executor, which was the most of a batch's cost in the
+     * database when its deducts were spread over many accounts.
+     */
     void updateBalances(List<AccountState> changed) {
         if (changed.isEmpty()) {
+            return;
+        }
+        if (dialect == Dialect.POSTGRESQL && changed.size() > 1) {
+            updateBalancesAtOnce(changed);
             return;
         }
         List<Object[]> rows = new ArrayList<>(changed.size());
@@ -168,6 +182,32 @@ class JdbcAccounts {
                 throw new OptimisticLockingFailureException("account " + changed.get(i).accountId
                         + " changed under the batch (expected version " + changed.get(i).lockedVersion + ")");
             }
+        }
+    }
+
+    private void updateBalancesAtOnce(List<AccountState> changed) {
+        int n = changed.size();
+        Long[][] columns = new Long[4][n];
+        for (int i = 0; i < n; i++) {
+            AccountState account = changed.get(i);
+            columns[0][i] = account.accountId;
+            columns[1][i] = account.lockedVersion;
+            columns[2][i] = account.balance;
+            columns[3][i] = account.version;
+        }
+        int updated = template.update(con -> {
+            PreparedStatement ps = con.prepareStatement("""
+                            update wallet_account a set balance = v.balance, version = v.version
+                              from unnest(?, ?, ?, ?) as v(account_id, locked_version, balance, version)
+                             where a.account_id = v.account_id and a.version = v.locked_version""");
+            for (int c = 0; c < columns.length; c++) {
+                ps.setArray(c + 1, con.createArrayOf("bigint", columns[c]));
+            }
+            return ps;
+        });
+        if (updated != n) {
+            throw new OptimisticLockingFailureException(
+                    (n - updated) + " of " + n + " accounts changed under the batch (their versions moved)");
         }
     }
 
