@@ -45,10 +45,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -761,27 +760,31 @@ class OrderFlowTest {
 
     @Test
     void a_querys_answer_settles_its_unit_even_after_the_unit_went_to_manual_review_meanwhile() throws Exception {
-        // A supplier that leaves every submission unknown and holds each query until the test lets
-        // it answer "delivered".
-        BlockingQueue<Long> queried = new LinkedBlockingQueue<>();
-        Semaphore release = new Semaphore(0);
+        // A supplier that leaves every submission unknown and answers each query "delivered", but
+        // only after the unit it asks about went to manual review while the query was under way (a
+        // query taken over from a node taken for dead found it past its delivery overtime).
+        List<Long> moved = new CopyOnWriteArrayList<>();
         HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         supplier.createContext("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
         supplier.createContext("/mock/supplier/query", exchange -> {
-            try (exchange) {
-                String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                queried.add(Long.parseLong(Stream.of(form.split("&"))
-                        .filter(p -> p.startsWith("order_no="))
-                        .findFirst()
-                        .orElseThrow()
-                        .substring("order_no=".length())));
-                if (release.tryAcquire(10, TimeUnit.SECONDS)) {
-                    Fixtures.supplierAnswer(exchange, "R0000");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            long unitId = Long.parseLong(Stream.of(form.split("&"))
+                    .filter(p -> p.startsWith("order_no="))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("order_no=".length()));
+            Unit unit = orders.unit(unitId).orElseThrow();
+            if (orders.transition(
+                            unit,
+                            UnitStatus.UNKNOWN,
+                            UnitStatus.MANUAL_REVIEW,
+                            Orders.UnitResult.NONE,
+                            "test: past the delivery overtime")
+                    .applied()) {
+                moved.add(unitId);
             }
+            Fixtures.supplierAnswer(exchange, "R0000");
         });
         supplier.start();
         try {
@@ -798,28 +801,16 @@ class OrderFlowTest {
             String requestNo = Unique.id("lateq");
             http.withoutToken()
                     .get("/order/request", Acquiring.exampleOrder("lateq", requestNo, "38", "rechage_account", "12"));
-            Order order = awaitUnits("lateq", requestNo, UnitStatus.UNKNOWN);
-            for (int i = 0; i < orders.units(order.orderId()).size(); i++) {
-                Long unitId = queried.poll(30, TimeUnit.SECONDS);
-                assertThat(unitId).as("a query reached the supplier").isNotNull();
-                // Meanwhile the unit passes its delivery overtime (a query taken over from a node
-                // taken for dead found it so) and goes to manual review.
-                Unit unit = orders.unit(unitId).orElseThrow();
-                assertThat(orders.transition(
-                                        unit,
-                                        UnitStatus.UNKNOWN,
-                                        UnitStatus.MANUAL_REVIEW,
-                                        Orders.UnitResult.NONE,
-                                        "test: past the delivery overtime")
-                                .applied())
-                        .isTrue();
-                release.release();
-            }
             Order done = acquiring.awaitFinal("lateq", requestNo);
+            List<Unit> units = orders.units(done.orderId());
+            assertThat(moved)
+                    .as("every unit was in manual review when its query's answer came")
+                    .containsExactlyInAnyOrderElementsOf(
+                            units.stream().map(Unit::unitId).toList());
             assertThat(done.status())
                     .as("the supplier answered delivered: the answer counts, not the wait for an operator")
                     .isEqualTo(OrderStatus.SUCCEEDED);
-            assertMoneyOf(done, orders.units(done.orderId()));
+            assertMoneyOf(done, units);
         } finally {
             supplier.stop(0);
         }

@@ -861,7 +861,8 @@ public class OrderSteps {
         if (!applied) {
             throw new OrdoException(
                     ErrorCode.OPERATION_FAILED,
-                    "unit " + unit.unitId() + " was settled meanwhile (a supplier callback): nothing changed");
+                    "unit " + unit.unitId()
+                            + " was settled meanwhile (by the supplier's answer to a query or a callback): nothing changed");
         }
     }
 
