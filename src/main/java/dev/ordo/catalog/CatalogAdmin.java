@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Changes to the catalog. Every save validates the entry and its references and refuses with a 4xx
  * listing every problem; an id left out is assigned (never one that exists). {@code save} creates or
- * replaces the entry of its id; {@code create} refuses an id that exists. A downstream product can only be active when
+ * replaces the entry of its id — with a {@code version}, only the entry still at that version (409
+ * otherwise, nothing changed); {@code create} refuses an id that exists. Every save answers the entry
+ * at its new version. A downstream product can only be active when
  * an active upstream product can deliver it (its line, carrier, region and piece face).
  */
 public interface CatalogAdmin {

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /**
  * The catalog's entries, with the seed's field names (JSON in snake case). Money in cents; discounts
  * are rates (0.99 = 99 %). Each entry lists its own problems; the admin API refuses an entry with any.
+ * Each entry but an error code carries its {@code version}, moved on by every save ({@link
+ * CatalogAdmin}); null in an entry to save means "whatever the version".
  */
 public final class CatalogEntries {
 
@@ -21,7 +23,17 @@ public final class CatalogEntries {
     private CatalogEntries() {}
 
     /** A product line, e.g. 1 "Fuel card top-up". */
-    public record ProductLine(Long lineId, String lineName, int canPackageDelivery) {
+    public record ProductLine(Long lineId, String lineName, int canPackageDelivery, Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public ProductLine(Long lineId, String lineName, int canPackageDelivery) {
+            this(lineId, lineName, canPackageDelivery, null);
+        }
+
+        /** The same entry at this version. */
+        public ProductLine withVersion(Long other) {
+            return new ProductLine(lineId, lineName, canPackageDelivery, other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             if (lineId != null && lineId < 1) {
@@ -39,7 +51,24 @@ public final class CatalogEntries {
      * second per node.
      */
     public record DownChannel(
-            String channelNo, String channelName, int status, String secret, int legacyUnsigned, int rateLimit) {
+            String channelNo,
+            String channelName,
+            int status,
+            String secret,
+            int legacyUnsigned,
+            int rateLimit,
+            Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public DownChannel(
+                String channelNo, String channelName, int status, String secret, int legacyUnsigned, int rateLimit) {
+            this(channelNo, channelName, status, secret, legacyUnsigned, rateLimit, null);
+        }
+
+        /** The same entry at this version. */
+        public DownChannel withVersion(Long other) {
+            return new DownChannel(channelNo, channelName, status, secret, legacyUnsigned, rateLimit, other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             code("channel_no", channelNo, p);
@@ -63,13 +92,30 @@ public final class CatalogEntries {
 
         /** Without the secret, for answers. */
         public DownChannel withoutSecret() {
-            return new DownChannel(channelNo, channelName, status, null, legacyUnsigned, rateLimit);
+            return new DownChannel(channelNo, channelName, status, null, legacyUnsigned, rateLimit, version);
         }
     }
 
     /** A downstream shelf: a channel's price list, with its order and refund overtime in seconds. */
     public record DownShelf(
-            Long shelfId, String shelfName, String channelNo, int orderOvertime, int refundOvertime, int status) {
+            Long shelfId,
+            String shelfName,
+            String channelNo,
+            int orderOvertime,
+            int refundOvertime,
+            int status,
+            Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public DownShelf(
+                Long shelfId, String shelfName, String channelNo, int orderOvertime, int refundOvertime, int status) {
+            this(shelfId, shelfName, channelNo, orderOvertime, refundOvertime, status, null);
+        }
+
+        /** The same entry at this version. */
+        public DownShelf withVersion(Long other) {
+            return new DownShelf(shelfId, shelfName, channelNo, orderOvertime, refundOvertime, status, other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             name("shelf_name", shelfName, p);
@@ -103,7 +149,71 @@ public final class CatalogEntries {
             int canSplitOrder,
             long splitOrderFace,
             int limitCount,
-            int status) {
+            int status,
+            Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public DownProduct(
+                Long productId,
+                long shelfId,
+                long lineId,
+                String carrierNo,
+                String provinceNo,
+                String cityNo,
+                int invoiceType,
+                int canRefund,
+                long face,
+                BigDecimal sellDiscount,
+                BigDecimal commissionDiscount,
+                BigDecimal serviceDiscount,
+                BigDecimal paymentFeeDiscount,
+                int canSplitOrder,
+                long splitOrderFace,
+                int limitCount,
+                int status) {
+            this(
+                    productId,
+                    shelfId,
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    canRefund,
+                    face,
+                    sellDiscount,
+                    commissionDiscount,
+                    serviceDiscount,
+                    paymentFeeDiscount,
+                    canSplitOrder,
+                    splitOrderFace,
+                    limitCount,
+                    status,
+                    null);
+        }
+
+        /** The same entry at this version. */
+        public DownProduct withVersion(Long other) {
+            return new DownProduct(
+                    productId,
+                    shelfId,
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    canRefund,
+                    face,
+                    sellDiscount,
+                    commissionDiscount,
+                    serviceDiscount,
+                    paymentFeeDiscount,
+                    canSplitOrder,
+                    splitOrderFace,
+                    limitCount,
+                    status,
+                    other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             code("carrier_no", carrierNo, p);
@@ -162,7 +272,65 @@ public final class CatalogEntries {
             int queryReplenishTime,
             int requestReplenishTime,
             int timeoutMs,
-            String secret) {
+            String secret,
+            Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public UpChannel(
+                String channelNo,
+                String channelName,
+                int status,
+                int serviceClass,
+                String protocol,
+                String requestUrl,
+                String queryUrl,
+                String returnUrl,
+                String notifyUrl,
+                int canQuery,
+                int firstQueryTime,
+                int queryReplenishTime,
+                int requestReplenishTime,
+                int timeoutMs,
+                String secret) {
+            this(
+                    channelNo,
+                    channelName,
+                    status,
+                    serviceClass,
+                    protocol,
+                    requestUrl,
+                    queryUrl,
+                    returnUrl,
+                    notifyUrl,
+                    canQuery,
+                    firstQueryTime,
+                    queryReplenishTime,
+                    requestReplenishTime,
+                    timeoutMs,
+                    secret,
+                    null);
+        }
+
+        /** The same entry at this version. */
+        public UpChannel withVersion(Long other) {
+            return new UpChannel(
+                    channelNo,
+                    channelName,
+                    status,
+                    serviceClass,
+                    protocol,
+                    requestUrl,
+                    queryUrl,
+                    returnUrl,
+                    notifyUrl,
+                    canQuery,
+                    firstQueryTime,
+                    queryReplenishTime,
+                    requestReplenishTime,
+                    timeoutMs,
+                    secret,
+                    other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             code("channel_no", channelNo, p);
@@ -213,7 +381,8 @@ public final class CatalogEntries {
                     queryReplenishTime,
                     requestReplenishTime,
                     timeoutMs,
-                    other);
+                    other,
+                    version);
         }
 
         /** The same supplier at other submit, query and return URLs. */
@@ -233,13 +402,36 @@ public final class CatalogEntries {
                     queryReplenishTime,
                     requestReplenishTime,
                     timeoutMs,
-                    secret);
+                    secret,
+                    version);
         }
     }
 
     /** An upstream shelf, with the supplier's delivery and return overtime in seconds. */
     public record UpShelf(
-            Long shelfId, String shelfName, String channelNo, int deliveryOvertime, int returnOvertime, int status) {
+            Long shelfId,
+            String shelfName,
+            String channelNo,
+            int deliveryOvertime,
+            int returnOvertime,
+            int status,
+            Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public UpShelf(
+                Long shelfId,
+                String shelfName,
+                String channelNo,
+                int deliveryOvertime,
+                int returnOvertime,
+                int status) {
+            this(shelfId, shelfName, channelNo, deliveryOvertime, returnOvertime, status, null);
+        }
+
+        /** The same entry at this version. */
+        public UpShelf withVersion(Long other) {
+            return new UpShelf(shelfId, shelfName, channelNo, deliveryOvertime, returnOvertime, status, other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             name("shelf_name", shelfName, p);
@@ -270,7 +462,62 @@ public final class CatalogEntries {
             BigDecimal commissionDiscount,
             BigDecimal serviceDiscount,
             int limitCount,
-            int status) {
+            int status,
+            Long version) {
+        /** A new entry, or a save that replaces the entry whatever its version. */
+        public UpProduct(
+                Long productId,
+                long shelfId,
+                long lineId,
+                String carrierNo,
+                String provinceNo,
+                String cityNo,
+                int invoiceType,
+                int canRefund,
+                long face,
+                BigDecimal costDiscount,
+                BigDecimal commissionDiscount,
+                BigDecimal serviceDiscount,
+                int limitCount,
+                int status) {
+            this(
+                    productId,
+                    shelfId,
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    canRefund,
+                    face,
+                    costDiscount,
+                    commissionDiscount,
+                    serviceDiscount,
+                    limitCount,
+                    status,
+                    null);
+        }
+
+        /** The same entry at this version. */
+        public UpProduct withVersion(Long other) {
+            return new UpProduct(
+                    productId,
+                    shelfId,
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    canRefund,
+                    face,
+                    costDiscount,
+                    commissionDiscount,
+                    serviceDiscount,
+                    limitCount,
+                    status,
+                    other);
+        }
+
         public List<String> problems() {
             List<String> p = new ArrayList<>();
             code("carrier_no", carrierNo, p);

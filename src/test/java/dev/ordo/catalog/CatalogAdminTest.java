@@ -200,6 +200,103 @@ class CatalogAdminTest {
     }
 
     @Test
+    void a_save_naming_the_version_it_read_applies_only_at_that_version_and_a_stale_one_changes_nothing() {
+        Response created = http.post("/admin/catalog/lines", "application/json", line("v0"));
+        assertThat(created.json().get("version").asLong()).as("a new entry").isEqualTo(0);
+        long id = created.json().get("line_id").asLong();
+
+        Response first = http.put("/admin/catalog/lines/" + id, versioned(line("first admin"), 0));
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().get("version").asLong())
+                .as("each save moves the version on")
+                .isEqualTo(1);
+
+        // A second admin read version 0 too, before the first saved.
+        Response stale = http.put("/admin/catalog/lines/" + id, versioned(line("second admin"), 0));
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().get("code").asInt()).isEqualTo(909);
+        assertThat(stale.json().get("msg").asString())
+                .contains("changed since version 0")
+                .contains("at 1 now");
+        assertThat(lineName(id)).isEqualTo("first admin");
+        assertThat(listed("/admin/catalog/lines", "line_id", id).get("version").asLong())
+                .isEqualTo(1);
+
+        assertThat(http.put("/admin/catalog/lines/" + id, versioned(line("second admin"), 1))
+                        .json()
+                        .get("version")
+                        .asLong())
+                .isEqualTo(2);
+        assertThat(http.put("/admin/catalog/lines/" + id, line("no version named"))
+                        .json()
+                        .get("version")
+                        .asLong())
+                .as("a save without a version replaces the entry whatever its version, and moves it on")
+                .isEqualTo(3);
+        assertThat(lineName(id)).isEqualTo("no version named");
+
+        long missing = id + 1_000_000;
+        Response none = http.put("/admin/catalog/lines/" + missing, versioned(line("ghost"), 0));
+        assertThat(none.status())
+                .as("a version of an entry that does not exist")
+                .isEqualTo(409);
+        assertThat(none.json().get("msg").asString()).contains("no entry");
+        assertThat(jdbc.sql("select count(*) from oms_product_line where line_id = :id")
+                        .param("id", missing)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void admins_saving_the_same_version_at_once_one_wins_and_the_others_change_nothing() throws Exception {
+        String channelNo = Unique.id("ver").replace("-", "_");
+        String secret = "a-secret-of-twenty-chars";
+        Response created = http.post(
+                "/admin/catalog/down-channels",
+                "application/json",
+                "{\"channel_no\":\"" + channelNo + "\",\"channel_name\":\"v0\",\"status\":0,\"secret\":\"" + secret
+                        + "\",\"legacy_unsigned\":1,\"rate_limit\":10}");
+        assertThat(created.status()).isEqualTo(200);
+        long version = created.json().get("version").asLong();
+        List<Integer> statuses = AtOnce.call(
+                8,
+                8,
+                i -> http.put(
+                                "/admin/catalog/down-channels/" + channelNo,
+                                "{\"channel_name\":\"admin " + i + "\",\"status\":0,\"legacy_unsigned\":1,"
+                                        + "\"rate_limit\":" + (20 + i) + ",\"version\":" + version + "}")
+                        .status());
+        assertThat(statuses).filteredOn(s -> s == 200).as("one save wins").hasSize(1);
+        assertThat(statuses).filteredOn(s -> s != 200).as("the others are told").containsOnly(409);
+        JsonNode now = listed("/admin/catalog/down-channels", "channel_no", channelNo);
+        assertThat(now.get("version").asLong()).isEqualTo(version + 1);
+        int winner = statuses.indexOf(200);
+        assertThat(now.get("channel_name").asString()).isEqualTo("admin " + winner);
+        assertThat(now.get("rate_limit").asInt()).as("the winner's entry whole").isEqualTo(20 + winner);
+        assertThat(jdbc.sql("select secret from oms_down_channel where channel_no = :c")
+                        .param("c", channelNo)
+                        .query(String.class)
+                        .single())
+                .as("a save without a secret keeps it")
+                .isEqualTo(secret);
+    }
+
+    /** The entry as the admin API lists it. */
+    private JsonNode listed(String path, String keyField, Object key) {
+        return http.get(path)
+                .json()
+                .valueStream()
+                .filter(e -> e.get(keyField).asString().equals(String.valueOf(key)))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static String versioned(String json, long version) {
+        return json.substring(0, json.length() - 1) + ",\"version\":" + version + "}";
+    }
+
+    @Test
     void the_same_new_channel_saved_at_once_is_never_a_server_error() throws Exception {
         String channelNo = Unique.id("race").replace("-", "_");
         String body = "{\"channel_no\":\"" + channelNo

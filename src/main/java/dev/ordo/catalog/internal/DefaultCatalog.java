@@ -209,8 +209,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 ? new ProductLine(freshId(jdbc.load().lines().keySet()), line.lineName(), line.canPackageDelivery())
                 : line;
         return saved(withId.problems(), () -> {
-            jdbc.save(withId, create || line.lineId() == null);
-            return withId;
+            return withId.withVersion(jdbc.save(withId, create || line.lineId() == null));
         });
     }
 
@@ -234,13 +233,13 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                         channel.status(),
                         existing.secret(),
                         channel.legacyUnsigned(),
-                        channel.rateLimit());
+                        channel.rateLimit(),
+                        channel.version());
             }
         }
         DownChannel toSave = kept;
         return saved(toSave.problems(), () -> {
-            jdbc.save(toSave);
-            return toSave.withoutSecret();
+            return toSave.withVersion(jdbc.save(toSave)).withoutSecret();
         });
     }
 
@@ -276,8 +275,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 "no downstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
-            jdbc.save(withId, create || shelf.shelfId() == null);
-            return withId;
+            return withId.withVersion(jdbc.save(withId, create || shelf.shelfId() == null));
         });
     }
 
@@ -335,8 +333,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             }
         }
         return saved(problems, () -> {
-            jdbc.save(p, create || product.productId() == null);
-            return p;
+            return p.withVersion(jdbc.save(p, create || product.productId() == null));
         });
     }
 
@@ -363,8 +360,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 "protocol must be one of " + new TreeSet<>(suppliers.protocols()),
                 problems);
         return saved(problems, () -> {
-            jdbc.save(toSave);
-            return toSave.withoutSecret();
+            return toSave.withVersion(jdbc.save(toSave)).withoutSecret();
         });
     }
 
@@ -400,8 +396,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 "no upstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
-            jdbc.save(withId, create || shelf.shelfId() == null);
-            return withId;
+            return withId.withVersion(jdbc.save(withId, create || shelf.shelfId() == null));
         });
     }
 
@@ -444,8 +439,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         require(current.upShelves().containsKey(p.shelfId()), "no upstream shelf " + p.shelfId(), problems);
         require(current.lines().containsKey(p.lineId()), "no product line " + p.lineId(), problems);
         return saved(problems, () -> {
-            jdbc.save(p, create || product.productId() == null);
-            return p;
+            return p.withVersion(jdbc.save(p, create || product.productId() == null));
         });
     }
 

@@ -8,11 +8,14 @@ import dev.ordo.catalog.CatalogEntries.ProductLine;
 import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.catalog.CatalogEntries.UpProduct;
 import dev.ordo.catalog.CatalogEntries.UpShelf;
+import dev.ordo.shared.ErrorCode;
+import dev.ordo.shared.OrdoException;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -54,13 +57,18 @@ class JdbcCatalog {
                         .list());
     }
 
-    /** Inserts the row ({@code create}: a duplicate key is refused), or updates or inserts it. */
-    private void write(boolean create, String table, Map<String, Object> key, Map<String, Object> values) {
+    /**
+     * Inserts the row ({@code create}: a duplicate key is refused), or updates or inserts it.
+     *
+     * @return the row's version now
+     */
+    private long write(
+            boolean create, String table, Map<String, Object> key, Map<String, Object> values, Long expected) {
         if (create) {
             insert(table, key, values);
-        } else {
-            upsert(table, key, values);
+            return 0;
         }
+        return upsert(table, key, values, expected);
     }
 
     private void insert(String table, Map<String, Object> key, Map<String, Object> values) {
@@ -68,55 +76,82 @@ class JdbcCatalog {
         all.putAll(values);
         String columns = String.join(", ", all.keySet());
         String params = ":" + String.join(", :", all.keySet());
-        jdbc.sql("insert into " + table + " (" + columns + ") values (" + params + ")")
+        jdbc.sql("insert into " + table + " (" + columns + ", version) values (" + params + ", 0)")
                 .params(all)
                 .update();
     }
 
-    /** Updates the row whose key columns hold these values, or inserts it. */
-    private void upsert(String table, Map<String, Object> key, Map<String, Object> values) {
+    /**
+     * Updates the row whose key columns hold these values and moves its version on, or inserts it.
+     * With an {@code expected} version the update applies only to the row at that version (one
+     * conditional statement: a save in between makes it a conflict, never a lost update), and a row
+     * at another version, or none, is refused.
+     *
+     * @return the row's version now
+     */
+    private long upsert(String table, Map<String, Object> key, Map<String, Object> values, Long expected) {
         Map<String, Object> all = new LinkedHashMap<>(key);
         all.putAll(values);
         StringBuilder set = new StringBuilder();
         values.keySet()
-                .forEach(column -> set.append(set.isEmpty() ? "" : ", ")
-                        .append(column)
-                        .append(" = :")
-                        .append(column));
-        StringBuilder where = new StringBuilder();
-        key.keySet()
-                .forEach(column -> where.append(where.isEmpty() ? "" : " and ")
-                        .append(column)
-                        .append(" = :")
-                        .append(column));
-        int updated = jdbc.sql("update " + table + " set " + set + " where " + where)
+                .forEach(column ->
+                        set.append(column).append(" = :").append(column).append(", "));
+        set.append("version = version + 1");
+        String where =
+                key.keySet().stream().map(column -> column + " = :" + column).collect(Collectors.joining(" and "));
+        String atVersion = expected == null ? "" : " and version = :expectedVersion";
+        if (expected != null) {
+            all.put("expectedVersion", expected);
+        }
+        int updated = jdbc.sql("update " + table + " set " + set + " where " + where + atVersion)
                 .params(all)
                 .update();
-        if (updated == 0) {
+        if (updated == 0 && expected == null) {
             insert(table, key, values);
+            return 0;
         }
+        // After its own update a transaction reads its own row; after none, a locking read reads the
+        // row as committed (a plain one reads the transaction's snapshot on MySQL/MariaDB).
+        Long now = jdbc.sql("select version from " + table + " where " + where + (updated == 0 ? " for update" : ""))
+                .params(key)
+                .query(Long.class)
+                .optional()
+                .orElse(null);
+        if (updated == 0) {
+            String entry = key.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", "));
+            throw new OrdoException(
+                    ErrorCode.CONFLICT,
+                    now == null
+                            ? "there is no entry with " + entry + " (the save named version " + expected + ")"
+                            : "the entry with " + entry + " was changed since version " + expected + " (it is at " + now
+                                    + " now): read it again and repeat the change");
+        }
+        return now;
     }
 
-    void save(ProductLine l, boolean create) {
-        write(
+    long save(ProductLine l, boolean create) {
+        return write(
                 create,
                 "oms_product_line",
                 Map.of("line_id", l.lineId()),
-                Map.of("line_name", l.lineName(), "can_package_delivery", l.canPackageDelivery()));
+                Map.of("line_name", l.lineName(), "can_package_delivery", l.canPackageDelivery()),
+                l.version());
     }
 
-    void save(DownChannel c) {
+    long save(DownChannel c) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("channel_name", c.channelName());
         values.put("status", c.status());
         values.put("secret", c.secret());
         values.put("legacy_unsigned", c.legacyUnsigned());
         values.put("rate_limit", c.rateLimit());
-        upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values);
+        return upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values, c.version());
     }
 
-    void save(DownShelf s, boolean create) {
-        write(
+    long save(DownShelf s, boolean create) {
+        return write(
                 create,
                 "oms_down_shelf",
                 Map.of("shelf_id", s.shelfId()),
@@ -130,10 +165,11 @@ class JdbcCatalog {
                         "refund_overtime",
                         s.refundOvertime(),
                         "status",
-                        s.status()));
+                        s.status()),
+                s.version());
     }
 
-    void save(DownProduct p, boolean create) {
+    long save(DownProduct p, boolean create) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("shelf_id", p.shelfId());
         v.put("line_id", p.lineId());
@@ -151,10 +187,10 @@ class JdbcCatalog {
         v.put("split_order_face", p.splitOrderFace());
         v.put("limit_count", p.limitCount());
         v.put("status", p.status());
-        write(create, "oms_down_product", Map.of("product_id", p.productId()), v);
+        return write(create, "oms_down_product", Map.of("product_id", p.productId()), v, p.version());
     }
 
-    void save(UpChannel c) {
+    long save(UpChannel c) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("channel_name", c.channelName());
         v.put("status", c.status());
@@ -170,11 +206,11 @@ class JdbcCatalog {
         v.put("request_replenish_time", c.requestReplenishTime());
         v.put("timeout_ms", c.timeoutMs());
         v.put("secret", c.secret());
-        upsert("oms_up_channel", Map.of("channel_no", c.channelNo()), v);
+        return upsert("oms_up_channel", Map.of("channel_no", c.channelNo()), v, c.version());
     }
 
-    void save(UpShelf s, boolean create) {
-        write(
+    long save(UpShelf s, boolean create) {
+        return write(
                 create,
                 "oms_up_shelf",
                 Map.of("shelf_id", s.shelfId()),
@@ -188,10 +224,11 @@ class JdbcCatalog {
                         "return_overtime",
                         s.returnOvertime(),
                         "status",
-                        s.status()));
+                        s.status()),
+                s.version());
     }
 
-    void save(UpProduct p, boolean create) {
+    long save(UpProduct p, boolean create) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("shelf_id", p.shelfId());
         v.put("line_id", p.lineId());
@@ -206,14 +243,15 @@ class JdbcCatalog {
         v.put("service_discount", p.serviceDiscount());
         v.put("limit_count", p.limitCount());
         v.put("status", p.status());
-        write(create, "oms_up_product", Map.of("product_id", p.productId()), v);
+        return write(create, "oms_up_product", Map.of("product_id", p.productId()), v, p.version());
     }
 
     void save(ErrorCodeEntry e) {
         upsert(
                 "oms_up_error_code",
                 Map.of("channel_no", e.channelNo(), "service_class", e.serviceClass(), "error_code", e.errorCode()),
-                Map.of("deal_code", e.dealCode(), "error_code_desc", e.errorCodeDesc()));
+                Map.of("deal_code", e.dealCode(), "error_code_desc", e.errorCodeDesc()),
+                null);
     }
 
     private static BigDecimal rate(ResultSet rs, String column) throws SQLException {
@@ -222,95 +260,102 @@ class JdbcCatalog {
     }
 
     private static ProductLine line(ResultSet rs, int n) throws SQLException {
-        return new ProductLine(rs.getLong("line_id"), rs.getString("line_name"), rs.getInt("can_package_delivery"));
+        return new ProductLine(rs.getLong("line_id"), rs.getString("line_name"), rs.getInt("can_package_delivery"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static DownChannel downChannel(ResultSet rs, int n) throws SQLException {
         return new DownChannel(
-                rs.getString("channel_no"),
-                rs.getString("channel_name"),
-                rs.getInt("status"),
-                rs.getString("secret"),
-                rs.getInt("legacy_unsigned"),
-                rs.getInt("rate_limit"));
+                        rs.getString("channel_no"),
+                        rs.getString("channel_name"),
+                        rs.getInt("status"),
+                        rs.getString("secret"),
+                        rs.getInt("legacy_unsigned"),
+                        rs.getInt("rate_limit"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static DownShelf downShelf(ResultSet rs, int n) throws SQLException {
         return new DownShelf(
-                rs.getLong("shelf_id"),
-                rs.getString("shelf_name"),
-                rs.getString("channel_no"),
-                rs.getInt("order_overtime"),
-                rs.getInt("refund_overtime"),
-                rs.getInt("status"));
+                        rs.getLong("shelf_id"),
+                        rs.getString("shelf_name"),
+                        rs.getString("channel_no"),
+                        rs.getInt("order_overtime"),
+                        rs.getInt("refund_overtime"),
+                        rs.getInt("status"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static DownProduct downProduct(ResultSet rs, int n) throws SQLException {
         return new DownProduct(
-                rs.getLong("product_id"),
-                rs.getLong("shelf_id"),
-                rs.getLong("line_id"),
-                rs.getString("carrier_no"),
-                rs.getString("province_no"),
-                rs.getString("city_no"),
-                rs.getInt("invoice_type"),
-                rs.getInt("can_refund"),
-                rs.getLong("face"),
-                rate(rs, "sell_discount"),
-                rate(rs, "commission_discount"),
-                rate(rs, "service_discount"),
-                rate(rs, "payment_fee_discount"),
-                rs.getInt("can_split_order"),
-                rs.getLong("split_order_face"),
-                rs.getInt("limit_count"),
-                rs.getInt("status"));
+                        rs.getLong("product_id"),
+                        rs.getLong("shelf_id"),
+                        rs.getLong("line_id"),
+                        rs.getString("carrier_no"),
+                        rs.getString("province_no"),
+                        rs.getString("city_no"),
+                        rs.getInt("invoice_type"),
+                        rs.getInt("can_refund"),
+                        rs.getLong("face"),
+                        rate(rs, "sell_discount"),
+                        rate(rs, "commission_discount"),
+                        rate(rs, "service_discount"),
+                        rate(rs, "payment_fee_discount"),
+                        rs.getInt("can_split_order"),
+                        rs.getLong("split_order_face"),
+                        rs.getInt("limit_count"),
+                        rs.getInt("status"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static UpChannel upChannel(ResultSet rs, int n) throws SQLException {
         return new UpChannel(
-                rs.getString("channel_no"),
-                rs.getString("channel_name"),
-                rs.getInt("status"),
-                rs.getInt("service_class"),
-                rs.getString("protocol"),
-                rs.getString("request_url"),
-                rs.getString("query_url"),
-                rs.getString("return_url"),
-                rs.getString("notify_url"),
-                rs.getInt("can_query"),
-                rs.getInt("first_query_time"),
-                rs.getInt("query_replenish_time"),
-                rs.getInt("request_replenish_time"),
-                rs.getInt("timeout_ms"),
-                rs.getString("secret"));
+                        rs.getString("channel_no"),
+                        rs.getString("channel_name"),
+                        rs.getInt("status"),
+                        rs.getInt("service_class"),
+                        rs.getString("protocol"),
+                        rs.getString("request_url"),
+                        rs.getString("query_url"),
+                        rs.getString("return_url"),
+                        rs.getString("notify_url"),
+                        rs.getInt("can_query"),
+                        rs.getInt("first_query_time"),
+                        rs.getInt("query_replenish_time"),
+                        rs.getInt("request_replenish_time"),
+                        rs.getInt("timeout_ms"),
+                        rs.getString("secret"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static UpShelf upShelf(ResultSet rs, int n) throws SQLException {
         return new UpShelf(
-                rs.getLong("shelf_id"),
-                rs.getString("shelf_name"),
-                rs.getString("channel_no"),
-                rs.getInt("delivery_overtime"),
-                rs.getInt("return_overtime"),
-                rs.getInt("status"));
+                        rs.getLong("shelf_id"),
+                        rs.getString("shelf_name"),
+                        rs.getString("channel_no"),
+                        rs.getInt("delivery_overtime"),
+                        rs.getInt("return_overtime"),
+                        rs.getInt("status"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static UpProduct upProduct(ResultSet rs, int n) throws SQLException {
         return new UpProduct(
-                rs.getLong("product_id"),
-                rs.getLong("shelf_id"),
-                rs.getLong("line_id"),
-                rs.getString("carrier_no"),
-                rs.getString("province_no"),
-                rs.getString("city_no"),
-                rs.getInt("invoice_type"),
-                rs.getInt("can_refund"),
-                rs.getLong("face"),
-                rate(rs, "cost_discount"),
-                rate(rs, "commission_discount"),
-                rate(rs, "service_discount"),
-                rs.getInt("limit_count"),
-                rs.getInt("status"));
+                        rs.getLong("product_id"),
+                        rs.getLong("shelf_id"),
+                        rs.getLong("line_id"),
+                        rs.getString("carrier_no"),
+                        rs.getString("province_no"),
+                        rs.getString("city_no"),
+                        rs.getInt("invoice_type"),
+                        rs.getInt("can_refund"),
+                        rs.getLong("face"),
+                        rate(rs, "cost_discount"),
+                        rate(rs, "commission_discount"),
+                        rate(rs, "service_discount"),
+                        rs.getInt("limit_count"),
+                        rs.getInt("status"))
+                .withVersion(rs.getLong("version"));
     }
 
     private static ErrorCodeEntry errorCode(ResultSet rs, int n) throws SQLException {

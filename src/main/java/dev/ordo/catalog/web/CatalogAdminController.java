@@ -58,7 +58,7 @@ class CatalogAdminController {
     @PutMapping("/lines/{id}")
     ProductLine updateLine(@PathVariable long id, @RequestBody ProductLine line) {
         samePath(id, line.lineId());
-        return admin.save(new ProductLine(id, line.lineName(), line.canPackageDelivery()));
+        return admin.save(new ProductLine(id, line.lineName(), line.canPackageDelivery()).withVersion(line.version()));
     }
 
     @GetMapping("/down-channels")
@@ -66,7 +66,9 @@ class CatalogAdminController {
         return admin.downChannels();
     }
 
-    @Operation(summary = "Create or replace a downstream channel; a missing secret keeps the current one")
+    @Operation(
+            summary =
+                    "Create or replace a downstream channel; a missing secret keeps the current one; with a version, only the channel at that version (else 409)")
     @PostMapping("/down-channels")
     DownChannel createDownChannel(@RequestBody DownChannel channel) {
         return admin.save(channel);
@@ -76,7 +78,8 @@ class CatalogAdminController {
     DownChannel updateDownChannel(@PathVariable String channelNo, @RequestBody DownChannel c) {
         samePath(channelNo, c.channelNo());
         return admin.save(
-                new DownChannel(channelNo, c.channelName(), c.status(), c.secret(), c.legacyUnsigned(), c.rateLimit()));
+                new DownChannel(channelNo, c.channelName(), c.status(), c.secret(), c.legacyUnsigned(), c.rateLimit())
+                        .withVersion(c.version()));
     }
 
     @GetMapping("/down-shelves")
@@ -93,7 +96,8 @@ class CatalogAdminController {
     DownShelf updateDownShelf(@PathVariable long id, @RequestBody DownShelf s) {
         samePath(id, s.shelfId());
         return admin.save(
-                new DownShelf(id, s.shelfName(), s.channelNo(), s.orderOvertime(), s.refundOvertime(), s.status()));
+                new DownShelf(id, s.shelfName(), s.channelNo(), s.orderOvertime(), s.refundOvertime(), s.status())
+                        .withVersion(s.version()));
     }
 
     @Operation(summary = "Downstream products, each with whether it can be sold now and why not")
@@ -111,23 +115,24 @@ class CatalogAdminController {
     DownProduct updateDownProduct(@PathVariable long id, @RequestBody DownProduct p) {
         samePath(id, p.productId());
         return admin.save(new DownProduct(
-                id,
-                p.shelfId(),
-                p.lineId(),
-                p.carrierNo(),
-                p.provinceNo(),
-                p.cityNo(),
-                p.invoiceType(),
-                p.canRefund(),
-                p.face(),
-                p.sellDiscount(),
-                p.commissionDiscount(),
-                p.serviceDiscount(),
-                p.paymentFeeDiscount(),
-                p.canSplitOrder(),
-                p.splitOrderFace(),
-                p.limitCount(),
-                p.status()));
+                        id,
+                        p.shelfId(),
+                        p.lineId(),
+                        p.carrierNo(),
+                        p.provinceNo(),
+                        p.cityNo(),
+                        p.invoiceType(),
+                        p.canRefund(),
+                        p.face(),
+                        p.sellDiscount(),
+                        p.commissionDiscount(),
+                        p.serviceDiscount(),
+                        p.paymentFeeDiscount(),
+                        p.canSplitOrder(),
+                        p.splitOrderFace(),
+                        p.limitCount(),
+                        p.status())
+                .withVersion(p.version()));
     }
 
     @GetMapping("/up-channels")
@@ -144,21 +149,22 @@ class CatalogAdminController {
     UpChannel updateUpChannel(@PathVariable String channelNo, @RequestBody UpChannel c) {
         samePath(channelNo, c.channelNo());
         return admin.save(new UpChannel(
-                channelNo,
-                c.channelName(),
-                c.status(),
-                c.serviceClass(),
-                c.protocol(),
-                c.requestUrl(),
-                c.queryUrl(),
-                c.returnUrl(),
-                c.notifyUrl(),
-                c.canQuery(),
-                c.firstQueryTime(),
-                c.queryReplenishTime(),
-                c.requestReplenishTime(),
-                c.timeoutMs(),
-                c.secret()));
+                        channelNo,
+                        c.channelName(),
+                        c.status(),
+                        c.serviceClass(),
+                        c.protocol(),
+                        c.requestUrl(),
+                        c.queryUrl(),
+                        c.returnUrl(),
+                        c.notifyUrl(),
+                        c.canQuery(),
+                        c.firstQueryTime(),
+                        c.queryReplenishTime(),
+                        c.requestReplenishTime(),
+                        c.timeoutMs(),
+                        c.secret())
+                .withVersion(c.version()));
     }
 
     @GetMapping("/up-shelves")
@@ -175,7 +181,8 @@ class CatalogAdminController {
     UpShelf updateUpShelf(@PathVariable long id, @RequestBody UpShelf s) {
         samePath(id, s.shelfId());
         return admin.save(
-                new UpShelf(id, s.shelfName(), s.channelNo(), s.deliveryOvertime(), s.returnOvertime(), s.status()));
+                new UpShelf(id, s.shelfName(), s.channelNo(), s.deliveryOvertime(), s.returnOvertime(), s.status())
+                        .withVersion(s.version()));
     }
 
     @GetMapping("/up-products")
@@ -192,20 +199,21 @@ class CatalogAdminController {
     UpProduct updateUpProduct(@PathVariable long id, @RequestBody UpProduct p) {
         samePath(id, p.productId());
         return admin.save(new UpProduct(
-                id,
-                p.shelfId(),
-                p.lineId(),
-                p.carrierNo(),
-                p.provinceNo(),
-                p.cityNo(),
-                p.invoiceType(),
-                p.canRefund(),
-                p.face(),
-                p.costDiscount(),
-                p.commissionDiscount(),
-                p.serviceDiscount(),
-                p.limitCount(),
-                p.status()));
+                        id,
+                        p.shelfId(),
+                        p.lineId(),
+                        p.carrierNo(),
+                        p.provinceNo(),
+                        p.cityNo(),
+                        p.invoiceType(),
+                        p.canRefund(),
+                        p.face(),
+                        p.costDiscount(),
+                        p.commissionDiscount(),
+                        p.serviceDiscount(),
+                        p.limitCount(),
+                        p.status())
+                .withVersion(p.version()));
     }
 
     @GetMapping("/error-codes")
