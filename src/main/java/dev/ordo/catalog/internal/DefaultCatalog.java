@@ -237,9 +237,10 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                         channel.version());
             }
         }
-        DownChannel toSave = kept;
-        return saved(toSave.problems(), () -> {
-            return toSave.withVersion(jdbc.save(toSave)).withoutSecret();
+        // Validated with the secret it keeps; written without it, so that the row's secret is left as
+        // it is then (a secret changed since it was read above is not put back).
+        return saved(kept.problems(), () -> {
+            return channel.withVersion(jdbc.save(channel)).withoutSecret();
         });
     }
 
@@ -353,14 +354,14 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 kept = channel.withSecret(existing.secret());
             }
         }
-        UpChannel toSave = kept;
-        List<String> problems = toSave.problems();
+        List<String> problems = kept.problems();
         require(
-                toSave.protocol() == null || suppliers.protocols().contains(toSave.protocol()),
+                channel.protocol() == null || suppliers.protocols().contains(channel.protocol()),
                 "protocol must be one of " + new TreeSet<>(suppliers.protocols()),
                 problems);
+        // As for downstream channels: written without a secret it was not given.
         return saved(problems, () -> {
-            return toSave.withVersion(jdbc.save(toSave)).withoutSecret();
+            return channel.withVersion(jdbc.save(channel)).withoutSecret();
         });
     }
 

@@ -144,7 +144,9 @@ class JdbcCatalog {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("channel_name", c.channelName());
         values.put("status", c.status());
-        values.put("secret", c.secret());
+        if (c.secret() != null) {
+            values.put("secret", c.secret()); // left out: the row keeps its own
+        }
         values.put("legacy_unsigned", c.legacyUnsigned());
         values.put("rate_limit", c.rateLimit());
         return upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values, c.version());
@@ -205,7 +207,9 @@ class JdbcCatalog {
         v.put("query_replenish_time", c.queryReplenishTime());
         v.put("request_replenish_time", c.requestReplenishTime());
         v.put("timeout_ms", c.timeoutMs());
-        v.put("secret", c.secret());
+        if (c.secret() != null) {
+            v.put("secret", c.secret()); // left out: the row keeps its own
+        }
         return upsert("oms_up_channel", Map.of("channel_no", c.channelNo()), v, c.version());
     }
 
