@@ -104,16 +104,21 @@ public class DemoData {
      * line and loads again, finding everything.
      */
     public synchronized String load() {
-        try {
-            return tx.execute(s -> loadOnce());
-        } catch (DataIntegrityViolationException | OrdoException createdMeanwhile) {
-            if (createdMeanwhile instanceof OrdoException refused && refused.errorCode() != ErrorCode.CONFLICT) {
-                throw refused;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(s -> loadOnce());
+            } catch (DataIntegrityViolationException | OrdoException changedMeanwhile) {
+                if (changedMeanwhile instanceof OrdoException refused && refused.errorCode() != ErrorCode.CONFLICT
+                        || attempt == LOAD_ATTEMPTS) {
+                    throw changedMeanwhile;
+                }
+                // Created by another node, or the supplier saved meanwhile (its save names the version read).
+                log.info("demo data changed meanwhile by another node or an operator; loading what is still missing");
             }
-            log.info("demo data created meanwhile by another node; loading what is still missing");
-            return tx.execute(s -> loadOnce());
         }
     }
+
+    private static final int LOAD_ATTEMPTS = 5;
 
     private String loadOnce() {
         String base = publicUrl.get();

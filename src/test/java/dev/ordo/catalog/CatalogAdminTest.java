@@ -215,9 +215,7 @@ class CatalogAdminTest {
         Response stale = http.put("/admin/catalog/lines/" + id, versioned(line("second admin"), 0));
         assertThat(stale.status()).isEqualTo(409);
         assertThat(stale.json().get("code").asInt()).isEqualTo(909);
-        assertThat(stale.json().get("msg").asString())
-                .contains("changed since version 0")
-                .contains("at 1 now");
+        assertThat(stale.json().get("msg").asString()).contains("is at version 1, not 0");
         assertThat(lineName(id)).isEqualTo("first admin");
         assertThat(listed("/admin/catalog/lines", "line_id", id).get("version").asLong())
                 .isEqualTo(1);
@@ -234,6 +232,14 @@ class CatalogAdminTest {
                 .as("a save without a version replaces the entry whatever its version, and moves it on")
                 .isEqualTo(3);
         assertThat(lineName(id)).isEqualTo("no version named");
+
+        int lines = http.get("/admin/catalog/lines").json().size();
+        Response createdAtVersion = http.post("/admin/catalog/lines", "application/json", versioned(line("new"), 3));
+        assertThat(createdAtVersion.status())
+                .as("a new entry has no version to name")
+                .isEqualTo(400);
+        assertThat(createdAtVersion.json().get("msg").asString()).contains("version");
+        assertThat(http.get("/admin/catalog/lines").json().size()).isEqualTo(lines);
 
         long missing = id + 1_000_000;
         Response none = http.put("/admin/catalog/lines/" + missing, versioned(line("ghost"), 0));

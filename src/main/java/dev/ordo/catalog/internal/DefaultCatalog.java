@@ -134,6 +134,14 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         return result;
     }
 
+    /** A new entry has no version to name: a version is for replacing the entry at it. */
+    private static void refuseVersionOnCreate(boolean creating, Long version) {
+        if (creating && version != null) {
+            throw OrdoException.badParameter(
+                    "version names the version a save replaces: leave it out to create an entry, or PUT the entry's id");
+        }
+    }
+
     /** A create naming an id that exists is a conflict: PUT replaces. */
     private static void refuseExisting(boolean create, Long id, Map<Long, ?> existing, String what, String path) {
         if (create && id != null && existing.containsKey(id)) {
@@ -204,6 +212,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private ProductLine save(ProductLine line, boolean create) {
+        refuseVersionOnCreate(create || line.lineId() == null, line.version());
         refuseExisting(create, line.lineId(), jdbc.load().lines(), "line", "lines");
         ProductLine withId = line.lineId() == null
                 ? new ProductLine(freshId(jdbc.load().lines().keySet()), line.lineName(), line.canPackageDelivery())
@@ -223,24 +232,26 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     @Override
     public DownChannel save(DownChannel channel) {
         DownChannel kept = channel;
+        DownChannel read = null;
         if (channel.secret() == null && channel.channelNo() != null) {
             // Saving without a secret keeps the one the channel has.
-            DownChannel existing = jdbc.load().downChannels().get(channel.channelNo());
-            if (existing != null) {
+            read = jdbc.load().downChannels().get(channel.channelNo());
+            if (read != null) {
                 kept = new DownChannel(
                         channel.channelNo(),
                         channel.channelName(),
                         channel.status(),
-                        existing.secret(),
+                        read.secret(),
                         channel.legacyUnsigned(),
                         channel.rateLimit(),
                         channel.version());
             }
         }
-        // Validated with the secret it keeps; written without it, so that the row's secret is left as
-        // it is then (a secret changed since it was read above is not put back).
+        // Validated with the secret it keeps; written without it, and only while the row still holds
+        // that secret: a secret changed since it was read here is neither put back nor kept unchecked.
+        DownChannel validatedWith = read;
         return saved(kept.problems(), () -> {
-            return channel.withVersion(jdbc.save(channel)).withoutSecret();
+            return channel.withVersion(jdbc.save(channel, validatedWith)).withoutSecret();
         });
     }
 
@@ -260,6 +271,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private DownShelf save(DownShelf shelf, boolean create) {
+        refuseVersionOnCreate(create || shelf.shelfId() == null, shelf.version());
         refuseExisting(create, shelf.shelfId(), jdbc.load().downShelves(), "downstream shelf", "down-shelves");
         DownShelf withId = shelf.shelfId() == null
                 ? new DownShelf(
@@ -302,6 +314,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private DownProduct save(DownProduct product, boolean create) {
+        refuseVersionOnCreate(create || product.productId() == null, product.version());
         refuseExisting(create, product.productId(), jdbc.load().downProducts(), "downstream product", "down-products");
         DownProduct p = product.productId() == null
                 ? new DownProduct(
@@ -381,6 +394,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private UpShelf save(UpShelf shelf, boolean create) {
+        refuseVersionOnCreate(create || shelf.shelfId() == null, shelf.version());
         refuseExisting(create, shelf.shelfId(), jdbc.load().upShelves(), "upstream shelf", "up-shelves");
         UpShelf withId = shelf.shelfId() == null
                 ? new UpShelf(
@@ -417,6 +431,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private UpProduct save(UpProduct product, boolean create) {
+        refuseVersionOnCreate(create || product.productId() == null, product.version());
         refuseExisting(create, product.productId(), jdbc.load().upProducts(), "upstream product", "up-products");
         UpProduct p = product.productId() == null
                 ? new UpProduct(

@@ -13,6 +13,7 @@ import dev.ordo.shared.OrdoException;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -90,6 +91,19 @@ class JdbcCatalog {
      * @return the row's version now
      */
     private long upsert(String table, Map<String, Object> key, Map<String, Object> values, Long expected) {
+        return upsert(table, key, values, expected, Map.of());
+    }
+
+    /**
+     * As {@link #upsert(String, Map, Map, Long)}, the update also conditional on columns it leaves
+     * alone still holding what the save was validated with ({@code unchanged}; null: no value).
+     */
+    private long upsert(
+            String table,
+            Map<String, Object> key,
+            Map<String, Object> values,
+            Long expected,
+            Map<String, Object> unchanged) {
         Map<String, Object> all = new LinkedHashMap<>(key);
         all.putAll(values);
         StringBuilder set = new StringBuilder();
@@ -99,14 +113,27 @@ class JdbcCatalog {
         set.append("version = version + 1");
         String where =
                 key.keySet().stream().map(column -> column + " = :" + column).collect(Collectors.joining(" and "));
-        String atVersion = expected == null ? "" : " and version = :expectedVersion";
+        StringBuilder conditions = new StringBuilder();
         if (expected != null) {
+            conditions.append(" and version = :expectedVersion");
             all.put("expectedVersion", expected);
         }
-        int updated = jdbc.sql("update " + table + " set " + set + " where " + where + atVersion)
+        unchanged.forEach((column, value) -> {
+            if (value == null) {
+                conditions.append(" and ").append(column).append(" is null");
+            } else {
+                conditions
+                        .append(" and ")
+                        .append(column)
+                        .append(" = :unchanged_")
+                        .append(column);
+                all.put("unchanged_" + column, value);
+            }
+        });
+        int updated = jdbc.sql("update " + table + " set " + set + " where " + where + conditions)
                 .params(all)
                 .update();
-        if (updated == 0 && expected == null) {
+        if (updated == 0 && conditions.isEmpty()) {
             insert(table, key, values);
             return 0;
         }
@@ -121,12 +148,18 @@ class JdbcCatalog {
             String entry = key.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue())
                     .collect(Collectors.joining(", "));
-            throw new OrdoException(
-                    ErrorCode.CONFLICT,
-                    now == null
-                            ? "there is no entry with " + entry + " (the save named version " + expected + ")"
-                            : "the entry with " + entry + " was changed since version " + expected + " (it is at " + now
-                                    + " now): read it again and repeat the change");
+            String why;
+            if (now == null) {
+                why = "there is no entry with " + entry
+                        + (expected == null ? "" : " (the save named version " + expected + ")");
+            } else if (expected != null && now.longValue() != expected) {
+                why = "the entry with " + entry + " is at version " + now + ", not " + expected
+                        + ": read it again and repeat the change";
+            } else {
+                why = "the entry with " + entry + " changed while it was saved (its "
+                        + String.join(", ", unchanged.keySet()) + "): repeat the save";
+            }
+            throw new OrdoException(ErrorCode.CONFLICT, why);
         }
         return now;
     }
@@ -140,7 +173,12 @@ class JdbcCatalog {
                 l.version());
     }
 
-    long save(DownChannel c) {
+    /**
+     * @param read the channel as the save read it to validate, null when there was none: with no
+     *     secret in {@code c}, the row must still hold the secret read (one changed in between is a
+     *     conflict)
+     */
+    long save(DownChannel c, DownChannel read) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("channel_name", c.channelName());
         values.put("status", c.status());
@@ -149,7 +187,11 @@ class JdbcCatalog {
         }
         values.put("legacy_unsigned", c.legacyUnsigned());
         values.put("rate_limit", c.rateLimit());
-        return upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values, c.version());
+        Map<String, Object> unchanged = new HashMap<>();
+        if (c.secret() == null && read != null) {
+            unchanged.put("secret", read.secret());
+        }
+        return upsert("oms_down_channel", Map.of("channel_no", c.channelNo()), values, c.version(), unchanged);
     }
 
     long save(DownShelf s, boolean create) {
