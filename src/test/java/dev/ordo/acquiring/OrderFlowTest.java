@@ -8,7 +8,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.sun.net.httpserver.HttpServer;
 import dev.ordo.acquiring.AcquiringQueues.OrderRef;
 import dev.ordo.acquiring.internal.OrderSteps;
 import dev.ordo.notify.Notifications;
@@ -29,6 +28,7 @@ import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
+import dev.ordo.testing.SupplierStub;
 import dev.ordo.testing.Unique;
 import dev.ordo.wallet.AccountKey;
 import dev.ordo.wallet.BalanceChange;
@@ -37,7 +37,6 @@ import dev.ordo.wallet.TradeNo;
 import dev.ordo.wallet.Wallet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -702,9 +701,8 @@ class OrderFlowTest {
         // A supplier that holds each submission until the test lets it answer "delivered".
         Semaphore arrived = new Semaphore(0);
         Semaphore release = new Semaphore(0);
-        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        supplier.createContext("/mock/supplier/submit", exchange -> {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> {
             try (exchange) {
                 arrived.release();
                 if (release.tryAcquire(10, TimeUnit.SECONDS)) {
@@ -714,18 +712,9 @@ class OrderFlowTest {
                 Thread.currentThread().interrupt();
             }
         });
-        supplier.start();
-        try {
+        try (supplier) {
             // No queries: an unknown unit is settled by an answer or not at all.
-            Fixtures.supplierLine(
-                    http,
-                    37,
-                    "latesup",
-                    "http://127.0.0.1:" + supplier.getAddress().getPort(),
-                    true,
-                    false,
-                    600,
-                    5);
+            Fixtures.supplierLine(http, 37, "latesup", supplier.url(), true, false, 600, 5);
             Fixtures.channel(http, "lateans", 100_000_000, 0, 10_000, 37);
             String requestNo = Unique.id("late");
             http.withoutToken()
@@ -753,8 +742,6 @@ class OrderFlowTest {
                     .as("the supplier answered delivered: the answer counts, not the other worker's guess")
                     .isEqualTo(OrderStatus.SUCCEEDED);
             assertMoneyOf(done, orders.units(done.orderId()));
-        } finally {
-            supplier.stop(0);
         }
     }
 
@@ -764,10 +751,9 @@ class OrderFlowTest {
         // only after the unit it asks about went to manual review while the query was under way (a
         // query taken over from a node taken for dead found it past its delivery overtime).
         List<Long> moved = new CopyOnWriteArrayList<>();
-        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        supplier.createContext("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
-        supplier.createContext("/mock/supplier/query", exchange -> {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/mock/supplier/query", exchange -> {
             String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             long unitId = Long.parseLong(Stream.of(form.split("&"))
                     .filter(p -> p.startsWith("order_no="))
@@ -786,17 +772,8 @@ class OrderFlowTest {
             }
             Fixtures.supplierAnswer(exchange, "R0000");
         });
-        supplier.start();
-        try {
-            Fixtures.supplierLine(
-                    http,
-                    38,
-                    "lateqsup",
-                    "http://127.0.0.1:" + supplier.getAddress().getPort(),
-                    true,
-                    true,
-                    600,
-                    5);
+        try (supplier) {
+            Fixtures.supplierLine(http, 38, "lateqsup", supplier.url(), true, true, 600, 5);
             Fixtures.channel(http, "lateq", 100_000_000, 0, 10_000, 38);
             String requestNo = Unique.id("lateq");
             http.withoutToken()
@@ -811,8 +788,6 @@ class OrderFlowTest {
                     .as("the supplier answered delivered: the answer counts, not the wait for an operator")
                     .isEqualTo(OrderStatus.SUCCEEDED);
             assertMoneyOf(done, units);
-        } finally {
-            supplier.stop(0);
         }
     }
 

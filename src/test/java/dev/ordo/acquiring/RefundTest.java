@@ -3,7 +3,6 @@ package dev.ordo.acquiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
@@ -15,9 +14,9 @@ import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
+import dev.ordo.testing.SupplierStub;
 import dev.ordo.testing.Unique;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -506,9 +505,8 @@ class RefundTest {
             throws IOException {
         // Returns answered after 8 s, the supplier's timeout 5 s, the refund's overtime 2 s: the overtime
         // comes while the calls are in flight, and they become unknown only after it.
-        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        slow.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        slow.createContext("/", exchange -> {
+        SupplierStub slow = new SupplierStub();
+        slow.on("/", exchange -> {
             try (exchange) {
                 Thread.sleep(8_000);
                 exchange.sendResponseHeaders(200, -1);
@@ -516,14 +514,13 @@ class RefundTest {
                 Thread.currentThread().interrupt();
             }
         });
-        slow.start();
-        try {
+        try (slow) {
             String channel = Unique.id("sot");
             refundOvertimeLine(
                     45, // a line of its own: another supplier on a line changes which one an order binds to
                     "slowret",
                     channel,
-                    "http://127.0.0.1:" + slow.getAddress().getPort() + "/return",
+                    slow.url() + "/return",
                     5000);
             String requestNo = Unique.id("sot");
             Order order = deliveredOn(channel, "45", requestNo);
@@ -537,8 +534,6 @@ class RefundTest {
             for (Unit unit : acquiring.units(order)) {
                 assertThat(net("down_channel", channel, unit.unitId())).isZero();
             }
-        } finally {
-            slow.stop(0);
         }
     }
 
@@ -546,10 +541,9 @@ class RefundTest {
     void a_return_query_in_flight_at_the_refund_overtime_is_applied_when_it_answers() throws IOException {
         // The supplier answers a return "unknown" at once and a query of it, 12 s later, "taken back";
         // the refund's overtime (2 s, its job within 5 s more) comes while that query is out.
-        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        supplier.createContext("/return", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
-        supplier.createContext("/query", exchange -> {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/return", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/query", exchange -> {
             try {
                 Thread.sleep(12_000);
             } catch (InterruptedException e) {
@@ -557,10 +551,9 @@ class RefundTest {
             }
             Fixtures.supplierAnswer(exchange, "R0000");
         });
-        supplier.start();
-        try {
+        try (supplier) {
             String channel = Unique.id("qot");
-            String at = "http://127.0.0.1:" + supplier.getAddress().getPort();
+            String at = supplier.url();
             refundLine(47, "qslow", channel, at + "/query", at + "/return", 15_000, 2);
             String requestNo = Unique.id("qot");
             Order order = deliveredOn(channel, "47", requestNo);
@@ -568,8 +561,6 @@ class RefundTest {
                     .as("refunded: the supplier took it back, though its answer came after the overtime")
                     .isZero();
             assertTakenBackAfterAnUnknownReturn(order, channel);
-        } finally {
-            supplier.stop(0);
         }
     }
 
@@ -579,9 +570,8 @@ class RefundTest {
         // first return is out, a second return job of the refund runs (as after a take-over) and
         // finds that unit RETURNING: it makes it unknown. The held answer must still settle it.
         CountDownLatch firstReturnOut = new CountDownLatch(1);
-        HttpServer supplier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        supplier.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        supplier.createContext("/return", exchange -> {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/return", exchange -> {
             firstReturnOut.countDown();
             try {
                 Thread.sleep(4_000);
@@ -590,16 +580,9 @@ class RefundTest {
             }
             Fixtures.supplierAnswer(exchange, "R0000");
         });
-        supplier.start();
-        try {
+        try (supplier) {
             String channel = Unique.id("late");
-            refundLine(
-                    48,
-                    "lateret",
-                    channel,
-                    "http://127.0.0.1:" + supplier.getAddress().getPort() + "/return",
-                    15_000,
-                    30);
+            refundLine(48, "lateret", channel, supplier.url() + "/return", 15_000, 30);
             String requestNo = Unique.id("late");
             Order order = deliveredOn(channel, "48", requestNo);
             String refundNo = Unique.id("r");
@@ -616,8 +599,6 @@ class RefundTest {
                     .as("refunded: the supplier took both deliveries back")
                     .isZero();
             assertTakenBackAfterAnUnknownReturn(order, channel);
-        } finally {
-            supplier.stop(0);
         }
     }
 
