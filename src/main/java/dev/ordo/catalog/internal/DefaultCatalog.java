@@ -134,14 +134,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         return result;
     }
 
-    /** A new entry has no version to name: a version is for replacing the entry at it. */
-    private static void refuseVersionOnCreate(boolean creating, Long version) {
-        if (creating && version != null) {
-            throw OrdoException.badParameter(
-                    "version names the version a save replaces: leave it out to create an entry, or PUT the entry's id");
-        }
-    }
-
     /** A create naming an id that exists is a conflict: PUT replaces. */
     private static void refuseExisting(boolean create, Long id, Map<Long, ?> existing, String what, String path) {
         if (create && id != null && existing.containsKey(id)) {
@@ -212,7 +204,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private ProductLine save(ProductLine line, boolean create) {
-        refuseVersionOnCreate(create || line.lineId() == null, line.version());
         refuseExisting(create, line.lineId(), jdbc.load().lines(), "line", "lines");
         ProductLine withId = line.lineId() == null
                 ? new ProductLine(freshId(jdbc.load().lines().keySet()), line.lineName(), line.canPackageDelivery())
@@ -271,7 +262,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private DownShelf save(DownShelf shelf, boolean create) {
-        refuseVersionOnCreate(create || shelf.shelfId() == null, shelf.version());
         refuseExisting(create, shelf.shelfId(), jdbc.load().downShelves(), "downstream shelf", "down-shelves");
         DownShelf withId = shelf.shelfId() == null
                 ? new DownShelf(
@@ -314,7 +304,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private DownProduct save(DownProduct product, boolean create) {
-        refuseVersionOnCreate(create || product.productId() == null, product.version());
         refuseExisting(create, product.productId(), jdbc.load().downProducts(), "downstream product", "down-products");
         DownProduct p = product.productId() == null
                 ? new DownProduct(
@@ -394,7 +383,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private UpShelf save(UpShelf shelf, boolean create) {
-        refuseVersionOnCreate(create || shelf.shelfId() == null, shelf.version());
         refuseExisting(create, shelf.shelfId(), jdbc.load().upShelves(), "upstream shelf", "up-shelves");
         UpShelf withId = shelf.shelfId() == null
                 ? new UpShelf(
@@ -431,7 +419,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     }
 
     private UpProduct save(UpProduct product, boolean create) {
-        refuseVersionOnCreate(create || product.productId() == null, product.version());
         refuseExisting(create, product.productId(), jdbc.load().upProducts(), "upstream product", "up-products");
         UpProduct p = product.productId() == null
                 ? new UpProduct(
