@@ -155,6 +155,8 @@ class JdbcCatalog {
             } else if (expected != null && now.longValue() != expected) {
                 why = "the entry with " + entry + " is at version " + now + ", not " + expected
                         + ": read it again and repeat the change";
+            } else if (unchanged.isEmpty()) {
+                why = "the entry with " + entry + " was created or changed while it was saved: repeat the save";
             } else {
                 why = "the entry with " + entry + " changed while it was saved (its "
                         + String.join(", ", unchanged.keySet()) + "): repeat the save";
