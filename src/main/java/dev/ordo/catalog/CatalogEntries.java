@@ -29,6 +29,11 @@ public final class CatalogEntries {
             this(lineId, lineName, canPackageDelivery, null);
         }
 
+        /** The same entry under this id (its version kept). */
+        public ProductLine withId(Long other) {
+            return new ProductLine(other, lineName, canPackageDelivery, version);
+        }
+
         /** The same entry at this version. */
         public ProductLine withVersion(Long other) {
             return new ProductLine(lineId, lineName, canPackageDelivery, other);
@@ -64,6 +69,11 @@ public final class CatalogEntries {
             this(channelNo, channelName, status, secret, legacyUnsigned, rateLimit, null);
         }
 
+        /** The same entry under this number (its version kept). */
+        public DownChannel withChannelNo(String other) {
+            return new DownChannel(other, channelName, status, secret, legacyUnsigned, rateLimit, version);
+        }
+
         /** The same entry at this version. */
         public DownChannel withVersion(Long other) {
             return new DownChannel(channelNo, channelName, status, secret, legacyUnsigned, rateLimit, other);
@@ -92,7 +102,11 @@ public final class CatalogEntries {
 
         /** Without the secret, for answers. */
         public DownChannel withoutSecret() {
-            return new DownChannel(channelNo, channelName, status, null, legacyUnsigned, rateLimit, version);
+            return withSecret(null);
+        }
+
+        public DownChannel withSecret(String other) {
+            return new DownChannel(channelNo, channelName, status, other, legacyUnsigned, rateLimit, version);
         }
     }
 
@@ -109,6 +123,11 @@ public final class CatalogEntries {
         public DownShelf(
                 Long shelfId, String shelfName, String channelNo, int orderOvertime, int refundOvertime, int status) {
             this(shelfId, shelfName, channelNo, orderOvertime, refundOvertime, status, null);
+        }
+
+        /** The same entry under this id (its version kept). */
+        public DownShelf withId(Long other) {
+            return new DownShelf(other, shelfName, channelNo, orderOvertime, refundOvertime, status, version);
         }
 
         /** The same entry at this version. */
@@ -189,6 +208,29 @@ public final class CatalogEntries {
                     limitCount,
                     status,
                     null);
+        }
+
+        /** The same entry under this id (its version kept). */
+        public DownProduct withId(Long other) {
+            return new DownProduct(
+                    other,
+                    shelfId,
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    canRefund,
+                    face,
+                    sellDiscount,
+                    commissionDiscount,
+                    serviceDiscount,
+                    paymentFeeDiscount,
+                    canSplitOrder,
+                    splitOrderFace,
+                    limitCount,
+                    status,
+                    version);
         }
 
         /** The same entry at this version. */
@@ -310,6 +352,27 @@ public final class CatalogEntries {
                     null);
         }
 
+        /** The same entry under this number (its version kept). */
+        public UpChannel withChannelNo(String other) {
+            return new UpChannel(
+                    other,
+                    channelName,
+                    status,
+                    serviceClass,
+                    protocol,
+                    requestUrl,
+                    queryUrl,
+                    returnUrl,
+                    notifyUrl,
+                    canQuery,
+                    firstQueryTime,
+                    queryReplenishTime,
+                    requestReplenishTime,
+                    timeoutMs,
+                    secret,
+                    version);
+        }
+
         /** The same entry at this version. */
         public UpChannel withVersion(Long other) {
             return new UpChannel(
@@ -427,6 +490,11 @@ public final class CatalogEntries {
             this(shelfId, shelfName, channelNo, deliveryOvertime, returnOvertime, status, null);
         }
 
+        /** The same entry under this id (its version kept). */
+        public UpShelf withId(Long other) {
+            return new UpShelf(other, shelfName, channelNo, deliveryOvertime, returnOvertime, status, version);
+        }
+
         /** The same entry at this version. */
         public UpShelf withVersion(Long other) {
             return new UpShelf(shelfId, shelfName, channelNo, deliveryOvertime, returnOvertime, status, other);
@@ -496,6 +564,26 @@ public final class CatalogEntries {
                     limitCount,
                     status,
                     null);
+        }
+
+        /** The same entry under this id (its version kept). */
+        public UpProduct withId(Long other) {
+            return new UpProduct(
+                    other,
+                    shelfId,
+                    lineId,
+                    carrierNo,
+                    provinceNo,
+                    cityNo,
+                    invoiceType,
+                    canRefund,
+                    face,
+                    costDiscount,
+                    commissionDiscount,
+                    serviceDiscount,
+                    limitCount,
+                    status,
+                    version);
         }
 
         /** The same entry at this version. */

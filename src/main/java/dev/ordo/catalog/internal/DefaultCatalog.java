@@ -205,9 +205,8 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
 
     private ProductLine save(ProductLine line, boolean create) {
         refuseExisting(create, line.lineId(), jdbc.load().lines(), "line", "lines");
-        ProductLine withId = line.lineId() == null
-                ? new ProductLine(freshId(jdbc.load().lines().keySet()), line.lineName(), line.canPackageDelivery())
-                : line;
+        ProductLine withId =
+                line.lineId() == null ? line.withId(freshId(jdbc.load().lines().keySet())) : line;
         return saved(withId.problems(), () -> {
             return withId.withVersion(jdbc.save(withId, create || line.lineId() == null));
         });
@@ -228,14 +227,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             // Saving without a secret keeps the one the channel has.
             read = jdbc.load().downChannels().get(channel.channelNo());
             if (read != null) {
-                kept = new DownChannel(
-                        channel.channelNo(),
-                        channel.channelName(),
-                        channel.status(),
-                        read.secret(),
-                        channel.legacyUnsigned(),
-                        channel.rateLimit(),
-                        channel.version());
+                kept = channel.withSecret(read.secret());
             }
         }
         // Validated with the secret it keeps; written without it, and only while the row still holds
@@ -264,13 +256,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private DownShelf save(DownShelf shelf, boolean create) {
         refuseExisting(create, shelf.shelfId(), jdbc.load().downShelves(), "downstream shelf", "down-shelves");
         DownShelf withId = shelf.shelfId() == null
-                ? new DownShelf(
-                        freshId(jdbc.load().downShelves().keySet()),
-                        shelf.shelfName(),
-                        shelf.channelNo(),
-                        shelf.orderOvertime(),
-                        shelf.refundOvertime(),
-                        shelf.status())
+                ? shelf.withId(freshId(jdbc.load().downShelves().keySet()))
                 : shelf;
         List<String> problems = withId.problems();
         require(
@@ -306,24 +292,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private DownProduct save(DownProduct product, boolean create) {
         refuseExisting(create, product.productId(), jdbc.load().downProducts(), "downstream product", "down-products");
         DownProduct p = product.productId() == null
-                ? new DownProduct(
-                        freshId(jdbc.load().downProducts().keySet()),
-                        product.shelfId(),
-                        product.lineId(),
-                        product.carrierNo(),
-                        product.provinceNo(),
-                        product.cityNo(),
-                        product.invoiceType(),
-                        product.canRefund(),
-                        product.face(),
-                        product.sellDiscount(),
-                        product.commissionDiscount(),
-                        product.serviceDiscount(),
-                        product.paymentFeeDiscount(),
-                        product.canSplitOrder(),
-                        product.splitOrderFace(),
-                        product.limitCount(),
-                        product.status())
+                ? product.withId(freshId(jdbc.load().downProducts().keySet()))
                 : product;
         List<String> problems = p.problems();
         CatalogSnapshot current = jdbc.load();
@@ -385,13 +354,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private UpShelf save(UpShelf shelf, boolean create) {
         refuseExisting(create, shelf.shelfId(), jdbc.load().upShelves(), "upstream shelf", "up-shelves");
         UpShelf withId = shelf.shelfId() == null
-                ? new UpShelf(
-                        freshId(jdbc.load().upShelves().keySet()),
-                        shelf.shelfName(),
-                        shelf.channelNo(),
-                        shelf.deliveryOvertime(),
-                        shelf.returnOvertime(),
-                        shelf.status())
+                ? shelf.withId(freshId(jdbc.load().upShelves().keySet()))
                 : shelf;
         List<String> problems = withId.problems();
         require(
@@ -421,21 +384,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private UpProduct save(UpProduct product, boolean create) {
         refuseExisting(create, product.productId(), jdbc.load().upProducts(), "upstream product", "up-products");
         UpProduct p = product.productId() == null
-                ? new UpProduct(
-                        freshId(jdbc.load().upProducts().keySet()),
-                        product.shelfId(),
-                        product.lineId(),
-                        product.carrierNo(),
-                        product.provinceNo(),
-                        product.cityNo(),
-                        product.invoiceType(),
-                        product.canRefund(),
-                        product.face(),
-                        product.costDiscount(),
-                        product.commissionDiscount(),
-                        product.serviceDiscount(),
-                        product.limitCount(),
-                        product.status())
+                ? product.withId(freshId(jdbc.load().upProducts().keySet()))
                 : product;
         List<String> problems = p.problems();
         CatalogSnapshot current = jdbc.load();

@@ -58,7 +58,7 @@ class CatalogAdminController {
     @PutMapping("/lines/{id}")
     ProductLine updateLine(@PathVariable long id, @RequestBody ProductLine line) {
         samePath(id, line.lineId());
-        return admin.save(new ProductLine(id, line.lineName(), line.canPackageDelivery()).withVersion(line.version()));
+        return admin.save(line.withId(id));
     }
 
     @GetMapping("/down-channels")
@@ -77,9 +77,7 @@ class CatalogAdminController {
     @PutMapping("/down-channels/{channelNo}")
     DownChannel updateDownChannel(@PathVariable String channelNo, @RequestBody DownChannel c) {
         samePath(channelNo, c.channelNo());
-        return admin.save(
-                new DownChannel(channelNo, c.channelName(), c.status(), c.secret(), c.legacyUnsigned(), c.rateLimit())
-                        .withVersion(c.version()));
+        return admin.save(c.withChannelNo(channelNo));
     }
 
     @GetMapping("/down-shelves")
@@ -95,9 +93,7 @@ class CatalogAdminController {
     @PutMapping("/down-shelves/{id}")
     DownShelf updateDownShelf(@PathVariable long id, @RequestBody DownShelf s) {
         samePath(id, s.shelfId());
-        return admin.save(
-                new DownShelf(id, s.shelfName(), s.channelNo(), s.orderOvertime(), s.refundOvertime(), s.status())
-                        .withVersion(s.version()));
+        return admin.save(s.withId(id));
     }
 
     @Operation(summary = "Downstream products, each with whether it can be sold now and why not")
@@ -114,25 +110,7 @@ class CatalogAdminController {
     @PutMapping("/down-products/{id}")
     DownProduct updateDownProduct(@PathVariable long id, @RequestBody DownProduct p) {
         samePath(id, p.productId());
-        return admin.save(new DownProduct(
-                        id,
-                        p.shelfId(),
-                        p.lineId(),
-                        p.carrierNo(),
-                        p.provinceNo(),
-                        p.cityNo(),
-                        p.invoiceType(),
-                        p.canRefund(),
-                        p.face(),
-                        p.sellDiscount(),
-                        p.commissionDiscount(),
-                        p.serviceDiscount(),
-                        p.paymentFeeDiscount(),
-                        p.canSplitOrder(),
-                        p.splitOrderFace(),
-                        p.limitCount(),
-                        p.status())
-                .withVersion(p.version()));
+        return admin.save(p.withId(id));
     }
 
     @GetMapping("/up-channels")
@@ -148,23 +126,7 @@ class CatalogAdminController {
     @PutMapping("/up-channels/{channelNo}")
     UpChannel updateUpChannel(@PathVariable String channelNo, @RequestBody UpChannel c) {
         samePath(channelNo, c.channelNo());
-        return admin.save(new UpChannel(
-                        channelNo,
-                        c.channelName(),
-                        c.status(),
-                        c.serviceClass(),
-                        c.protocol(),
-                        c.requestUrl(),
-                        c.queryUrl(),
-                        c.returnUrl(),
-                        c.notifyUrl(),
-                        c.canQuery(),
-                        c.firstQueryTime(),
-                        c.queryReplenishTime(),
-                        c.requestReplenishTime(),
-                        c.timeoutMs(),
-                        c.secret())
-                .withVersion(c.version()));
+        return admin.save(c.withChannelNo(channelNo));
     }
 
     @GetMapping("/up-shelves")
@@ -180,9 +142,7 @@ class CatalogAdminController {
     @PutMapping("/up-shelves/{id}")
     UpShelf updateUpShelf(@PathVariable long id, @RequestBody UpShelf s) {
         samePath(id, s.shelfId());
-        return admin.save(
-                new UpShelf(id, s.shelfName(), s.channelNo(), s.deliveryOvertime(), s.returnOvertime(), s.status())
-                        .withVersion(s.version()));
+        return admin.save(s.withId(id));
     }
 
     @GetMapping("/up-products")
@@ -198,22 +158,7 @@ class CatalogAdminController {
     @PutMapping("/up-products/{id}")
     UpProduct updateUpProduct(@PathVariable long id, @RequestBody UpProduct p) {
         samePath(id, p.productId());
-        return admin.save(new UpProduct(
-                        id,
-                        p.shelfId(),
-                        p.lineId(),
-                        p.carrierNo(),
-                        p.provinceNo(),
-                        p.cityNo(),
-                        p.invoiceType(),
-                        p.canRefund(),
-                        p.face(),
-                        p.costDiscount(),
-                        p.commissionDiscount(),
-                        p.serviceDiscount(),
-                        p.limitCount(),
-                        p.status())
-                .withVersion(p.version()));
+        return admin.save(p.withId(id));
     }
 
     @GetMapping("/error-codes")
