@@ -691,6 +691,62 @@ class RefundTest {
     }
 
     /**
+     * The supplier's side as the channel's: a supplier that took its commission out (so the refund's
+     * up_pay cannot take it back) does not leave the refund in progress for ever, retried until it
+     * dies — the cost and the service fee are taken back, the refund finishes and the commission is
+     * noted for an operator.
+     */
+    @Test
+    void
+            a_refund_whose_supplier_commission_cannot_be_taken_back_finishes_takes_back_the_cost_and_service_fee_and_notes_the_commission() {
+        String channel = Unique.id("upfee");
+        String supplier = "upfeeret";
+        Order order = commissionedOrder(72, supplier, channel);
+        assertThat(balance("up_commission", supplier)).as("10 a unit").isEqualTo(20);
+        assertThat(balance("up_service", supplier)).as("5 a unit").isEqualTo(10);
+        // The supplier takes its commission out.
+        assertThat(http.get(
+                                "/account/balance/deduct",
+                                "ident",
+                                "oms",
+                                "groups",
+                                "up_commission",
+                                "eid",
+                                supplier,
+                                "trade_no",
+                                "w",
+                                "amount",
+                                "20")
+                        .status())
+                .isEqualTo(200);
+
+        String refundNo = Unique.id("r");
+        assertThat(refund("general", channel, order.requestNo(), refundNo, 1).status())
+                .isEqualTo(200);
+
+        assertThat(awaitRefund(channel, order.requestNo(), refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .as("refunded, though the supplier's commission could not be taken back")
+                .isZero();
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isZero();
+            assertThat(net("up_channel", supplier, unit.unitId()))
+                    .as("the cost taken back from the supplier")
+                    .isZero();
+        }
+        assertThat(balance("up_commission", supplier)).as("never below zero").isZero();
+        assertThat(balance("up_service", supplier))
+                .as("the service fee, which could be, taken back")
+                .isZero();
+        assertThat(orders.events(order.orderId()))
+                .filteredOn(e -> e.type().equals("refund.supplier_fees_not_taken_back"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("up_commission 20").doesNotContain("up_service"));
+    }
+
+    /**
      * Only a fee account short of money lets a refund go on without its fees: a locked one (or any
      * other refusal) holds the refund, retried, until the fees can be taken back.
      */

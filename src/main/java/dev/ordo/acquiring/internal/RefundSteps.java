@@ -366,56 +366,7 @@ public class RefundSteps {
                 jobs.enqueue(AcquiringQueues.REFUND_UP_PAY, "r" + refundId, new RefundRef(refundId));
             }
         };
-        List<BalanceChange> all = new ArrayList<>(sales);
-        all.addAll(fees);
-        Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(all, moveOn);
-        if (refused.isEmpty()) {
-            return;
-        }
-        if (refused.get().refusal() != Refusal.INSUFFICIENT) {
-            // Locked, missing or conflicting: nothing here says the fees cannot be taken back later,
-            // so the job tries again (and ends among the dead jobs for an operator if it never can).
-            throw new IllegalStateException("refund " + refundId + " refused by the wallet: "
-                    + refused.get().message());
-        }
-        // A fee account cannot give back what it was paid (the channel took its commission out, say;
-        // only a deduct can fall short, and the fees are the only deducts here): each fee account
-        // gives back what it can on its own, the channel still gets its money back, and only the fees
-        // of an account that could not give them back are noted on the order for an operator, rather
-        // than holding the refund for ever. Taken back on its own, a fee keeps its trade number: if
-        // this job runs again, it is found taken back and not taken twice.
-        Map<String, Long> notTakenBack = new LinkedHashMap<>();
-        List<String> reasons = new ArrayList<>();
-        Map<AccountKey, List<BalanceChange>> feesByAccount = fees.stream()
-                .collect(Collectors.groupingBy(BalanceChange::account, LinkedHashMap::new, Collectors.toList()));
-        feesByAccount.forEach((account, changes) -> {
-            Optional<BalanceOutcome.Refused> refusedHere = walletBatches.commitWith(changes, () -> {});
-            if (refusedHere.isEmpty()) {
-                return;
-            }
-            if (refusedHere.get().refusal() != Refusal.INSUFFICIENT) {
-                throw new IllegalStateException("refund " + refundId + " refused by the wallet: "
-                        + refusedHere.get().message());
-            }
-            notTakenBack.merge(
-                    account.groups(),
-                    changes.stream().mapToLong(f -> f.amount().value()).sum(),
-                    Long::sum);
-            reasons.add(refusedHere.get().message());
-        });
-        String noted = notTakenBack.entrySet().stream()
-                        .map(e -> e.getKey() + " " + e.getValue())
-                        .collect(Collectors.joining(", "))
-                + " not taken back: " + String.join("; ", reasons);
-        Runnable moveOnNoting = notTakenBack.isEmpty()
-                ? moveOn
-                : () -> {
-                    orders.note(refund.orderId(), null, refundId, "refund.fees_not_taken_back", noted);
-                    moveOn.run();
-                };
-        walletBatches.commitWith(sales, moveOnNoting).ifPresent(r -> {
-            throw new IllegalStateException("refund " + refundId + " refused by the wallet: " + r.message());
-        });
+        commitTakingBackFees(refund, sales, fees, "refund.fees_not_taken_back", moveOn, "refund " + refundId);
     }
 
     /**
@@ -429,7 +380,8 @@ public class RefundSteps {
             return;
         }
         List<RefundUnit> units = refunds.units(refundId);
-        List<BalanceChange> changes = new ArrayList<>();
+        List<BalanceChange> costs = new ArrayList<>();
+        List<BalanceChange> fees = new ArrayList<>();
         long refundedSale = 0;
         long loss = 0;
         int refundedUnits = 0;
@@ -439,14 +391,9 @@ public class RefundSteps {
             if (ru.status() == ReturnStatus.REFUNDED) {
                 String sup = unit.upChannelNo();
                 String reversal = reversalTrade(refundId, ru.unitId());
-                change(changes, AcquiringAccounts.supplier(sup), unitTrade(ru.unitId()), ChangeType.REFUND, m.cost());
-                change(
-                        changes,
-                        AcquiringAccounts.supplierCommission(sup),
-                        reversal,
-                        ChangeType.DEDUCT,
-                        m.upCommission());
-                change(changes, AcquiringAccounts.supplierService(sup), reversal, ChangeType.DEDUCT, m.upServiceFee());
+                change(costs, AcquiringAccounts.supplier(sup), unitTrade(ru.unitId()), ChangeType.REFUND, m.cost());
+                change(fees, AcquiringAccounts.supplierCommission(sup), reversal, ChangeType.DEDUCT, m.upCommission());
+                change(fees, AcquiringAccounts.supplierService(sup), reversal, ChangeType.DEDUCT, m.upServiceFee());
             }
             if (ru.status() == ReturnStatus.REFUNDED_AT_LOSS) {
                 loss += m.cost() - m.upCommission() + m.upServiceFee();
@@ -470,8 +417,74 @@ public class RefundSteps {
                 notifyChannel(refund, outcome);
             }
         };
-        walletBatches.commitWith(changes, finish).ifPresent(r -> {
-            throw new IllegalStateException("supplier reversal of refund " + refundId + " refused: " + r.message());
+        commitTakingBackFees(
+                refund,
+                costs,
+                fees,
+                "refund.supplier_fees_not_taken_back",
+                finish,
+                "supplier reversal of refund " + refundId);
+    }
+
+    /**
+     * Commits {@code moneyBack} and {@code fees} with {@code moveOn}, in one batch. If a fee account
+     * cannot give back what it was paid (a channel or supplier took its commission out, say; only a
+     * deduct can fall short, and the fees are the only deducts here), each fee account gives back what
+     * it can on its own, the money still goes back, and only the fees of an account that could not
+     * give them back are noted on the order ({@code noteType}) for an operator, rather than holding
+     * the refund for ever. Taken back on its own, a fee keeps its trade number: if the job runs again,
+     * it is found taken back and not taken twice. Any other refusal (a locked or missing account) says
+     * nothing about later, so the job tries again (and ends among the dead jobs for an operator if it
+     * never can).
+     */
+    private void commitTakingBackFees(
+            Refund refund,
+            List<BalanceChange> moneyBack,
+            List<BalanceChange> fees,
+            String noteType,
+            Runnable moveOn,
+            String step) {
+        List<BalanceChange> all = new ArrayList<>(moneyBack);
+        all.addAll(fees);
+        Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(all, moveOn);
+        if (refused.isEmpty()) {
+            return;
+        }
+        if (refused.get().refusal() != Refusal.INSUFFICIENT) {
+            throw new IllegalStateException(
+                    step + " refused by the wallet: " + refused.get().message());
+        }
+        Map<String, Long> notTakenBack = new LinkedHashMap<>();
+        List<String> reasons = new ArrayList<>();
+        Map<AccountKey, List<BalanceChange>> feesByAccount = fees.stream()
+                .collect(Collectors.groupingBy(BalanceChange::account, LinkedHashMap::new, Collectors.toList()));
+        feesByAccount.forEach((account, changes) -> {
+            Optional<BalanceOutcome.Refused> refusedHere = walletBatches.commitWith(changes, () -> {});
+            if (refusedHere.isEmpty()) {
+                return;
+            }
+            if (refusedHere.get().refusal() != Refusal.INSUFFICIENT) {
+                throw new IllegalStateException(
+                        step + " refused by the wallet: " + refusedHere.get().message());
+            }
+            notTakenBack.merge(
+                    account.groups(),
+                    changes.stream().mapToLong(f -> f.amount().value()).sum(),
+                    Long::sum);
+            reasons.add(refusedHere.get().message());
+        });
+        String noted = notTakenBack.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", "))
+                + " not taken back: " + String.join("; ", reasons);
+        Runnable moveOnNoting = notTakenBack.isEmpty()
+                ? moveOn
+                : () -> {
+                    orders.note(refund.orderId(), null, refund.refundId(), noteType, noted);
+                    moveOn.run();
+                };
+        walletBatches.commitWith(moneyBack, moveOnNoting).ifPresent(r -> {
+            throw new IllegalStateException(step + " refused by the wallet: " + r.message());
         });
     }
 
