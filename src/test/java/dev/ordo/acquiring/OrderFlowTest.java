@@ -695,6 +695,37 @@ class OrderFlowTest {
         assertMoneyOf(done, orders.units(done.orderId()));
     }
 
+    /**
+     * PostgreSQL refuses NUL in text: a supplier's answer carrying one (JSON's \u0000) must still
+     * settle its unit, not fail every transaction that stores the message until the job dies.
+     */
+    @Test
+    void a_supplier_answer_with_a_nul_character_settles_its_unit_on_every_database() throws Exception {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> {
+            try (exchange) {
+                byte[] body = "{\"code\":\"R5124\",\"msg\":\"refused\\u0000here\",\"supplier_order_no\":\"s\\u0000\"}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        try (supplier) {
+            Fixtures.supplierLine(http, 39, "nulsup", supplier.url(), true, false, 600, 60);
+            Fixtures.channel(http, "nulch", 100_000_000, 0, 10_000, 39);
+            String requestNo = Unique.id("nul");
+            http.withoutToken()
+                    .get("/order/request", Acquiring.exampleOrder("nulch", requestNo, "39", "rechage_account", "12"));
+            Order done = acquiring.awaitFinal("nulch", requestNo);
+            assertThat(done.status()).as("the supplier's failure decides").isEqualTo(OrderStatus.FAILED);
+            assertThat(orders.units(done.orderId()))
+                    .isNotEmpty()
+                    .allSatisfy(unit -> assertThat(unit.resultMsg()).isEqualTo("refused\uFFFDhere"));
+            assertMoneyOf(done, orders.units(done.orderId()));
+        }
+    }
+
     @Test
     void a_submissions_answer_settles_its_unit_even_after_another_worker_took_the_submission_for_dead()
             throws Exception {

@@ -743,7 +743,8 @@ class RefundTest {
         assertThat(orders.events(order.orderId()))
                 .filteredOn(e -> e.type().equals("refund.supplier_fees_not_taken_back"))
                 .singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("up_commission 20").doesNotContain("up_service"));
+                .satisfies(
+                        e -> assertThat(e.reason()).contains("up_commission 20").doesNotContain("up_service"));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.apilog.ApiLog;
 import dev.ordo.apilog.ApiLogQuery;
 import dev.ordo.shared.Ids;
+import dev.ordo.shared.SqlText;
 import dev.ordo.shared.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -133,7 +134,7 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
         if (kept.length() == max && Character.isHighSurrogate(kept.charAt(max - 1))) {
             kept = kept.substring(0, max - 1);
         }
-        return kept.indexOf('\u0000') < 0 ? kept : kept.replace('\u0000', '\uFFFD');
+        return SqlText.storable(kept);
     }
 
     @Override
