@@ -25,6 +25,7 @@ import dev.ordo.testing.TestJobs.Run;
 import dev.ordo.testing.Unique;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -307,6 +308,44 @@ class JobsTest {
         assertThat(http.post("/admin/jobs/dead/" + dead.get("id").asLong() + "/retry", "text/plain", "")
                         .status())
                 .isEqualTo(404);
+    }
+
+    /**
+     * A job whose payload no longer reads as its queue's (written by another version, or by hand) fails
+     * every attempt, and is then dead like any other, its payload kept as stored — not left claimed
+     * for ever, its node failing to record it dead every round.
+     */
+    @Test
+    void a_job_whose_payload_cannot_be_read_becomes_dead_with_its_payload_as_stored() {
+        String key = Unique.id("unreadable");
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        jdbc.update(
+                "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, version)"
+                        + " values (?, ?, ?, ?, ?, 1)",
+                ps -> {
+                    ps.setString(1, PROBE.name());
+                    ps.setString(2, key);
+                    ps.setBytes(3, "{\"key\": {\"not\": \"a string\"}".getBytes(StandardCharsets.UTF_8));
+                    ps.setTimestamp(4, Timestamp.from(Instant.now()), utc);
+                    ps.setBoolean(5, false);
+                });
+
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(jobsAdmin.deadJobs(PROBE.name(), 100))
+                        .filteredOn(dead -> dead.jobId().equals(key))
+                        .singleElement()
+                        .satisfies(dead -> {
+                            assertThat(dead.payload()).isEqualTo("{\"key\": {\"not\": \"a string\"}");
+                            assertThat(dead.attempts()).isEqualTo(3);
+                        }));
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                        Integer.class,
+                        PROBE.name(),
+                        key))
+                .as("no longer claimed")
+                .isZero();
+        assertThat(runs(key)).as("never reached the handler's work").isEmpty();
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.ordo.jobs.internal;
 
 import dev.ordo.jobs.DeadJob;
+import dev.ordo.shared.Dialect;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.SqlTime;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Jobs that used up their attempts, kept until an operator sends them back. */
 @Repository
@@ -18,33 +19,54 @@ class DeadLetters {
 
     private final JdbcClient jdbc;
     private final Ids ids;
-    private final TransactionTemplate tx;
+    private final Dialect dialect;
 
-    DeadLetters(JdbcClient jdbc, Ids ids, TransactionTemplate tx) {
+    DeadLetters(JdbcClient jdbc, Ids ids, Dialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
         this.ids = ids;
-        this.tx = tx;
     }
 
-    /** Records the job as dead; a job that dies again replaces its earlier entry. */
+    /**
+     * Records the job as dead; a job that dies again replaces its earlier entry (under a new id). One
+     * upsert, not a delete and an insert: on MySQL at REPEATABLE READ, deleting an entry that is not
+     * there locks the gap it would be in, and two jobs of a queue dying at once then deadlocked on
+     * each other's insert.
+     */
     void add(String queue, String jobId, String payload, int attempts, String lastError, Instant at) {
-        tx.executeWithoutResult(status -> {
-            jdbc.sql("delete from job_dead_letter where queue = :queue and job_id = :jobId")
-                    .param("queue", queue)
-                    .param("jobId", jobId)
-                    .update();
-            jdbc.sql("""
-                            insert into job_dead_letter (id, queue, job_id, payload, attempts, last_error, failed_at)
-                            values (:id, :queue, :jobId, :payload, :attempts, :lastError, :failedAt)""")
-                    .param("id", ids.next("job_dead_letter"))
-                    .param("queue", queue)
-                    .param("jobId", jobId)
-                    .param("payload", payload)
-                    .param("attempts", attempts)
-                    .param("lastError", truncate(lastError, 2000))
-                    .param("failedAt", SqlTime.utc(at))
-                    .update();
-        });
+        String columns = "(id, queue, job_id, payload, attempts, last_error, failed_at)";
+        String values = " values (:id, :queue, :jobId, :payload, :attempts, :lastError, :failedAt)";
+        String upsert = switch (dialect) {
+            case POSTGRESQL ->
+                "insert into job_dead_letter " + columns + values + " on conflict (queue, job_id) do update"
+                        + " set id = excluded.id, payload = excluded.payload, attempts = excluded.attempts,"
+                        + " last_error = excluded.last_error, failed_at = excluded.failed_at";
+            case MYSQL ->
+                "insert into job_dead_letter " + columns + values + " on duplicate key update"
+                        + " id = values(id), payload = values(payload), attempts = values(attempts),"
+                        + " last_error = values(last_error), failed_at = values(failed_at)";
+            case H2 -> "merge into job_dead_letter " + columns + " key (queue, job_id)" + values;
+        };
+        jdbc.sql(upsert)
+                .param("id", ids.next("job_dead_letter"))
+                .param("queue", queue)
+                .param("jobId", jobId)
+                .param("payload", payload)
+                .param("attempts", attempts)
+                .param("lastError", truncate(lastError, 2000))
+                .param("failedAt", SqlTime.utc(at))
+                .update();
+    }
+
+    /** A job's payload as stored in the job table (UTF-8 JSON, as Ordo writes it); null if there is none. */
+    String storedPayload(String queue, String jobId) {
+        return jdbc.sql("select task_data from scheduled_tasks where task_name = :queue and task_instance = :jobId")
+                .param("queue", queue)
+                .param("jobId", jobId)
+                .query((rs, row) -> rs.getBytes(1))
+                .optional()
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+                .orElse(null);
     }
 
     List<DeadJob> list(String queue, int limit) {

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.ordo.jobs.JobQueue;
 import io.micrometer.core.instrument.Counter;
 import java.io.InterruptedIOException;
@@ -142,15 +143,9 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
     private void dead(ExecutionComplete complete, ExecutionOperations<T> operations, int attempt, String error) {
         var execution = complete.getExecution();
         String id = execution.taskInstance.getId();
-        Object payload = execution.taskInstance.getData();
+        String payload = payloadOf(execution.taskInstance);
         tx.executeWithoutResult(status -> {
-            deadLetters.add(
-                    queue.name(),
-                    id,
-                    payload == null ? null : json.writeValueAsString(payload),
-                    attempt,
-                    error,
-                    clock.instant());
+            deadLetters.add(queue.name(), id, payload, attempt, error, clock.instant());
             // Throws when the execution moved meanwhile (taken over): then it is not dead either.
             operations.stop();
         });
@@ -161,6 +156,21 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
                 attempt,
                 error,
                 complete.getCause().orElse(null));
+    }
+
+    /**
+     * The job's payload as JSON; as it is stored when it does not read as the queue's payload (written
+     * by another version of Ordo, or by hand) — which is most likely why the job died, and must not
+     * keep it from being recorded dead.
+     */
+    private String payloadOf(TaskInstance<?> instance) {
+        Object payload;
+        try {
+            payload = instance.getData();
+        } catch (RuntimeException unreadable) {
+            return deadLetters.storedPayload(queue.name(), instance.getId());
+        }
+        return payload == null ? null : json.writeValueAsString(payload);
     }
 
     /** ±10 %, so that jobs failing together do not retry in lockstep. */
