@@ -14,7 +14,10 @@ public interface Jobs {
     /** Runs as soon as a worker is free (after the surrounding transaction commits). */
     <T> void enqueue(JobQueue<T> queue, String id, T payload);
 
-    /** Runs at {@code at} or soon after. A job with the same queue and id already pending is kept. */
+    /**
+     * Runs at {@code at} or soon after. A job with the same queue and id already pending is kept, also
+     * one another transaction enqueues at the same moment.
+     */
     <T> void enqueue(JobQueue<T> queue, String id, T payload, Instant at);
 
     /**

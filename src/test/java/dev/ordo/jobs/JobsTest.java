@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ordo.shared.Dialect;
+import dev.ordo.testing.AtOnce;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
@@ -100,6 +101,39 @@ class JobsTest {
         jobs.enqueue(PROBE, later, new Probe(later, 0, 0));
         await().atMost(PATIENCE).until(() -> runs(later).size() == 1);
         assertThat(runs(rolledBack)).isEmpty();
+    }
+
+    /**
+     * "A job with the same queue and id already pending is kept" holds for transactions enqueueing
+     * it at the same moment too: the later ones keep the first one's job and go on, instead of failing
+     * on the job table's key (on PostgreSQL the failed insert aborted the whole transaction; on MySQL
+     * at REPEATABLE READ the look for the job that beat it read the transaction's older snapshot).
+     */
+    @Test
+    void transactions_enqueueing_the_same_job_at_once_keep_one_job_and_all_commit() throws Exception {
+        String id = Unique.id("same");
+        List<String> failures = AtOnce.call(16, 8, n -> {
+            try {
+                tx.executeWithoutResult(status -> {
+                    jobs.enqueue(UNSERVED, id, "from " + n);
+                    try {
+                        Thread.sleep(100); // the transaction stays open while the others enqueue
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                return null;
+            } catch (RuntimeException e) {
+                return e.toString();
+            }
+        });
+        assertThat(failures).containsOnlyNulls();
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                        Integer.class,
+                        UNSERVED.name(),
+                        id))
+                .isEqualTo(1);
     }
 
     @Test

@@ -1,12 +1,15 @@
 package dev.ordo.jobs.internal;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.ordo.jobs.JobQueue;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.jobs.RunningJob;
+import dev.ordo.shared.Dialect;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -31,12 +35,18 @@ final class JdbcJobs implements Jobs {
 
     private final SchedulerClient client;
     private final JdbcTemplate jdbc;
+    private final Dialect dialect;
+    private final Serializer serializer;
+    private final JdbcCustomization timestamps;
     private final Clock clock;
     private final Map<String, Runnable> wakeUps = new ConcurrentHashMap<>();
 
-    JdbcJobs(SchedulerClient client, JdbcTemplate jdbc, Clock clock) {
+    JdbcJobs(SchedulerClient client, JdbcTemplate jdbc, Dialect dialect, Serializer serializer, Clock clock) {
         this.client = client;
         this.jdbc = jdbc;
+        this.dialect = dialect;
+        this.serializer = serializer;
+        this.timestamps = JobEngine.baseCustomization(dialect);
         this.clock = clock;
     }
 
@@ -54,9 +64,34 @@ final class JdbcJobs implements Jobs {
         if (id == null || id.isBlank() || id.length() > 200) {
             throw new IllegalArgumentException("job ids are 1 to 200 characters");
         }
-        client.scheduleIfNotExists(new TaskInstance<>(queue.name(), id, payload), at);
+        insertIfAbsent(queue.name(), id, payload, at);
         if (!at.isAfter(clock.instant())) {
             afterCommit(queue.name(), this::wakeUp);
+        }
+    }
+
+    /**
+     * db-scheduler's insert, with the job already pending kept by the database rather than by a look
+     * first: its schedule-if-not-exists looks, then inserts, and a transaction enqueueing the same job
+     * at the same moment as another failed on the key — on PostgreSQL the failed insert aborts the whole
+     * transaction, and on MySQL at REPEATABLE READ its second look reads the transaction's older
+     * snapshot. Here PostgreSQL skips the conflicting row; MySQL and H2 refuse only the statement,
+     * the transaction going on.
+     */
+    private void insertIfAbsent(String queue, String id, Object payload, Instant at) {
+        String insert = "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time, picked,"
+                + " version) values (?, ?, ?, ?, ?, 1)"
+                + (dialect == Dialect.POSTGRESQL ? " on conflict do nothing" : "");
+        try {
+            jdbc.update(insert, ps -> {
+                ps.setString(1, queue);
+                ps.setString(2, id);
+                ps.setBytes(3, serializer.serialize(payload));
+                timestamps.setInstant(ps, 4, at);
+                ps.setBoolean(5, false);
+            });
+        } catch (DuplicateKeyException pending) {
+            // kept
         }
     }
 

@@ -44,7 +44,7 @@ class JobsConfiguration {
                 .serializer(serializer)
                 .jdbcCustomization(JobEngine.baseCustomization(dialect))
                 .build();
-        return new JdbcJobs(client, new JdbcTemplate(dataSource), clock);
+        return new JdbcJobs(client, new JdbcTemplate(dataSource), dialect, serializer, clock);
     }
 
     @Bean
