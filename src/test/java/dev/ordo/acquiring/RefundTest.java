@@ -149,6 +149,9 @@ class RefundTest {
         assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
 
         assertRefused(refund("general", "test", "no-such-order", Unique.id("r"), 1), 404, 908, "订单不存在或配置错误");
+        // A request number no order can have: entered wrongly too, as /order/query answers it.
+        assertRefused(refund("general", "test", "no such order", Unique.id("r"), 1), 404, 908, "订单不存在或配置错误");
+        assertRefused(refund("general", "test", "o".repeat(65), Unique.id("r"), 1), 404, 908, "订单不存在或配置错误");
         assertRefused(refund("general", "test", failed.requestNo(), Unique.id("r"), 1), 422, 915, "订单未成功,暂时无法退款");
         Response partial = refund("general", "test", ok.requestNo(), Unique.id("r"), 2);
         assertThat(partial.json().get("code").asInt()).isEqualTo(916);
@@ -251,12 +254,21 @@ class RefundTest {
         Order ok = delivered("21000");
         Order failed = delivered("21001");
         assertRefused(refund("mandatory", "test", "no-such-order", Unique.id("r"), 1), 404, 908, "订单不存在");
+        assertRefused(refund("mandatory", "test", "no such order", Unique.id("r"), 1), 404, 908, "订单不存在");
         assertRefused(refund("mandatory", "test", failed.requestNo(), Unique.id("r"), 1), 422, 915, "订单未成功,暂时无法退款");
         assertRefused(refund("mandatory", "test", ok.requestNo(), Unique.id("r"), 3), 422, 916, "当前订单不支持部分退款");
         Response query = http.withoutToken()
                 .get("/refund/query", "channel_no", "test", "request_no", ok.requestNo(), "refund_no", "nothing");
         assertThat(query.status()).isEqualTo(404);
         assertThat(query.json().get("msg").asString()).isEqualTo("查询的数据不存在");
+        for (String[] wrong : new String[][] {{"no such order", "r"}, {ok.requestNo(), "no such refund"}}) {
+            assertRefused(
+                    http.withoutToken()
+                            .get("/refund/query", "channel_no", "test", "request_no", wrong[0], "refund_no", wrong[1]),
+                    404,
+                    908,
+                    "查询的数据不存在");
+        }
     }
 
     @Test

@@ -120,15 +120,20 @@ public class RequestRefund {
 
     public RefundAnswer request(Admitted request, boolean mandatory) {
         String channelNo = request.channel().channelNo();
-        String requestNo = id("request_no", request.param("request_no"));
+        // A request number no order can have is answered as an order not found (seed 000 §3.5, §4.5:
+        // "channel_no and request_no entered wrongly"), as /order/query answers it.
+        String requestNo = Params.required("request_no", request.param("request_no"));
         String refundNo = id("refund_no", request.param("refund_no"));
         int refundNum = (int) Params.requiredNumber("refund_num", request.param("refund_num"), 1, 1_000_000);
         String notifyUrl = Params.required("notify_url", request.param("notify_url"));
         notifications.checkUrl(notifyUrl);
         String hash = AcceptOrder.hash(requestNo, refundNum, notifyUrl, mandatory);
 
+        String missing = mandatory ? "订单不存在" : "订单不存在或配置错误";
+        if (!Identifiers.isId(requestNo)) {
+            throw OrdoException.notFound(missing);
+        }
         return FirstWins.create(() -> repeat(channelNo, refundNo, hash), () -> {
-            String missing = mandatory ? "订单不存在" : "订单不存在或配置错误";
             Order order = orders.findByRequest(channelNo, requestNo).orElseThrow(() -> OrdoException.notFound(missing));
             if (order.status() != OrderStatus.SUCCEEDED && order.status() != OrderStatus.PARTLY_SUCCEEDED) {
                 throw new OrdoException(ErrorCode.ORDER_NOT_SUCCESSFUL, "订单未成功,暂时无法退款");
@@ -238,9 +243,13 @@ public class RequestRefund {
         });
     }
 
+    /** A request or refund number no refund can have is answered as one not found, as /order/query does. */
     public RefundAnswer query(Admitted request) {
-        String requestNo = id("request_no", request.param("request_no"));
-        String refundNo = id("refund_no", request.param("refund_no"));
+        String requestNo = Params.required("request_no", request.param("request_no"));
+        String refundNo = Params.required("refund_no", request.param("refund_no"));
+        if (!Identifiers.isId(requestNo) || !Identifiers.isId(refundNo)) {
+            throw OrdoException.notFound("查询的数据不存在");
+        }
         return refunds.findByNo(request.channel().channelNo(), refundNo)
                 .filter(r -> r.requestNo().equals(requestNo))
                 .map(RefundAnswer::of)
