@@ -183,12 +183,19 @@ public class RequestRefund {
                     return RefundAnswer.of(refund);
                 } catch (UnitsTaken e) {
                     if (attempt == 3) {
-                        int left = orders.units(order.orderId()).stream()
-                                .filter(RequestRefund::refundable)
-                                .mapToInt(Unit::pieces)
-                                .sum();
+                        // Refused for what is left (918 in products, whole or split, as on the first
+                        // try); if enough is left, other refunds of the order keep taking the units
+                        // chosen, and the channel repeats the request.
+                        choose(
+                                orders.units(order.orderId()).stream()
+                                        .filter(RequestRefund::refundable)
+                                        .toList(),
+                                refundNum,
+                                split);
                         throw new OrdoException(
-                                ErrorCode.REFUND_NUM_EXCEEDED, "退款数量(" + refundNum + ")超过可退数量(" + left + ")");
+                                ErrorCode.UNAVAILABLE,
+                                "other refunds of this order are being made at this moment; repeat the request"
+                                        + " (nothing was written)");
                     }
                 }
             }
