@@ -42,8 +42,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -224,6 +228,29 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 properties.takeOverAfter());
     }
 
+    /**
+     * The job workers, on platform threads. On H2 they are never interrupted: db-scheduler interrupts
+     * the workers still running after the shutdown wait, and an interrupt in H2's file I/O (the job's
+     * own, or its hand-back's with the flag still set) closes the embedded database under the whole
+     * node, failing the rest of its shutdown's writes. A job still running then is taken over after
+     * the restart, as a stopped node's is.
+     */
+    private ExecutorService workers(int threads, String label) {
+        ThreadFactory factory =
+                Thread.ofPlatform().daemon().name("job-" + label + "-", 1).factory();
+        if (dialect != Dialect.H2) {
+            return Executors.newFixedThreadPool(threads, factory);
+        }
+        return new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory) {
+            @Override
+            public List<Runnable> shutdownNow() {
+                shutdown();
+                return List.of();
+            }
+        };
+    }
+
     private SchedulerBuilder scheduler(List<Task<?>> knownTasks, Set<String> taskNames, int threads, String label) {
         SchedulerBuilder builder = Scheduler.create(schedulerDataSource(dataSource, dialect), knownTasks)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
@@ -231,12 +258,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 // Platform threads: as virtual threads the workers would queue for the carriers
                 // behind every web request after each database round trip, and the flow would
                 // starve while orders pour in.
-                .executorService(Executors.newFixedThreadPool(
-                        threads,
-                        Thread.ofPlatform()
-                                .daemon()
-                                .name("job-" + label + "-", 1)
-                                .factory()))
+                .executorService(workers(threads, label))
                 .dueExecutor(Executors.newSingleThreadExecutor(
                         Thread.ofVirtual().name("job-due-" + label).factory()))
                 .housekeeperExecutor(Executors.newScheduledThreadPool(
