@@ -60,6 +60,18 @@ class JobsConfiguration {
     }
 
     @Bean
+    ClockOffset clockOffset(
+            DataSource dataSource,
+            Dialect dialect,
+            Clock clock,
+            JobsProperties properties,
+            MeterRegistry meters,
+            @Value("${ordo.jobs.clock-check:60s}") Duration checkEvery) {
+        return new ClockOffset(
+                new JdbcTemplate(dataSource), dialect, clock, properties.heartbeat(), meters, checkEvery);
+    }
+
+    @Bean
     JobMetrics jobMetrics(MeterRegistry registry) {
         return new JobMetrics(registry);
     }
