@@ -1,5 +1,6 @@
 package dev.ordo.supplier;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -19,6 +20,15 @@ public interface SupplierAdapter {
      */
     default List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
         return deliveries.stream().map(d -> submit(supplier, d)).toList();
+    }
+
+    /**
+     * How long after a delivery is claimed for submission its request may still reach the supplier:
+     * a unit found claimed by a worker that may still be sending it is queried only after that — a
+     * query before it would hear "no such delivery" about a request still on its way.
+     */
+    default Duration longestSubmission(SupplierEndpoint supplier) {
+        return supplier.longestCall();
     }
 
     /** The state of an earlier delivery, by Ordo's {@code orderNo}. */

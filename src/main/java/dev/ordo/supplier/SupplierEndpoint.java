@@ -1,5 +1,7 @@
 package dev.ordo.supplier;
 
+import java.time.Duration;
+
 /** Where and how to reach one supplier (from the catalog's upstream channel). */
 public record SupplierEndpoint(
         String channelNo,
@@ -10,4 +12,13 @@ public record SupplierEndpoint(
         String returnUrl,
         String notifyUrl,
         String secret,
-        int timeoutMs) {}
+        int timeoutMs) {
+
+    /** What a call may take beyond the supplier's response timeout before it is cut off (a trickling answer). */
+    public static final Duration CALL_SLACK = Duration.ofSeconds(5);
+
+    /** The longest one call to this supplier can take: its response timeout, plus {@link #CALL_SLACK}. */
+    public Duration longestCall() {
+        return Duration.ofMillis(timeoutMs).plus(CALL_SLACK);
+    }
+}

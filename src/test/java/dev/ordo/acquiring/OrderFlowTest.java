@@ -49,6 +49,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -722,6 +724,67 @@ class OrderFlowTest {
             assertThat(orders.units(done.orderId()))
                     .isNotEmpty()
                     .allSatisfy(unit -> assertThat(unit.resultMsg()).isEqualTo("refused\uFFFDhere"));
+            assertMoneyOf(done, orders.units(done.orderId()));
+        }
+    }
+
+    /**
+     * The order's job run again (after a failure, say) while another worker is still sending a unit:
+     * it finds the unit SUBMITTING and makes it unknown, but queries it only once that submission can
+     * no longer be on its way — a query first would hear "no such delivery" (R4040, a failure) and
+     * refund a unit the supplier is about to deliver.
+     */
+    @Test
+    void a_unit_found_submitting_while_its_submission_is_on_its_way_is_queried_only_after_it_could_have_arrived()
+            throws Exception {
+        Semaphore arrived = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        AtomicBoolean released = new AtomicBoolean();
+        AtomicInteger earlyQueries = new AtomicInteger();
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> {
+            try (exchange) {
+                arrived.release();
+                if (release.tryAcquire(20, TimeUnit.SECONDS)) {
+                    Fixtures.supplierAnswer(exchange, "R0000");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        supplier.on("/mock/supplier/query", exchange -> {
+            if (!released.get()) {
+                earlyQueries.incrementAndGet();
+            }
+            Fixtures.supplierAnswer(exchange, released.get() ? "R0000" : "R4040");
+        });
+        try (supplier) {
+            Fixtures.supplierLine(http, 41, "onitsway", supplier.url(), true, true, 600, 60);
+            Fixtures.channel(http, "onitswaych", 100_000_000, 0, 10_000, 41);
+            String requestNo = Unique.id("way");
+            http.withoutToken()
+                    .get(
+                            "/order/request",
+                            Acquiring.exampleOrder("onitswaych", requestNo, "41", "rechage_account", "12"));
+            assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS))
+                    .as("the first submission reached the supplier")
+                    .isTrue();
+            Order order = orders.findByRequest("onitswaych", requestNo).orElseThrow();
+
+            steps.advance(order.orderId()); // the order's job again, while its first run sends
+
+            assertThat(orders.units(order.orderId())).allMatch(unit -> unit.status() == UnitStatus.UNKNOWN);
+            // Past the first query time (1 s) the query would have been sent; the submission still waits.
+            await().pollDelay(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> true);
+            released.set(true);
+            release.release(2);
+            Order done = acquiring.awaitFinal("onitswaych", requestNo);
+            assertThat(earlyQueries)
+                    .as("no query while the submission was on its way")
+                    .hasValue(0);
+            assertThat(done.status()).isEqualTo(OrderStatus.SUCCEEDED);
             assertMoneyOf(done, orders.units(done.orderId()));
         }
     }

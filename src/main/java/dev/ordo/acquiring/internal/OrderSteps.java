@@ -555,13 +555,20 @@ public class OrderSteps {
                 }
             }
             case SUBMITTING -> {
-                tx.executeWithoutResult(
-                        s -> unknown(
-                                unit,
-                                supplier,
-                                UnitStatus.SUBMITTING,
-                                null,
-                                "found SUBMITTING: the submission may or may not have reached the supplier; querying, never resending"));
+                // Its worker may have died — or may still be sending it (the order's job run again
+                // while a delivery job sends it): queried only once its request can no longer be on
+                // its way, or the query's "no such delivery" would fail a unit about to be delivered.
+                Instant arrived = unit.submittedAt() == null
+                        ? clock.instant()
+                        : unit.submittedAt()
+                                .plus(suppliers.adapter(supplier.protocol()).longestSubmission(endpoint(supplier)));
+                tx.executeWithoutResult(s -> unknown(
+                        unit,
+                        supplier,
+                        UnitStatus.SUBMITTING,
+                        null,
+                        "found SUBMITTING: the submission may or may not have reached the supplier; querying, never resending",
+                        arrived));
                 return;
             }
             default -> {
@@ -706,6 +713,13 @@ public class OrderSteps {
 
     /** Always handed over: an unknown result is resolved only by a query (or a callback), later. */
     private boolean unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
+        return unknown(unit, supplier, from, result, reason, clock.instant());
+    }
+
+    /** As above, the first query {@code first_query_time} after {@code after} at the earliest. */
+    private boolean unknown(
+            Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason, Instant after) {
+        Instant now = clock.instant();
         boolean applied = orders.transition(
                         unit, from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
                 .applied();
@@ -714,7 +728,7 @@ public class OrderSteps {
                     AcquiringQueues.DELIVERY_UNKNOWN,
                     "u" + unit.unitId() + "#q1",
                     new UnitQuery(unit.unitId(), 1),
-                    clock.instant().plusSeconds(supplier.firstQueryTime()));
+                    (after.isAfter(now) ? after : now).plusSeconds(supplier.firstQueryTime()));
         }
         return applied;
     }

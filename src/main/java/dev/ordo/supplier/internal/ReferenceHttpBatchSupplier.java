@@ -63,6 +63,9 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         }
     }
 
+    /** How long a delivery may wait for a lane to take it before it is withdrawn, unsent. */
+    static final Duration LANE_WAIT = Duration.ofMinutes(1);
+
     private final SupplierHttp http;
     private final ReferenceHttpSupplier single;
     private final int maxPerRequest;
@@ -81,13 +84,14 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         this.single = single;
         this.maxPerRequest = maxPerRequest;
         // A caller waits until its deliveries are answered: once a lane has taken them it answers
-        // them, each request bounded by the supplier's timeouts; the limit is for a lane that hangs.
-        // The batch never throws, so GroupCommit's retry and one-by-one fallback never run.
+        // them, each request bounded by the supplier's timeouts; one not taken within LANE_WAIT is
+        // withdrawn, not sent (and sent again later). The batch never throws, so GroupCommit's retry
+        // and one-by-one fallback never run.
         this.batches = new GroupCommit<>(
                 "supplier-submit",
                 lanes,
                 maxPerRequest,
-                Duration.ofMinutes(10),
+                LANE_WAIT,
                 "the supplier's answer did not come in time",
                 this::send,
                 meters);
@@ -96,6 +100,12 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
     @Override
     public String protocol() {
         return PROTOCOL;
+    }
+
+    /** Its request leaves when a lane takes it, within {@link #LANE_WAIT}, and then takes one call. */
+    @Override
+    public Duration longestSubmission(SupplierEndpoint supplier) {
+        return LANE_WAIT.plus(supplier.longestCall());
     }
 
     @Override

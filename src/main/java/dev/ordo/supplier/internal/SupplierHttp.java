@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,8 +83,6 @@ class SupplierHttp implements DisposableBean {
     static final int MAX_ANSWER = 1 << 20;
 
     /** A call ends at the supplier's timeout plus this (connecting and sending included). */
-    static final long DEADLINE_SLACK_MS = 5_000;
-
     SupplierHttp(JsonMapper json, Clock clock, ApiLog apiLog) {
         this.json = json;
         this.clock = clock;
@@ -145,8 +142,7 @@ class SupplierHttp implements DisposableBean {
         SupplierAnswer failed = null;
         // The whole call is bounded (a supplier trickling its answer would hold the worker, or a batch
         // lane, for ever: the response timeout bounds each read only), and so is what it reads.
-        ScheduledFuture<?> deadline =
-                Deadlines.after(Duration.ofMillis(supplier.timeoutMs() + DEADLINE_SLACK_MS), request::cancel);
+        ScheduledFuture<?> deadline = Deadlines.after(supplier.longestCall(), request::cancel);
         try {
             raw = http.execute(request, response -> {
                 if (response.getEntity() == null) {
@@ -165,7 +161,8 @@ class SupplierHttp implements DisposableBean {
         } catch (IOException | IllegalArgumentException e) {
             failed = SupplierAnswer.noAnswer(
                     request.isCancelled() && !String.valueOf(e.getMessage()).startsWith("answer longer")
-                            ? "no complete answer within " + (supplier.timeoutMs() + DEADLINE_SLACK_MS) + " ms: " + e
+                            ? "no complete answer within "
+                                    + supplier.longestCall().toMillis() + " ms: " + e
                             : "no answer: " + e);
         } finally {
             deadline.cancel(false);
