@@ -38,12 +38,26 @@ final class RabbitOrderEventSink implements OrderEventSink {
         return "rabbitmq:" + exchange;
     }
 
+    /**
+     * Declares the exchange before the first publish and again after any failed one: a broker that
+     * lost its exchange (replaced, its data gone, the exchange deleted by hand) would otherwise refuse
+     * every later publish, and the outbox grow until every node restarted.
+     */
     @Override
     public void publish(List<OrderEvent> events) {
         if (!declared) {
             admin.declareExchange(new TopicExchange(exchange, true, false));
             declared = true;
         }
+        try {
+            send(events);
+        } catch (RuntimeException e) {
+            declared = false;
+            throw e;
+        }
+    }
+
+    private void send(List<OrderEvent> events) {
         rabbit.invoke(operations -> {
             for (OrderEvent event : events) {
                 MessageProperties properties = new MessageProperties();

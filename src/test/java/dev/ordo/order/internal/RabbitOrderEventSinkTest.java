@@ -1,6 +1,7 @@
 package dev.ordo.order.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ordo.order.OrderEvent;
@@ -65,6 +66,45 @@ class RabbitOrderEventSinkTest {
                     .isEqualTo(7);
             assertThat(received.get(1).getMessageProperties().getMessageId()).isEqualTo("order-event-13");
             admin.deleteQueue(queue.getName());
+            admin.deleteExchange(exchange);
+        } finally {
+            connections.destroy();
+        }
+    }
+
+    @Test
+    void an_exchange_the_broker_lost_is_declared_again_after_the_publish_that_failed_on_it() {
+        CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
+        connections.setUsername("guest");
+        connections.setPassword("guest");
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        try {
+            RabbitAdmin admin = new RabbitAdmin(connections);
+            String exchange = "ordo.events.lost-" + UUID.randomUUID();
+            RabbitTemplate rabbit = new RabbitTemplate(connections);
+            RabbitOrderEventSink sink = new RabbitOrderEventSink(
+                    rabbit, admin, exchange, JsonMapper.builder().build());
+            List<OrderEvent> events =
+                    List.of(new OrderEvent(21, 9, null, null, "order.accepted", null, 1000, null, Instant.now()));
+            sink.publish(events);
+
+            admin.deleteExchange(exchange); // the broker loses it (replaced, its data gone)
+
+            // The broker refuses a publish to it (closing the channel, which the publish may or may
+            // not hear of before it returns): the relay keeps the events and tries again.
+            boolean refused = false;
+            for (int i = 0; i < 5 && !refused; i++) {
+                try {
+                    sink.publish(events);
+                } catch (RuntimeException e) {
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("a publish to the lost exchange refused").isTrue();
+            assertThatCode(() -> sink.publish(events)).doesNotThrowAnyException();
+            assertThatCode(() -> rabbit.execute(channel -> channel.exchangeDeclarePassive(exchange)))
+                    .as("declared again")
+                    .doesNotThrowAnyException();
             admin.deleteExchange(exchange);
         } finally {
             connections.destroy();
