@@ -1,6 +1,8 @@
 package dev.ordo.catalog;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -687,8 +689,17 @@ public final class CatalogEntries {
             }
             return;
         }
-        if (value.length() > 512 || !(value.startsWith("http://") || value.startsWith("https://"))) {
+        if (value.length() > 512 || !(value.startsWith("http://") || value.startsWith("https://")) || !parses(value)) {
             p.add(field + " must be an http or https URL of at most 512 characters");
+        }
+    }
+
+    /** A URL a request can be made to: no space, {@code |} or brace unencoded, a host. */
+    private static boolean parses(String url) {
+        try {
+            return new URI(url).getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 }

@@ -364,6 +364,28 @@ class CatalogAdminTest {
     }
 
     @Test
+    void a_supplier_url_no_request_can_be_made_to_is_refused() {
+        JsonNode ycup = http.get("/admin/catalog/up-channels")
+                .json()
+                .valueStream()
+                .filter(c -> c.get("channel_no").asString().equals("ycup"))
+                .findFirst()
+                .orElseThrow();
+        String queryUrl = ycup.get("query_url").asString();
+        for (String bad : new String[] {"https://sup/q?k=a|b", "https://sup/q r", "http://"}) {
+            String edited =
+                    ycup.toString().replace("\"query_url\":\"" + queryUrl + "\"", "\"query_url\":\"" + bad + "\"");
+            Response refused = http.put("/admin/catalog/up-channels/ycup", edited);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().get("msg").asString()).contains("query_url must be an http or https URL");
+        }
+        assertThat(jdbc.sql("select query_url from oms_up_channel where channel_no = 'ycup'")
+                        .query(String.class)
+                        .single())
+                .isEqualTo(queryUrl);
+    }
+
+    @Test
     void a_supplier_must_name_a_protocol_an_adapter_speaks() {
         JsonNode ycup = http.get("/admin/catalog/up-channels")
                 .json()

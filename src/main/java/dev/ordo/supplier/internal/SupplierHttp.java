@@ -10,6 +10,8 @@ import dev.ordo.supplier.SupplierEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +126,20 @@ class SupplierHttp implements DisposableBean {
         }
     }
 
+    /** The URL as a request's target; null if it is none (malformed, not http or https, no host). */
+    private static URI target(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(url);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            return http && uri.getHost() != null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
     /** {@link #post} without the API log: the caller keeps what it sent and got. */
     Reply exchange(SupplierEndpoint supplier, String url, Map<String, String> form) {
         form.values().removeIf(value -> value == null);
@@ -131,7 +147,14 @@ class SupplierHttp implements DisposableBean {
         form.put(Signatures.SIGN, Signatures.sign(supplier.secret(), form));
         List<NameValuePair> fields = new ArrayList<>(form.size());
         form.forEach((name, value) -> fields.add(new BasicNameValuePair(name, value)));
-        HttpPost request = new HttpPost(url);
+        URI target = target(url);
+        if (target == null) {
+            // Not a URL a request can be made to (a character the catalog's check of old let by):
+            // nothing was sent, and sending again will not help until the catalog is corrected.
+            SupplierAnswer notSent = SupplierAnswer.notSent("not a usable URL: " + url);
+            return new Reply(null, notSent, new Exchange(clock.instant(), 0, null, notSent.message()));
+        }
+        HttpPost request = new HttpPost(target);
         request.setEntity(new UrlEncodedFormEntity(fields, StandardCharsets.UTF_8));
         request.setConfig(RequestConfig.custom()
                 .setResponseTimeout(Timeout.ofMilliseconds(supplier.timeoutMs()))

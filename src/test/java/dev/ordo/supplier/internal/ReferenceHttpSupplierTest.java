@@ -67,6 +67,19 @@ class ReferenceHttpSupplierTest {
     }
 
     @Test
+    void aUrlNoRequestCanBeMadeToIsNotSentNotAnException() {
+        for (String bad : new String[] {"https://127.0.0.1/q?k=a|b", "http://", "not a url"}) {
+            assertThat(client.submit(supplier(bad, 2000), delivery()).transport())
+                    .as(bad)
+                    .isEqualTo(Transport.NOT_SENT);
+            assertThat(client.query(supplier(bad, 2000), "u1001").transport())
+                    .as(bad)
+                    .isEqualTo(Transport.NOT_SENT);
+        }
+        assertThat(client.query(supplier(null, 2000), "u1001").transport()).isEqualTo(Transport.NOT_SENT);
+    }
+
+    @Test
     void anAnswerIsReadWithItsCodeAndTheFormIsSignedAndEncoded() throws IOException {
         answer.set(new Answer(200, "{\"code\":\"0000\",\"msg\":\"ok\",\"supplier_order_no\":\"S1\"}", 0));
         SupplierAnswer got = client.submit(supplier(start(), 2000), delivery());
