@@ -14,6 +14,11 @@ public interface SupplierAdapter {
 
     SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery);
 
+    /** Whether {@link #submitAll} carries several deliveries in one request (else it sends them one by one). */
+    default boolean batches() {
+        return false;
+    }
+
     /**
      * Submits several deliveries to one supplier and answers each, in order. One by one unless the
      * protocol can carry several in a request.

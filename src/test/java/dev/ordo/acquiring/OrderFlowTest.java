@@ -789,6 +789,61 @@ class OrderFlowTest {
         }
     }
 
+    /**
+     * Units are sent one after another to a supplier whose protocol carries one delivery a call: a
+     * unit whose turn comes after the order's overtime (the supplier slow to answer the one before) is
+     * not sent but stopped and refunded, as the overtime stops every unit not yet submitted.
+     */
+    @Test
+    void a_unit_whose_turn_comes_after_the_orders_overtime_is_stopped_not_sent() throws Exception {
+        Semaphore arrived = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        AtomicInteger submissions = new AtomicInteger();
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> {
+            try (exchange) {
+                submissions.incrementAndGet();
+                arrived.release();
+                if (release.tryAcquire(20, TimeUnit.SECONDS)) {
+                    Fixtures.supplierAnswer(exchange, "R0000");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (supplier) {
+            Fixtures.supplierLine(http, 40, "slowturn", supplier.url(), true, true, 600, 1);
+            // Long enough a timeout for the first call to outlast the order's overtime.
+            assertThat(http.put("/admin/catalog/up-channels/slowturn", """
+                            {"channel_no":"slowturn","channel_name":"slowturn","status":0,"service_class":10,
+                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
+                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
+                             "can_query":0,"first_query_time":1,"query_replenish_time":1,
+                             "request_replenish_time":1,"timeout_ms":30000}""".formatted(supplier.url()))
+                            .status())
+                    .isEqualTo(200);
+            Fixtures.channel(http, "slowturnch", 100_000_000, 3, 10_000, 40);
+            String requestNo = Unique.id("turn");
+            http.withoutToken()
+                    .get(
+                            "/order/request",
+                            Acquiring.exampleOrder("slowturnch", requestNo, "40", "rechage_account", "12"));
+            assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            Order order = orders.findByRequest("slowturnch", requestNo).orElseThrow();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Instant.now().isAfter(order.overtimeAt().plusMillis(200)));
+            release.release(); // the first unit delivered, after the order's overtime
+
+            Order done = acquiring.awaitFinal("slowturnch", requestNo);
+            assertThat(submissions).as("the second unit never sent").hasValue(1);
+            assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
+            assertThat(orders.units(done.orderId()))
+                    .extracting(Unit::status)
+                    .containsExactlyInAnyOrder(UnitStatus.DELIVERED, UnitStatus.STOPPED_REFUNDED);
+            assertMoneyOf(done, orders.units(done.orderId()));
+        }
+    }
+
     @Test
     void a_submissions_answer_settles_its_unit_even_after_another_worker_took_the_submission_for_dead()
             throws Exception {

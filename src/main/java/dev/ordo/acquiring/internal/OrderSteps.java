@@ -32,6 +32,7 @@ import dev.ordo.shared.Money;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.PublicUrl;
 import dev.ordo.supplier.Delivery;
+import dev.ordo.supplier.SupplierAdapter;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.supplier.Suppliers;
@@ -44,6 +45,7 @@ import dev.ordo.wallet.WalletBatches;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -586,8 +588,10 @@ public class OrderSteps {
 
     /**
      * The one submission of each unit claimed by the caller, {@code suppliersOf} theirs: the units
-     * that go to the same supplier one after another are handed to its adapter together (a protocol
-     * that carries several deliveries in a request sends them in one).
+     * that go to the same supplier one after another are handed to its adapter together if its
+     * protocol carries several deliveries in a request, else sent one by one. A unit whose turn comes
+     * after the order's overtime (a supplier slow to answer the ones before) is not sent: answered
+     * not sent, it goes back to PAID, and its delivery job finds the overtime and stops it.
      */
     private List<SupplierAnswer> submitAll(Order order, List<Unit> units, List<UpChannel> suppliersOf) {
         List<SupplierAnswer> answers = new ArrayList<>(units.size());
@@ -597,13 +601,34 @@ public class OrderSteps {
             while (to < units.size() && suppliersOf.get(to).channelNo().equals(supplier.channelNo())) {
                 to++;
             }
-            List<Delivery> deliveries = units.subList(from, to).stream()
-                    .map(unit -> delivery(order, unit))
-                    .toList();
-            answers.addAll(suppliers.adapter(supplier.protocol()).submitAll(endpoint(supplier), deliveries));
+            SupplierAdapter adapter = suppliers.adapter(supplier.protocol());
+            List<Unit> group = units.subList(from, to);
+            if (adapter.batches()) {
+                answers.addAll(
+                        overtimeCame(order)
+                                ? Collections.nCopies(group.size(), SupplierAnswer.notSent(OVERTIME_CAME))
+                                : adapter.submitAll(
+                                        endpoint(supplier),
+                                        group.stream()
+                                                .map(unit -> delivery(order, unit))
+                                                .toList()));
+            } else {
+                for (Unit unit : group) {
+                    answers.add(
+                            overtimeCame(order)
+                                    ? SupplierAnswer.notSent(OVERTIME_CAME)
+                                    : adapter.submit(endpoint(supplier), delivery(order, unit)));
+                }
+            }
             from = to;
         }
         return answers;
+    }
+
+    private static final String OVERTIME_CAME = "the order's overtime came before its turn";
+
+    private boolean overtimeCame(Order order) {
+        return !clock.instant().isBefore(order.overtimeAt());
     }
 
     private static Delivery delivery(Order order, Unit unit) {

@@ -102,6 +102,11 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         return PROTOCOL;
     }
 
+    @Override
+    public boolean batches() {
+        return true;
+    }
+
     /** Its request leaves when a lane takes it, within {@link #LANE_WAIT}, and then takes one call. */
     @Override
     public Duration longestSubmission(SupplierEndpoint supplier) {
