@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.sun.net.httpserver.HttpHandler;
 import dev.ordo.acquiring.AcquiringQueues.OrderRef;
 import dev.ordo.acquiring.internal.OrderSteps;
 import dev.ordo.notify.Notifications;
@@ -742,16 +743,7 @@ class OrderFlowTest {
         AtomicBoolean released = new AtomicBoolean();
         AtomicInteger earlyQueries = new AtomicInteger();
         SupplierStub supplier = new SupplierStub();
-        supplier.on("/mock/supplier/submit", exchange -> {
-            try (exchange) {
-                arrived.release();
-                if (release.tryAcquire(20, TimeUnit.SECONDS)) {
-                    Fixtures.supplierAnswer(exchange, "R0000");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        supplier.on("/mock/supplier/submit", heldUntilReleased(arrived, release));
         supplier.on("/mock/supplier/query", exchange -> {
             if (!released.get()) {
                 earlyQueries.incrementAndGet();
@@ -800,16 +792,10 @@ class OrderFlowTest {
         Semaphore release = new Semaphore(0);
         AtomicInteger submissions = new AtomicInteger();
         SupplierStub supplier = new SupplierStub();
+        HttpHandler held = heldUntilReleased(arrived, release);
         supplier.on("/mock/supplier/submit", exchange -> {
-            try (exchange) {
-                submissions.incrementAndGet();
-                arrived.release();
-                if (release.tryAcquire(20, TimeUnit.SECONDS)) {
-                    Fixtures.supplierAnswer(exchange, "R0000");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            submissions.incrementAndGet();
+            held.handle(exchange);
         });
         try (supplier) {
             Fixtures.supplierLine(http, 40, "slowturn", supplier.url(), true, true, 600, 1);
@@ -851,16 +837,7 @@ class OrderFlowTest {
         Semaphore arrived = new Semaphore(0);
         Semaphore release = new Semaphore(0);
         SupplierStub supplier = new SupplierStub();
-        supplier.on("/mock/supplier/submit", exchange -> {
-            try (exchange) {
-                arrived.release();
-                if (release.tryAcquire(10, TimeUnit.SECONDS)) {
-                    Fixtures.supplierAnswer(exchange, "R0000");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        supplier.on("/mock/supplier/submit", heldUntilReleased(arrived, release));
         try (supplier) {
             // No queries: an unknown unit is settled by an answer or not at all.
             Fixtures.supplierLine(http, 37, "latesup", supplier.url(), true, false, 600, 5);
@@ -1317,5 +1294,22 @@ class OrderFlowTest {
             });
             assertThat(receiver.received()).hasSize(1);
         }
+    }
+
+    /**
+     * A supplier's submission handler that signals {@code arrived} and holds the call until the test
+     * lets it answer "delivered" through {@code release} (20 s at most).
+     */
+    private static HttpHandler heldUntilReleased(Semaphore arrived, Semaphore release) {
+        return exchange -> {
+            try (exchange) {
+                arrived.release();
+                if (release.tryAcquire(20, TimeUnit.SECONDS)) {
+                    Fixtures.supplierAnswer(exchange, "R0000");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 }

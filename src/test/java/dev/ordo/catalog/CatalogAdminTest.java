@@ -365,12 +365,7 @@ class CatalogAdminTest {
 
     @Test
     void a_supplier_url_no_request_can_be_made_to_is_refused() {
-        JsonNode ycup = http.get("/admin/catalog/up-channels")
-                .json()
-                .valueStream()
-                .filter(c -> c.get("channel_no").asString().equals("ycup"))
-                .findFirst()
-                .orElseThrow();
+        JsonNode ycup = upChannel("ycup");
         String queryUrl = ycup.get("query_url").asString();
         for (String bad : new String[] {"https://sup/q?k=a|b", "https://sup/q r", "http://"}) {
             String edited =
@@ -387,12 +382,7 @@ class CatalogAdminTest {
 
     @Test
     void a_supplier_must_name_a_protocol_an_adapter_speaks() {
-        JsonNode ycup = http.get("/admin/catalog/up-channels")
-                .json()
-                .valueStream()
-                .filter(c -> c.get("channel_no").asString().equals("ycup"))
-                .findFirst()
-                .orElseThrow();
+        JsonNode ycup = upChannel("ycup");
         String typo = ycup.toString()
                 .replace("\"protocol\":\"" + ycup.get("protocol").asString() + "\"", "\"protocol\":\"reference-htp\"");
         Response refused = http.put("/admin/catalog/up-channels/ycup", typo);
@@ -466,5 +456,15 @@ class CatalogAdminTest {
                     .update();
             http.get("/account/credit/set", "ident", "oms", "groups", "down_commission", "eid", "test", "credit", "0");
         }
+    }
+
+    /** The supplier as the admin API lists it. */
+    private JsonNode upChannel(String channelNo) {
+        return http.get("/admin/catalog/up-channels")
+                .json()
+                .valueStream()
+                .filter(c -> c.get("channel_no").asString().equals(channelNo))
+                .findFirst()
+                .orElseThrow();
     }
 }

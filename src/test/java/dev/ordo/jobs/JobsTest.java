@@ -559,21 +559,8 @@ class JobsTest {
         if (dialect == Dialect.H2) {
             return; // see the next test
         }
-        // This node's two probe workers are busy meanwhile, so that the job goes to the second node.
-        List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
-        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));
-        await().atMost(PATIENCE)
-                .until(() -> blockers.stream().noneMatch(key -> runs(key).isEmpty()));
-        String key = Unique.id("handback");
-        TestJobs.SLEEP_ONCE.add(key);
-        try (ConfigurableApplicationContext second =
-                TestDatabases.secondNode("node-2", Map.of("ordo.jobs.shutdown-wait", "1s"))) {
-            jobs.enqueue(PROBE, key, new Probe(key, 0, 120_000));
-            await().atMost(PATIENCE).until(() -> !runs(key).isEmpty());
-            assertThat(runs(key).getFirst().node()).isEqualTo("node-2");
-        } // node-2 stops: its job, still working after the shutdown wait, is interrupted
-        await().atMost(Duration.ofSeconds(90)).until(() -> runs(key).size() == 2);
-        assertThat(runs(key).get(1).node()).isEqualTo("node-1");
+        // node-2 stops: its job, still working after the shutdown wait, is interrupted
+        String key = probeRunAgainAfterItsSecondNodeStopped("handback", 120_000);
         assertThat(runs(key).get(1).attempt())
                 .as("not counted as a failed attempt")
                 .isEqualTo(1);
@@ -591,20 +578,8 @@ class JobsTest {
         if (dialect != Dialect.H2) {
             return; // interrupted and handed back: see the test before
         }
-        List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
-        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));
-        await().atMost(PATIENCE)
-                .until(() -> blockers.stream().noneMatch(key -> runs(key).isEmpty()));
-        String key = Unique.id("h2stop");
-        TestJobs.SLEEP_ONCE.add(key);
-        try (ConfigurableApplicationContext second =
-                TestDatabases.secondNode("node-2", Map.of("ordo.jobs.shutdown-wait", "1s"))) {
-            jobs.enqueue(PROBE, key, new Probe(key, 0, 20_000));
-            await().atMost(PATIENCE).until(() -> !runs(key).isEmpty());
-            assertThat(runs(key).getFirst().node()).isEqualTo("node-2");
-        } // node-2 stops, its job still sleeping
-        await().atMost(Duration.ofSeconds(90)).until(() -> runs(key).size() == 2);
-        assertThat(runs(key).get(1).node()).isEqualTo("node-1");
+        // node-2 stops, its job still sleeping
+        String key = probeRunAgainAfterItsSecondNodeStopped("h2stop", 20_000);
         assertThat(runs(key).get(1).attempt())
                 .as("taken over as a stopped node's job, not interrupted and handed back")
                 .isEqualTo(2);
@@ -615,6 +590,29 @@ class JobsTest {
                         "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, after))
                 .as("the embedded database still open: the job's completion written")
                 .isZero();
+    }
+
+    /**
+     * A probe job working {@code sleepMillis} on a second node (this node's two probe workers kept busy
+     * meanwhile), that node stopped with a shutdown wait of 1 s while it works, and the job run again
+     * here; its key.
+     */
+    private String probeRunAgainAfterItsSecondNodeStopped(String prefix, long sleepMillis) {
+        List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
+        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));
+        await().atMost(PATIENCE)
+                .until(() -> blockers.stream().noneMatch(key -> runs(key).isEmpty()));
+        String key = Unique.id(prefix);
+        TestJobs.SLEEP_ONCE.add(key);
+        try (ConfigurableApplicationContext second =
+                TestDatabases.secondNode("node-2", Map.of("ordo.jobs.shutdown-wait", "1s"))) {
+            jobs.enqueue(PROBE, key, new Probe(key, 0, sleepMillis));
+            await().atMost(PATIENCE).until(() -> !runs(key).isEmpty());
+            assertThat(runs(key).getFirst().node()).isEqualTo("node-2");
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> runs(key).size() == 2);
+        assertThat(runs(key).get(1).node()).isEqualTo("node-1");
+        return key;
     }
 
     @Test

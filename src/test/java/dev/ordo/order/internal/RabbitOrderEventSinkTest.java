@@ -26,10 +26,7 @@ class RabbitOrderEventSinkTest {
 
     @Test
     void events_arrive_on_the_topic_exchange_routed_by_type_with_their_event_id() {
-        CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
-        connections.setUsername("guest");
-        connections.setPassword("guest");
-        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        CachingConnectionFactory connections = localBroker();
         try {
             RabbitTemplate rabbit = new RabbitTemplate(connections);
             RabbitAdmin admin = new RabbitAdmin(connections);
@@ -74,10 +71,7 @@ class RabbitOrderEventSinkTest {
 
     @Test
     void an_exchange_the_broker_lost_is_declared_again_after_the_publish_that_failed_on_it() {
-        CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
-        connections.setUsername("guest");
-        connections.setPassword("guest");
-        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        CachingConnectionFactory connections = localBroker();
         try {
             RabbitAdmin admin = new RabbitAdmin(connections);
             String exchange = "ordo.events.lost-" + UUID.randomUUID();
@@ -126,5 +120,14 @@ class RabbitOrderEventSinkTest {
         } finally {
             nowhere.destroy();
         }
+    }
+
+    /** The local broker, publishes confirmed as the relay's are. */
+    private static CachingConnectionFactory localBroker() {
+        CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
+        connections.setUsername("guest");
+        connections.setPassword("guest");
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        return connections;
     }
 }
