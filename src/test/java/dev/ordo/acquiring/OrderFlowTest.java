@@ -751,13 +751,13 @@ class OrderFlowTest {
             Fixtures.supplierAnswer(exchange, released.get() ? "R0000" : "R4040");
         });
         try (supplier) {
-            Fixtures.supplierLine(http, 41, "onitsway", supplier.url(), true, true, 600, 60);
-            Fixtures.channel(http, "onitswaych", 100_000_000, 0, 10_000, 41);
+            Fixtures.supplierLine(http, 81, "onitsway", supplier.url(), true, true, 600, 60);
+            Fixtures.channel(http, "onitswaych", 100_000_000, 0, 10_000, 81);
             String requestNo = Unique.id("way");
             http.withoutToken()
                     .get(
                             "/order/request",
-                            Acquiring.exampleOrder("onitswaych", requestNo, "41", "rechage_account", "12"));
+                            Acquiring.exampleOrder("onitswaych", requestNo, "81", "rechage_account", "12"));
             assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS))
                     .as("the first submission reached the supplier")
                     .isTrue();
