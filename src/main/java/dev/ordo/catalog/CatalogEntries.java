@@ -697,7 +697,9 @@ public final class CatalogEntries {
     /** A URL a request can be made to: no space, {@code |} or brace unencoded, a host. */
     private static boolean parses(String url) {
         try {
-            return new URI(url).getHost() != null;
+            URI uri = new URI(url);
+            // A host with an underscore is no host to java.net.URI, but one to the HTTP client.
+            return uri.getHost() != null || uri.getRawAuthority() != null;
         } catch (URISyntaxException e) {
             return false;
         }

@@ -378,6 +378,15 @@ class CatalogAdminTest {
                         .query(String.class)
                         .single())
                 .isEqualTo(queryUrl);
+        // A host with an underscore is no host to java.net.URI, but one the HTTP client reaches.
+        assertThat(http.post("/admin/catalog/up-channels", "application/json", """
+                                {"channel_no":"underscore","channel_name":"u","status":0,"service_class":10,
+                                 "protocol":"reference-http","request_url":"http://supplier_sim:8080/submit",
+                                 "query_url":"http://supplier_sim:8080/query","can_query":0,"first_query_time":1,
+                                 "query_replenish_time":1,"request_replenish_time":60,"timeout_ms":2000,
+                                 "secret":"0123456789abcdef"}""")
+                        .status())
+                .isBetween(200, 201);
     }
 
     @Test

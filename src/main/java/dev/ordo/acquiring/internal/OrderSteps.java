@@ -646,9 +646,12 @@ public class OrderSteps {
     private void settleSubmission(Unit unit, UpChannel supplier, SupplierAnswer answer, HandOn handOn) {
         switch (answer.transport()) {
             case NOT_SENT -> {
-                // Nothing reached the supplier: safe to send again after request_replenish_time.
-                int wait = Math.max(1, supplier.requestReplenishTime());
-                String reason = "not sent (" + answer.message() + "): sent again in " + wait + " s";
+                // Nothing reached the supplier: safe to send again after request_replenish_time — or,
+                // held back at the order's overtime, to be stopped by its delivery job at once.
+                int wait = OVERTIME_CAME.equals(answer.message()) ? 0 : Math.max(1, supplier.requestReplenishTime());
+                String reason = wait == 0
+                        ? "not sent: " + answer.message()
+                        : "not sent (" + answer.message() + "): sent again in " + wait + " s";
                 if (orders.transition(unit, UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, reason)
                         .applied()) {
                     orders.note(unit.orderId(), unit.unitId(), null, "unit.not_sent", answer.message());

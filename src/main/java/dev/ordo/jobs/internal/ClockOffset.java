@@ -71,7 +71,8 @@ final class ClockOffset extends NodeCheck {
     Duration measure() {
         String sql = switch (dialect) {
             case POSTGRESQL -> "select (extract(epoch from clock_timestamp()) * 1000000)::bigint";
-            case MYSQL -> "select cast(unix_timestamp(now(6)) * 1000000 as signed)";
+            // UTC whatever the session's time zone (an hour repeats in one with summer time).
+            case MYSQL -> "select timestampdiff(microsecond, '1970-01-01 00:00:00', utc_timestamp(6))";
             case H2 -> "select cast(extract(epoch from current_timestamp) * 1000000 as bigint)";
         };
         Instant before = clock.instant();

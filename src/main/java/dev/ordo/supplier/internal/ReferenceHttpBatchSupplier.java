@@ -83,10 +83,11 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         this.http = http;
         this.single = single;
         this.maxPerRequest = maxPerRequest;
-        // A caller waits until its deliveries are answered: once a lane has taken them it answers
-        // them, each request bounded by the supplier's timeouts; one not taken within LANE_WAIT is
-        // withdrawn, not sent (and sent again later). The batch never throws, so GroupCommit's retry
-        // and one-by-one fallback never run.
+        // A caller waits LANE_WAIT at most: deliveries no lane took by then are withdrawn, not sent
+        // (and sent again later); taken ones whose answer comes later are left to be queried (their
+        // answer dropped, never sent twice). The bound is what lets a unit found SUBMITTING be
+        // queried a minute and a call after its claim (longestSubmission), not ten. The batch never
+        // throws, so GroupCommit's retry and one-by-one fallback never run.
         this.batches = new GroupCommit<>(
                 "supplier-submit",
                 lanes,

@@ -134,7 +134,8 @@ class SupplierHttp implements DisposableBean {
         try {
             URI uri = new URI(url);
             boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-            return http && uri.getHost() != null ? uri : null;
+            // A host with an underscore is no host to java.net.URI, but one to the HTTP client.
+            return http && (uri.getHost() != null || uri.getRawAuthority() != null) ? uri : null;
         } catch (URISyntaxException e) {
             return null;
         }
