@@ -22,7 +22,8 @@ public interface Notifications {
     /**
      * Records a notification and enqueues its delivery on {@code queue}, in the caller's
      * transaction. Idempotent on {@code eventId}. The form gets {@code event_id}; {@code timestamp}
-     * and {@code sign} are added at each attempt (see {@link #deliver}).
+     * and {@code sign} are added at each attempt (see {@link #deliver}). A URL that is no longer
+     * acceptable (see {@link #checkUrl}) is refused with an {@code OrdoException}, nothing recorded.
      */
     void send(JobQueue<NotificationRef> queue, String eventId, String channelNo, String url, Map<String, String> form);
 

@@ -1201,6 +1201,39 @@ class OrderFlowTest {
     }
 
     @Test
+    void a_receiver_answering_with_a_nul_character_is_notified_once_and_its_attempt_logged() throws Exception {
+        try (Receiver receiver = Receiver.up()) {
+            // "OK" in UTF-16: PostgreSQL refuses the NUL in a text column; stored as it came, the
+            // attempt's transaction failed and the notification went out again and again.
+            receiver.answer("O\u0000K\u0000".getBytes(StandardCharsets.ISO_8859_1));
+            String requestNo = Unique.id("nulanswer");
+            String url = receiver.url("/nul/" + requestNo);
+            assertThat(acquiring
+                            .order(requestNo, "100010000000000", "notify_url", url)
+                            .status())
+                    .isEqualTo(200);
+            acquiring.awaitFinal(requestNo);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> attemptsTo(url, "a.http_status = 200") == 1);
+            // Time for a repeat that should not come (retries every second here).
+            await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(jdbc.sql("select status, attempts from notification where url = :url")
+                            .param("url", url)
+                            .query((rs, n) -> rs.getInt(1) + "/" + rs.getInt(2))
+                            .single())
+                    .as("delivered at the first attempt")
+                    .isEqualTo("1/1");
+            assertThat(jdbc.sql("select a.response from notification_attempt a join notification n"
+                                    + " on n.notification_id = a.notification_id where n.url = :url")
+                            .param("url", url)
+                            .query(String.class)
+                            .single())
+                    .isEqualTo("O\uFFFDK\uFFFD");
+        }
+    }
+
+    @Test
     void a_notification_arrives_signed_after_the_receiver_was_down_and_every_attempt_is_logged() throws Exception {
         String secret = jdbc.sql("select secret from oms_down_channel where channel_no = 'ycdown'")
                 .query(String.class)

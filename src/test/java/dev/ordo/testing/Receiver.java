@@ -22,6 +22,7 @@ public final class Receiver implements AutoCloseable {
     private final int port;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Duration answerAfter = Duration.ZERO;
+    private volatile byte[] answer = "{\"notify_msg\":\"ok\",\"status\":0}".getBytes(StandardCharsets.UTF_8);
     private HttpServer server;
 
     private Receiver(int port) {
@@ -73,7 +74,7 @@ public final class Receiver implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                byte[] answer = "{\"notify_msg\":\"ok\",\"status\":0}".getBytes(StandardCharsets.UTF_8);
+                byte[] answer = this.answer;
                 exchange.sendResponseHeaders(200, answer.length);
                 exchange.getResponseBody().write(answer);
             }
@@ -84,6 +85,11 @@ public final class Receiver implements AutoCloseable {
     /** Answers each POST only after {@code delay}, as a slow receiver does. */
     public void answerAfter(Duration delay) {
         answerAfter = delay;
+    }
+
+    /** Answers each POST with these bytes (200). */
+    public void answer(byte[] body) {
+        answer = body.clone();
     }
 
     public String url(String path) {

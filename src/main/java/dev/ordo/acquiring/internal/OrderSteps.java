@@ -1054,8 +1054,9 @@ public class OrderSteps {
                     order.channelNo(),
                     order.notifyUrl(),
                     form);
-        } catch (RuntimeException e) {
-            // A URL that became unacceptable must not hold the order back.
+        } catch (OrdoException e) {
+            // A URL that became unacceptable must not hold the order back; a database error does
+            // (the step is retried): caught, it would lose the notification or break the transaction.
             log.warn("order {} not notified: {}", order.orderId(), e.getMessage());
             orders.note(order.orderId(), null, null, "order.not_notified", e.getMessage());
         }

@@ -20,6 +20,7 @@ import dev.ordo.order.OrderMoney;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.shared.Cents;
+import dev.ordo.shared.OrdoException;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.Suppliers;
 import dev.ordo.wallet.AccountKey;
@@ -542,7 +543,7 @@ public class RefundSteps {
                     refund.channelNo(),
                     refund.notifyUrl(),
                     form);
-        } catch (RuntimeException e) {
+        } catch (OrdoException e) { // a URL that became unacceptable; a database error fails the step
             log.warn("refund {} not notified: {}", refund.refundId(), e.getMessage());
             orders.note(refund.orderId(), null, refund.refundId(), "refund.not_notified", e.getMessage());
         }

@@ -9,6 +9,7 @@ import dev.ordo.jobs.RunningJob;
 import dev.ordo.notify.Notifications;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.Signatures;
+import dev.ordo.shared.SqlText;
 import dev.ordo.shared.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -140,7 +141,11 @@ class DefaultNotifications implements Notifications, DisposableBean {
             jdbc.sql("update notification set status = 2 where notification_id = :id and status = 0")
                     .param("id", notificationId)
                     .update();
-            log.warn("notification {} to {} gave up after {} attempts", n.eventId(), n.url(), n.attempts());
+            log.warn(
+                    "notification {} to {} gave up after {} attempts",
+                    n.eventId(),
+                    ApiCall.endpointOf(n.url()),
+                    n.attempts());
             return;
         }
         NotifyHttp.Outcome outcome;
@@ -161,7 +166,7 @@ class DefaultNotifications implements Notifications, DisposableBean {
                     .orElseThrow(() -> new IllegalStateException("notification " + n.eventId() + " " + why));
             job.runAgainAt(started.plus(outcome.deferredFor()));
             deferred.increment();
-            log.debug("notification {} to {} {}", n.eventId(), n.url(), outcome.error());
+            log.debug("notification {} to {} {}", n.eventId(), ApiCall.endpointOf(n.url()), outcome.error());
             return;
         }
         if (outcome.paused()) {
@@ -320,7 +325,8 @@ class DefaultNotifications implements Notifications, DisposableBean {
         http.close();
     }
 
+    /** At most 500 characters of a receiver's answer or of an error, storable on every database (no NUL). */
     private static String truncate(String text) {
-        return text == null || text.length() <= 500 ? text : text.substring(0, 500);
+        return SqlText.storable(text == null || text.length() <= 500 ? text : text.substring(0, 500));
     }
 }

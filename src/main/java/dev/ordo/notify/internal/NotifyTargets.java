@@ -1,10 +1,10 @@
 package dev.ordo.notify.internal;
 
 import dev.ordo.shared.OrdoException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -121,18 +121,66 @@ final class NotifyTargets {
     }
 
     private static void refusePrivate(String host, InetAddress address) {
-        boolean uniqueLocal6 = address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
+        if (isInternal(address)) {
+            throw OrdoException.badParameter(
+                    "notify_url points to a loopback, link-local or private address (" + host + ")");
+        }
+    }
+
+    /**
+     * Loopback, link-local, private, shared, reserved and multicast addresses, IPv4 or IPv6 — and an
+     * IPv6 address that carries an IPv4 one (mapped, compatible, NAT64, 6to4) judged by the IPv4 address
+     * it reaches: a name whose AAAA record is {@code ::ffff:127.0.0.1} reaches this machine.
+     */
+    static boolean isInternal(InetAddress address) {
         byte[] a = address.getAddress();
-        boolean sharedSpace = a.length == 4 && (a[0] & 0xff) == 100 && (a[1] & 0xc0) == 64;
-        if (address.isLoopbackAddress()
+        if (a.length == 4) {
+            return isInternalIpv4(a);
+        }
+        byte[] ipv4 = embeddedIpv4(a);
+        if (ipv4 != null) {
+            return isInternalIpv4(ipv4);
+        }
+        return address.isLoopbackAddress()
                 || address.isLinkLocalAddress()
                 || address.isSiteLocalAddress()
                 || address.isAnyLocalAddress()
                 || address.isMulticastAddress()
-                || uniqueLocal6
-                || sharedSpace) {
-            throw OrdoException.badParameter(
-                    "notify_url points to a loopback, link-local or private address (" + host + ")");
+                || (a[0] & 0xfe) == 0xfc; // unique local, fc00::/7
+    }
+
+    private static boolean isInternalIpv4(byte[] a) {
+        int b0 = a[0] & 0xff;
+        int b1 = a[1] & 0xff;
+        int b2 = a[2] & 0xff;
+        return b0 == 0 // this network, 0.0.0.0/8
+                || b0 == 10
+                || b0 == 127
+                || (b0 == 100 && (b1 & 0xc0) == 64) // shared address space, 100.64.0.0/10
+                || (b0 == 169 && b1 == 254)
+                || (b0 == 172 && (b1 & 0xf0) == 16)
+                || (b0 == 192 && b1 == 0 && b2 == 0) // protocol assignments, 192.0.0.0/24
+                || (b0 == 192 && b1 == 168)
+                || (b0 == 198 && (b1 & 0xfe) == 18) // benchmarking, 198.18.0.0/15
+                || b0 >= 224; // multicast, reserved (240.0.0.0/4) and broadcast
+    }
+
+    /** The IPv4 address an IPv6 one carries: ::ffff:0:0/96, ::/96, 64:ff9b::/96 and 2002::/16; else null. */
+    private static byte[] embeddedIpv4(byte[] a) {
+        boolean zeroTo10 = Arrays.equals(a, 0, 10, new byte[10], 0, 10);
+        boolean mapped = zeroTo10 && a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+        boolean compatible = zeroTo10 && a[10] == 0 && a[11] == 0; // :: and ::1 too: 0.0.0.0/8
+        boolean nat64 = a[0] == 0
+                && a[1] == 0x64
+                && a[2] == (byte) 0xff
+                && a[3] == (byte) 0x9b
+                && Arrays.equals(a, 4, 12, new byte[8], 0, 8);
+        if (mapped || compatible || nat64) {
+            return Arrays.copyOfRange(a, 12, 16);
         }
+        if (a[0] == 0x20 && a[1] == 0x02) {
+            return Arrays.copyOfRange(a, 2, 6);
+        }
+        return null;
     }
 }

@@ -82,6 +82,9 @@ class DefaultServicePackages implements ServicePackages {
             }
             return new Opened(p.view(today()), false);
         }
+        if (account.status() != AccountStatus.ACTIVE) {
+            throw new OrdoException(ErrorCode.LOCKED, "account " + key + " is locked");
+        }
         Instant now = clock.instant();
         long version = terms.total() > 0 ? 1 : 0;
         PackageState created = new PackageState(
@@ -157,7 +160,9 @@ class DefaultServicePackages implements ServicePackages {
             return new CapacityOutcome.Refused(Refusal.LOCKED, "account " + change.account() + " is locked");
         }
         Instant now = clock.instant();
-        int today = today();
+        // The package's day never goes back: a node whose clock is behind another's (or was set
+        // back) counts against the latest day deducts were counted on, not a fresh one.
+        int today = Math.max(today(), p.deductDay());
         long deductedToday = p.deductedOn(today);
         if (change.type() == ChangeType.DEDUCT) {
             if (!now.isBefore(p.expires())) {

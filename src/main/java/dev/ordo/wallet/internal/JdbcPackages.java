@@ -122,12 +122,16 @@ class JdbcPackages {
                 .update();
     }
 
-    /** Records of one package ({@code pkgId}) or of all of an account's packages, newest first. */
+    /**
+     * Records of one package ({@code pkgId}) or of all of an account's packages, newest first: one
+     * package's by its version, the order they were applied in, whatever the clocks of the nodes that
+     * wrote them; several packages' by time.
+     */
     List<CapacityRecord> query(long accountId, Long pkgId, RecordQuery query) {
         String select = "select * from wallet_package_record where account_id = :account"
                 + (pkgId == null ? "" : " and pkg_id = :pkg");
-        var statement = RecordFilter.page(jdbc, select, "create_time desc, record_id desc", query)
-                .param("account", accountId);
+        String newestFirst = pkgId == null ? "create_time desc, record_id desc" : "pkg_version desc";
+        var statement = RecordFilter.page(jdbc, select, newestFirst, query).param("account", accountId);
         if (pkgId != null) {
             statement = statement.param("pkg", pkgId);
         }

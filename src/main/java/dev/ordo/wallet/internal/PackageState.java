@@ -19,9 +19,12 @@ record PackageState(
         Instant lastUpdate,
         long version) {
 
-    /** Deducted on {@code today}: the stored count belongs to another day once the day has turned. */
+    /**
+     * Deducted on {@code today}: the stored count belongs to an earlier day once the day has turned.
+     * A count stored on a later day (by a node whose clock is ahead) stands.
+     */
     long deductedOn(int today) {
-        return deductDay == today ? deductToday : 0;
+        return deductDay >= today ? deductToday : 0;
     }
 
     ServicePackage view(int today) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ordo.shared.OrdoException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HexFormat;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,15 @@ class NotifyTargetsTest {
                 "http://169.254.169.254/latest",
                 "http://0.0.0.0/",
                 "http://100.64.0.1/",
+                "http://0.1.2.3/",
+                "http://192.0.0.170/",
+                "http://198.18.0.1/",
+                "http://240.0.0.1/",
+                "http://255.255.255.255/",
+                "http://224.0.0.1/",
+                "http://[::127.0.0.1]/x",
+                "http://[64:ff9b::a00:1]/x",
+                "http://[2002:7f00:1::1]/x",
                 "http://[::1]/x",
                 "http://[fe80::1]/x",
                 "http://[fd00::1]/x",
@@ -62,6 +74,37 @@ class NotifyTargetsTest {
         assertThatCode(() -> strict.check("http://localhost-shop.example/x")).doesNotThrowAnyException();
         assertThat(lab.resolve("127.0.0.1")).isNotEmpty();
         assertThatThrownBy(() -> strict.resolve("localhost")).isInstanceOf(NotifyTargets.RefusedTarget.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "00000000000000000000ffff7f000001", // ::ffff:127.0.0.1
+                "00000000000000000000ffffa9fea9fe", // ::ffff:169.254.169.254, the cloud's metadata service
+                "0064ff9b00000000000000000a000001", // 64:ff9b::10.0.0.1, NAT64
+                "2002c0a8000100000000000000000001", // 2002:c0a8:1::1, 6to4 of 192.168.0.1
+                "000000000000000000000000ac100001" // ::172.16.0.1, IPv4-compatible
+            })
+    void a_name_whose_ipv6_address_carries_a_private_ipv4_address_is_refused_when_resolved(String hex) {
+        NotifyTargets rebinding = new NotifyTargets(false, Set.of(), host -> new InetAddress[] {
+            Inet6Address.getByAddress(host, HexFormat.of().parseHex(hex), -1)
+        });
+
+        assertThatThrownBy(() -> rebinding.resolve("evil.example")).isInstanceOf(NotifyTargets.RefusedTarget.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "00000000000000000000ffff5db8d822", // ::ffff:93.184.216.34
+                "26062800022000010248189325c81946" // a public IPv6 address
+            })
+    void a_name_whose_ipv6_address_is_public_is_accepted(String hex) throws Exception {
+        NotifyTargets dns = new NotifyTargets(false, Set.of(), host -> new InetAddress[] {
+            Inet6Address.getByAddress(host, HexFormat.of().parseHex(hex), -1)
+        });
+
+        assertThat(dns.resolve("shop.example")).hasSize(1);
     }
 
     @ParameterizedTest

@@ -103,6 +103,27 @@ class ServicePackageHttpTest {
     }
 
     @Test
+    void a_locked_account_gets_no_new_package_nor_capacity_moves_but_its_repeats_are_answered() {
+        open("s1", "100");
+        op("deduct", "s1", "d1", 10);
+        assertThat(http.get("/account/lock", "eid", eid).status()).isEqualTo(200);
+
+        Response opened = open("s2", "1000");
+        assertThat(opened.status()).isEqualTo(422);
+        assertThat(opened.json().get("code").asInt()).isEqualTo(907);
+        assertThat(http.get("/package/query", "eid", eid, "sid", "s2").status())
+                .as("nothing written")
+                .isEqualTo(404);
+        assertThat(open("s1", "100").status())
+                .as("the existing package, as it was opened")
+                .isEqualTo(201);
+        assertThat(op("add", "s1", "a1", 5).json().get("code").asInt()).isEqualTo(907);
+        assertThat(op("deduct", "s1", "d2", 5).json().get("code").asInt()).isEqualTo(907);
+        assertThat(op("deduct", "s1", "d1", 10).status()).as("a repeat").isEqualTo(201);
+        assertThat(remain("s1")).isEqualTo(90);
+    }
+
+    @Test
     void add_raises_capacity_and_remain_deduct_lowers_remain_never_below_zero() {
         open("s1", "100");
         Response added = op("add", "s1", "a1", 50);
