@@ -12,10 +12,15 @@ import java.util.Optional;
 
 /**
  * The catalog as the order flow reads it: a snapshot held in memory and reloaded after every admin
- * change on this node, and at least every {@code ordo.catalog.refresh} (5 s) for changes made on
- * other nodes.
+ * change on this node; changes made on other nodes are seen within {@code ordo.catalog.refresh} (5 s).
  */
 public interface Catalog {
+
+    /**
+     * Reads the catalog from the database again (at most once a second): for a caller about to act
+     * on an entry missing from this node's snapshot — another node may have just created it.
+     */
+    void reload();
 
     Optional<ProductLine> line(long lineId);
 

@@ -1,5 +1,6 @@
 package dev.ordo.catalog;
 
+import dev.ordo.shared.Money;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,9 +44,7 @@ public final class CatalogEntries {
 
         public List<String> problems() {
             List<String> p = new ArrayList<>();
-            if (lineId != null && lineId < 1) {
-                p.add("line_id must be a positive number (or left out to have one assigned)");
-            }
+            id("line_id", lineId, p);
             name("line_name", lineName, p);
             Flag.check("can_package_delivery", canPackageDelivery, p);
             return p;
@@ -92,6 +91,7 @@ public final class CatalogEntries {
             } else if (secret != null && secret.length() > 128) {
                 p.add("secret must be at most 128 characters");
             }
+            noControlCharacters("secret", secret, p);
             if (rateLimit < 1 || rateLimit > 1_000_000) {
                 p.add("rate_limit must be 1 to 1000000 requests per second");
             }
@@ -139,8 +139,13 @@ public final class CatalogEntries {
 
         public List<String> problems() {
             List<String> p = new ArrayList<>();
+            id("shelf_id", shelfId, p);
             name("shelf_name", shelfName, p);
             code("channel_no", channelNo, p);
+            // An order must have time to be bound: at 0 every order accepted would fail at once.
+            if (orderOvertime < 1) {
+                p.add("order_overtime must be 1 to 2592000 seconds");
+            }
             seconds("order_overtime", orderOvertime, p);
             seconds("refund_overtime", refundOvertime, p);
             Flag.check("status", status, p);
@@ -260,6 +265,7 @@ public final class CatalogEntries {
 
         public List<String> problems() {
             List<String> p = new ArrayList<>();
+            id("product_id", productId, p);
             code("carrier_no", carrierNo, p);
             region("province_no", provinceNo, p);
             region("city_no", cityNo, p);
@@ -272,6 +278,9 @@ public final class CatalogEntries {
             rate("commission_discount", commissionDiscount, p);
             rate("service_discount", serviceDiscount, p);
             rate("payment_fee_discount", paymentFeeDiscount, p);
+            if (p.isEmpty()) {
+                saleCoversFees(p);
+            }
             Flag.check("can_split_order", canSplitOrder, p);
             cents("split_order_face", splitOrderFace, p);
             if (splitOrderFace > 0 && face > 0 && (splitOrderFace > face || face % splitOrderFace != 0)) {
@@ -284,6 +293,24 @@ public final class CatalogEntries {
             }
             Flag.check("status", status, p);
             return p;
+        }
+
+        /**
+         * A sale of at least a cent at the product's face, and no more taken from it in commission,
+         * service and payment fees than it brings: every order of such a product would lose money
+         * before the supplier was paid.
+         */
+        private void saleCoversFees(List<String> p) {
+            long sale = Money.times(face, sellDiscount);
+            long fees = Money.times(face, commissionDiscount)
+                    + Money.times(face, serviceDiscount)
+                    + Money.times(sale, paymentFeeDiscount);
+            if (sale < 1) {
+                p.add("sell_discount leaves no sale at the face (" + face + " cents)");
+            } else if (fees > sale) {
+                p.add("commission, service and payment fees (" + fees + " cents) exceed the sale (" + sale
+                        + " cents) at the face");
+            }
         }
 
         /** The face of one piece delivered: the split face when the product may be split. */
@@ -419,6 +446,7 @@ public final class CatalogEntries {
             if (secret == null || secret.length() < 16 || secret.length() > 128) {
                 p.add("secret must be 16 to 128 characters");
             }
+            noControlCharacters("secret", secret, p);
             return p;
         }
 
@@ -504,6 +532,7 @@ public final class CatalogEntries {
 
         public List<String> problems() {
             List<String> p = new ArrayList<>();
+            id("shelf_id", shelfId, p);
             name("shelf_name", shelfName, p);
             code("channel_no", channelNo, p);
             seconds("delivery_overtime", deliveryOvertime, p);
@@ -610,6 +639,7 @@ public final class CatalogEntries {
 
         public List<String> problems() {
             List<String> p = new ArrayList<>();
+            id("product_id", productId, p);
             code("carrier_no", carrierNo, p);
             region("province_no", provinceNo, p);
             region("city_no", cityNo, p);
@@ -648,6 +678,19 @@ public final class CatalogEntries {
         if (value == null || value.isBlank() || value.length() > 64) {
             p.add(field + " must be 1 to 64 characters");
         } else if (value.codePoints().anyMatch(Character::isISOControl)) {
+            p.add(field + " must not contain control characters");
+        }
+    }
+
+    /** An id given by the admin (null: one is assigned). */
+    static void id(String field, Long id, List<String> p) {
+        if (id != null && id < 1) {
+            p.add(field + " must be a positive number (or left out to have one assigned)");
+        }
+    }
+
+    static void noControlCharacters(String field, String value, List<String> p) {
+        if (value != null && value.codePoints().anyMatch(Character::isISOControl)) {
             p.add(field + " must not contain control characters");
         }
     }

@@ -97,6 +97,10 @@ public interface Orders {
             String paidReason,
             Supplier<? extends RuntimeException> moved);
 
+    /**
+     * Moves the order from {@code from} to a status that is not final (else {@link #finish}), if it is
+     * still at {@code from}; false when it was not.
+     */
     boolean transition(long orderId, OrderStatus from, OrderStatus to, String reason);
 
     /** Moves the order to a final status with the money of its delivered units, and ends its overtime watch. */

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** SPEC A1: the catalog's admin API validates entries and references, and never shows secrets. */
 @DatabaseTest
@@ -403,6 +404,105 @@ class CatalogAdminTest {
                         .query(String.class)
                         .single())
                 .isEqualTo(ycup.get("protocol").asString());
+    }
+
+    @Test
+    void a_product_whose_fees_exceed_its_sale_or_that_sells_for_nothing_is_refused() {
+        int before = http.get("/admin/catalog/down-products").json().size();
+        String feesOverSale = product(20_000, "0.5", 0, 10_000, 5, 1)
+                .replace("\"commission_discount\":0,", "\"commission_discount\":1,");
+        Response refused = http.post("/admin/catalog/down-products", "application/json", feesOverSale);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("msg").asString()).contains("fees (20000 cents) exceed the sale (10000 cents)");
+
+        Response nothing = http.post("/admin/catalog/down-products", "application/json", product(1, "0.4", 0, 1, 5, 1));
+        assertThat(nothing.status()).isEqualTo(400);
+        assertThat(nothing.json().get("msg").asString()).contains("leaves no sale");
+        assertThat(http.get("/admin/catalog/down-products").json().size()).isEqualTo(before);
+    }
+
+    @Test
+    void a_second_active_product_a_request_would_match_as_an_active_one_does_is_a_conflict() {
+        // A channel of its own (other tests read channel test's products by face).
+        assertThat(http.post("/admin/catalog/down-channels", "application/json", """
+                                {"channel_no":"twinch","channel_name":"twins","status":0,"legacy_unsigned":0,"rate_limit":10}""")
+                        .status())
+                .isEqualTo(200);
+        long shelf = http.post("/admin/catalog/down-shelves", "application/json", """
+                        {"shelf_name":"twins","channel_no":"twinch","order_overtime":600,"refund_overtime":600,"status":0}""")
+                .json()
+                .get("shelf_id")
+                .asLong();
+        String product =
+                product(20_000, "0.99", 0, 10_000, 10, 0).replace("\"shelf_id\":" + testShelf, "\"shelf_id\":" + shelf);
+        assertThat(http.post("/admin/catalog/down-products", "application/json", product)
+                        .status())
+                .isEqualTo(200);
+
+        Response twin = http.post("/admin/catalog/down-products", "application/json", product.replace("0.99", "0.98"));
+        assertThat(twin.status()).isEqualTo(409);
+        assertThat(twin.json().get("msg").asString()).contains("is active for the same line, carrier, region, face");
+
+        String disabledTwin = product.replace("0.99", "0.98").replace("\"status\":0", "\"status\":1");
+        Response disabled = http.post("/admin/catalog/down-products", "application/json", disabledTwin);
+        assertThat(disabled.status()).as("stored disabled").isEqualTo(200);
+        long id = disabled.json().get("product_id").asLong();
+        assertThat(http.put("/admin/catalog/down-products/" + id, product.replace("0.99", "0.98"))
+                        .status())
+                .as("and then made active")
+                .isEqualTo(409);
+        assertThat(jdbc.sql("select status from oms_down_product where product_id = :id")
+                        .param("id", id)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void ids_chosen_by_an_admin_are_positive() {
+        for (String path : new String[] {"down-products/0", "down-products/-5"}) {
+            assertThat(http.put("/admin/catalog/" + path, product(20_000, "0.99", 0, 10_000, 5, 1))
+                            .status())
+                    .as(path)
+                    .isEqualTo(400);
+        }
+        Response shelf = http.put("/admin/catalog/down-shelves/-1", """
+                {"shelf_name":"s","channel_no":"test","order_overtime":60,"refund_overtime":60,"status":0}""");
+        assertThat(shelf.status()).isEqualTo(400);
+        assertThat(shelf.json().get("msg").asString()).contains("shelf_id must be a positive number");
+        assertThat(jdbc.sql("select count(*) from oms_down_product where product_id <= 0")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void a_shelf_whose_orders_would_have_no_time_to_be_bound_is_refused() {
+        Response refused = http.post("/admin/catalog/down-shelves", "application/json", """
+                {"shelf_name":"s","channel_no":"test","order_overtime":0,"refund_overtime":60,"status":0}""");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("msg").asString()).contains("order_overtime must be 1 to 2592000 seconds");
+    }
+
+    @Test
+    void a_secret_with_a_control_character_is_refused_not_a_server_error() {
+        Response down = http.post(
+                "/admin/catalog/down-channels",
+                "application/json",
+                "{\"channel_no\":\"nulsecret\",\"channel_name\":\"n\",\"status\":0,\"legacy_unsigned\":1,"
+                        + "\"rate_limit\":10,\"secret\":\"abcdefghijklmno\\u0000\"}");
+        assertThat(down.status()).isEqualTo(400);
+        assertThat(down.json().get("msg").asString()).contains("secret must not contain control characters");
+        JsonNode ycup = upChannel("ycup");
+        ObjectNode withNewline = (ObjectNode) ycup.deepCopy();
+        withNewline.put("secret", "0123456789abcdef\n");
+        Response up = http.put("/admin/catalog/up-channels/ycup", withNewline.toString());
+        assertThat(up.status()).isEqualTo(400);
+        assertThat(up.json().get("msg").asString()).contains("secret must not contain control characters");
+        assertThat(jdbc.sql("select count(*) from oms_down_channel where channel_no = 'nulsecret'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test

@@ -55,6 +55,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -303,6 +305,19 @@ public class OrderSteps {
 
     // ---------------------------------------------------------------- bind
 
+    /**
+     * What the catalog answers, read again from the database when the answer would fail the order:
+     * the order may have been accepted on another node, against an entry created there moments ago.
+     */
+    private <T> T fresh(Supplier<T> read, Predicate<T> enough) {
+        T answer = read.get();
+        if (enough.test(answer)) {
+            return answer;
+        }
+        catalog.reload();
+        return read.get();
+    }
+
     /** The delivery units chosen for an order, and why. */
     private record Plan(List<PlannedUnit> units, String decision) {}
 
@@ -317,7 +332,8 @@ public class OrderSteps {
                     s -> fail(order, OrderStatus.ACCEPTED, "order overtime before a supplier was chosen"));
             return null;
         }
-        DownProduct product = catalog.downProduct(order.downProductId()).orElse(null);
+        DownProduct product = fresh(() -> catalog.downProduct(order.downProductId()), Optional::isPresent)
+                .orElse(null);
         if (product == null) {
             tx.executeWithoutResult(s -> fail(order, OrderStatus.ACCEPTED, "the downstream product no longer exists"));
             return null;
@@ -335,8 +351,10 @@ public class OrderSteps {
             return null;
         }
         long pieces = order.num() * (order.face() / pieceFace);
-        List<SupplyOption> options = catalog.supply(new SupplyQuery(
-                order.lineId(), order.carrierNo(), order.provinceNo(), order.cityNo(), order.invoiceType(), pieceFace));
+        SupplyQuery supply = new SupplyQuery(
+                order.lineId(), order.carrierNo(), order.provinceNo(), order.cityNo(), order.invoiceType(), pieceFace);
+        List<SupplyOption> options =
+                fresh(() -> catalog.supply(supply), found -> found.stream().anyMatch(SupplyOption::usable));
         String considered = options.stream()
                 .map(o -> o.supplier() == null
                         ? "?"

@@ -54,8 +54,33 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         this.ids = ids;
         this.tx = tx;
         this.suppliers = suppliers;
-        this.snapshot = Caffeine.newBuilder().refreshAfterWrite(refresh).build(key -> jdbc.load());
+        // Reloaded in the background when read after half the period, and never served older than
+        // the period: a node that was idle for an hour does not answer its first reads from an
+        // hour-old snapshot (refresh alone hands back the old one while it reloads).
+        this.snapshot = Caffeine.newBuilder()
+                // Reloads in the background on every machine (Caffeine's default, the common pool,
+                // may run them on the reading thread where it has a single worker).
+                .executor(task -> Thread.ofVirtual().name("catalog-reload").start(task))
+                .refreshAfterWrite(refresh.dividedBy(2))
+                .expireAfterWrite(refresh)
+                .build(key -> {
+                    CatalogSnapshot loaded = jdbc.load();
+                    loadedAt = System.nanoTime();
+                    return loaded;
+                });
     }
+
+    /** When the snapshot in use was read from the database ({@link System#nanoTime()}). */
+    private volatile long loadedAt = System.nanoTime();
+
+    @Override
+    public void reload() {
+        if (System.nanoTime() - loadedAt > RELOAD_AT_MOST_EVERY.toNanos()) {
+            snapshot.invalidateAll();
+        }
+    }
+
+    private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(1);
 
     private CatalogSnapshot now() {
         return snapshot.get("catalog");
@@ -305,6 +330,16 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             }
         }
         return saved(problems, () -> {
+            if (Flag.yes(p.status())) {
+                String channelNo = current.downShelves().get(p.shelfId()).channelNo();
+                jdbc.activeTwin(p, channelNo).ifPresent(twin -> {
+                    throw new OrdoException(
+                            ErrorCode.CONFLICT,
+                            "downstream product " + twin + " of channel " + channelNo
+                                    + " is active for the same line, carrier, region, face and invoice type;"
+                                    + " disable it first, or save this one disabled");
+                });
+            }
             return p.withVersion(jdbc.save(p, create || product.productId() == null));
         });
     }

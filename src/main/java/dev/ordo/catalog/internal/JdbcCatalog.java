@@ -8,6 +8,7 @@ import dev.ordo.catalog.CatalogEntries.ProductLine;
 import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.catalog.CatalogEntries.UpProduct;
 import dev.ordo.catalog.CatalogEntries.UpShelf;
+import dev.ordo.catalog.Flag;
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.OrdoException;
 import java.math.BigDecimal;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -234,6 +236,40 @@ class JdbcCatalog {
         v.put("limit_count", p.limitCount());
         v.put("status", p.status());
         return write(create, "oms_down_product", Map.of("product_id", p.productId()), v, p.version());
+    }
+
+    /**
+     * Another active product of the same channel that a request would match as {@code p} does (line,
+     * carrier, province, city, face and invoice type): the one with the lower id would always be
+     * chosen and the other never. Locks the channel's row first, so that two admins saving such
+     * products at once are checked one after the other (at MySQL's REPEATABLE READ too: the lock is
+     * the transaction's first read, and the look that follows sees what the other one committed).
+     */
+    Optional<Long> activeTwin(DownProduct p, String channelNo) {
+        jdbc.sql("select channel_no from oms_down_channel where channel_no = :channel for update")
+                .param("channel", channelNo)
+                .query(String.class)
+                .optional();
+        return jdbc
+                .sql("""
+                        select p.product_id from oms_down_product p
+                          join oms_down_shelf s on s.shelf_id = p.shelf_id
+                         where s.channel_no = :channel and p.status = :active and p.product_id <> :id
+                           and p.line_id = :line and p.carrier_no = :carrier and p.province_no = :province
+                           and p.city_no = :city and p.face = :face and p.invoice_type = :invoice""")
+                .param("channel", channelNo)
+                .param("active", Flag.YES)
+                .param("id", p.productId())
+                .param("line", p.lineId())
+                .param("carrier", p.carrierNo())
+                .param("province", p.provinceNo())
+                .param("city", p.cityNo())
+                .param("face", p.face())
+                .param("invoice", p.invoiceType())
+                .query(Long.class)
+                .list()
+                .stream()
+                .min(Long::compare);
     }
 
     long save(UpChannel c) {

@@ -308,7 +308,8 @@ class JdbcOrders implements Orders {
 
     @Override
     public boolean transition(long orderId, OrderStatus from, OrderStatus to, String reason) {
-        check(from.canBecome(to), "order", from, to);
+        // A final status only through finish: it books the money and clears the overtime.
+        check(from.canBecome(to) && !to.isFinal(), "order", from, to);
         int moved = jdbc.sql(
                         "update oms_order set status = :to, version = version + 1 where order_id = :id and status = :from")
                 .param("to", to.code())

@@ -84,17 +84,25 @@ class RabbitOrderEventSinkTest {
 
             admin.deleteExchange(exchange); // the broker loses it (replaced, its data gone)
 
-            // The broker refuses a publish to it (closing the channel, which the publish may or may
-            // not hear of before it returns): the relay keeps the events and tries again.
-            boolean refused = false;
-            for (int i = 0; i < 5 && !refused; i++) {
-                try {
-                    sink.publish(events);
-                } catch (RuntimeException e) {
-                    refused = true;
-                }
+            // The broker refuses a publish to it by closing the channel, whether or not that close
+            // arrives before the publish waits for its confirms: the publish fails, every time, and
+            // the relay keeps the events and tries again. (Confirms awaited on the channel as a whole
+            // were once awaited on a fresh channel the closed one was silently replaced by, with
+            // nothing outstanding: a "confirmed" batch the broker had dropped.)
+            List<OrderEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                batch.add(new OrderEvent(100 + i, 9, null, null, "order.accepted", null, 1000, null, Instant.now()));
             }
-            assertThat(refused).as("a publish to the lost exchange refused").isTrue();
+            assertThatThrownBy(() -> sink.publish(events))
+                    .as("a publish to the lost exchange")
+                    .isInstanceOf(AmqpException.class);
+            for (int attempt = 0; attempt < 5; attempt++) {
+                sink.publish(events); // declares it again after the failure
+                admin.deleteExchange(exchange); // and the broker loses it again
+                assertThatThrownBy(() -> sink.publish(batch))
+                        .as("attempt " + attempt + " to publish 50 events to the lost exchange")
+                        .isInstanceOf(AmqpException.class);
+            }
             assertThatCode(() -> sink.publish(events)).doesNotThrowAnyException();
             assertThatCode(() -> rabbit.execute(channel -> channel.exchangeDeclarePassive(exchange)))
                     .as("declared again")
@@ -127,7 +135,7 @@ class RabbitOrderEventSinkTest {
         CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
         connections.setUsername("guest");
         connections.setPassword("guest");
-        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         return connections;
     }
 }

@@ -93,6 +93,16 @@ class UnitTransitionsTest {
     }
 
     @Test
+    void an_order_reaches_a_final_status_only_by_finishing_with_its_money() {
+        bindAndPay();
+
+        assertThatThrownBy(() -> orders.transition(order.orderId(), OrderStatus.PAID, OrderStatus.SUCCEEDED, "skip"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PAID -> SUCCEEDED");
+        assertThat(orders.find(order.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+    }
+
+    @Test
     void an_order_no_longer_accepted_is_not_bound_again() {
         bindAndPay();
 
