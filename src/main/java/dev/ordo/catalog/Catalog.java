@@ -7,6 +7,7 @@ import dev.ordo.catalog.CatalogEntries.ProductLine;
 import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.catalog.CatalogEntries.UpProduct;
 import dev.ordo.catalog.CatalogEntries.UpShelf;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,10 +18,11 @@ import java.util.Optional;
 public interface Catalog {
 
     /**
-     * Reads the catalog from the database again (at most once a second): for a caller about to act
-     * on an entry missing from this node's snapshot — another node may have just created it.
+     * Makes sure what is read next was read from the database at or after {@code since} (or now,
+     * when that is earlier), reading it again if not: for a caller about to act on an entry missing
+     * from this node's snapshot, which another node may have created just before {@code since}.
      */
-    void reload();
+    void readSince(Instant since);
 
     Optional<ProductLine> line(long lineId);
 

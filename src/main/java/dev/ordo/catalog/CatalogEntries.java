@@ -91,7 +91,6 @@ public final class CatalogEntries {
             } else if (secret != null && secret.length() > 128) {
                 p.add("secret must be at most 128 characters");
             }
-            noControlCharacters("secret", secret, p);
             if (rateLimit < 1 || rateLimit > 1_000_000) {
                 p.add("rate_limit must be 1 to 1000000 requests per second");
             }
@@ -278,7 +277,7 @@ public final class CatalogEntries {
             rate("commission_discount", commissionDiscount, p);
             rate("service_discount", serviceDiscount, p);
             rate("payment_fee_discount", paymentFeeDiscount, p);
-            if (p.isEmpty()) {
+            if (p.isEmpty() && Flag.yes(status)) {
                 saleCoversFees(p);
             }
             Flag.check("can_split_order", canSplitOrder, p);
@@ -296,20 +295,20 @@ public final class CatalogEntries {
         }
 
         /**
-         * A sale of at least a cent at the product's face, and no more taken from it in commission,
-         * service and payment fees than it brings: every order of such a product would lose money
-         * before the supplier was paid.
+         * An active product sells for at least a cent at its face and takes no more in commission,
+         * service and payment fees than its sale brings, at any number ordered (compared as rates:
+         * commission + service + payment fee × sell ≤ sell): every order of such a product would lose
+         * money before the supplier was paid. A disabled one may keep any rates.
          */
         private void saleCoversFees(List<String> p) {
-            long sale = Money.times(face, sellDiscount);
-            long fees = Money.times(face, commissionDiscount)
-                    + Money.times(face, serviceDiscount)
-                    + Money.times(sale, paymentFeeDiscount);
-            if (sale < 1) {
+            BigDecimal fees = commissionDiscount.add(serviceDiscount).add(paymentFeeDiscount.multiply(sellDiscount));
+            if (Money.times(face, sellDiscount) < 1) {
                 p.add("sell_discount leaves no sale at the face (" + face + " cents)");
-            } else if (fees > sale) {
-                p.add("commission, service and payment fees (" + fees + " cents) exceed the sale (" + sale
-                        + " cents) at the face");
+            } else if (fees.compareTo(sellDiscount) > 0) {
+                p.add("commission_discount + service_discount + payment_fee_discount × sell_discount ("
+                        + fees.stripTrailingZeros().toPlainString() + ") exceed sell_discount ("
+                        + sellDiscount.stripTrailingZeros().toPlainString()
+                        + "): every order would pay more in fees than its sale");
             }
         }
 
@@ -446,7 +445,6 @@ public final class CatalogEntries {
             if (secret == null || secret.length() < 16 || secret.length() > 128) {
                 p.add("secret must be 16 to 128 characters");
             }
-            noControlCharacters("secret", secret, p);
             return p;
         }
 
@@ -689,9 +687,13 @@ public final class CatalogEntries {
         }
     }
 
-    static void noControlCharacters(String field, String value, List<String> p) {
-        if (value != null && value.codePoints().anyMatch(Character::isISOControl)) {
-            p.add(field + " must not contain control characters");
+    /**
+     * A secret given in a save (not the one a save without one keeps): PostgreSQL stores no NUL
+     * character in text, and no database should hold one in a secret.
+     */
+    public static void givenSecret(String secret, List<String> p) {
+        if (secret != null && secret.indexOf('\u0000') >= 0) {
+            p.add("secret must not contain the NUL character");
         }
     }
 

@@ -407,18 +407,26 @@ class CatalogAdminTest {
     }
 
     @Test
-    void a_product_whose_fees_exceed_its_sale_or_that_sells_for_nothing_is_refused() {
+    void an_active_product_whose_fees_exceed_its_sale_or_that_sells_for_nothing_is_refused() {
         int before = http.get("/admin/catalog/down-products").json().size();
-        String feesOverSale = product(20_000, "0.5", 0, 10_000, 5, 1)
+        String feesOverSale = product(70_000, "0.5", 0, 70_000, 5, 0)
                 .replace("\"commission_discount\":0,", "\"commission_discount\":1,");
         Response refused = http.post("/admin/catalog/down-products", "application/json", feesOverSale);
         assertThat(refused.status()).isEqualTo(400);
-        assertThat(refused.json().get("msg").asString()).contains("fees (20000 cents) exceed the sale (10000 cents)");
+        assertThat(refused.json().get("msg").asString()).contains("(1) exceed sell_discount (0.5)");
 
-        Response nothing = http.post("/admin/catalog/down-products", "application/json", product(1, "0.4", 0, 1, 5, 1));
+        Response nothing = http.post("/admin/catalog/down-products", "application/json", product(1, "0.4", 0, 1, 5, 0));
         assertThat(nothing.status()).isEqualTo(400);
         assertThat(nothing.json().get("msg").asString()).contains("leaves no sale");
         assertThat(http.get("/admin/catalog/down-products").json().size()).isEqualTo(before);
+
+        // Disabled, it may keep any rates (an operator disabling a product does not have to fix them first).
+        assertThat(http.post(
+                                "/admin/catalog/down-products",
+                                "application/json",
+                                feesOverSale.replace("\"status\":0", "\"status\":1"))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -485,20 +493,20 @@ class CatalogAdminTest {
     }
 
     @Test
-    void a_secret_with_a_control_character_is_refused_not_a_server_error() {
+    void a_secret_with_a_nul_character_is_refused_not_a_server_error() {
         Response down = http.post(
                 "/admin/catalog/down-channels",
                 "application/json",
                 "{\"channel_no\":\"nulsecret\",\"channel_name\":\"n\",\"status\":0,\"legacy_unsigned\":1,"
                         + "\"rate_limit\":10,\"secret\":\"abcdefghijklmno\\u0000\"}");
         assertThat(down.status()).isEqualTo(400);
-        assertThat(down.json().get("msg").asString()).contains("secret must not contain control characters");
+        assertThat(down.json().get("msg").asString()).contains("secret must not contain the NUL character");
         JsonNode ycup = upChannel("ycup");
-        ObjectNode withNewline = (ObjectNode) ycup.deepCopy();
-        withNewline.put("secret", "0123456789abcdef\n");
-        Response up = http.put("/admin/catalog/up-channels/ycup", withNewline.toString());
+        ObjectNode withNul = (ObjectNode) ycup.deepCopy();
+        withNul.put("secret", "0123456789abcdef\u0000");
+        Response up = http.put("/admin/catalog/up-channels/ycup", withNul.toString());
         assertThat(up.status()).isEqualTo(400);
-        assertThat(up.json().get("msg").asString()).contains("secret must not contain control characters");
+        assertThat(up.json().get("msg").asString()).contains("secret must not contain the NUL character");
         assertThat(jdbc.sql("select count(*) from oms_down_channel where channel_no = 'nulsecret'")
                         .query(Long.class)
                         .single())

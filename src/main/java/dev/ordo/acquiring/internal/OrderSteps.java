@@ -306,15 +306,16 @@ public class OrderSteps {
     // ---------------------------------------------------------------- bind
 
     /**
-     * What the catalog answers, read again from the database when the answer would fail the order:
-     * the order may have been accepted on another node, against an entry created there moments ago.
+     * What the catalog answers, from a snapshot read after the order was accepted when the answer
+     * would fail the order: it may have been accepted on another node, against an entry created there
+     * moments before (a second's allowance for that node's clock being behind this one's).
      */
-    private <T> T fresh(Supplier<T> read, Predicate<T> enough) {
+    private <T> T fresh(Order order, Supplier<T> read, Predicate<T> enough) {
         T answer = read.get();
         if (enough.test(answer)) {
             return answer;
         }
-        catalog.reload();
+        catalog.readSince(order.createdAt().plusSeconds(1));
         return read.get();
     }
 
@@ -332,7 +333,7 @@ public class OrderSteps {
                     s -> fail(order, OrderStatus.ACCEPTED, "order overtime before a supplier was chosen"));
             return null;
         }
-        DownProduct product = fresh(() -> catalog.downProduct(order.downProductId()), Optional::isPresent)
+        DownProduct product = fresh(order, () -> catalog.downProduct(order.downProductId()), Optional::isPresent)
                 .orElse(null);
         if (product == null) {
             tx.executeWithoutResult(s -> fail(order, OrderStatus.ACCEPTED, "the downstream product no longer exists"));
@@ -353,8 +354,8 @@ public class OrderSteps {
         long pieces = order.num() * (order.face() / pieceFace);
         SupplyQuery supply = new SupplyQuery(
                 order.lineId(), order.carrierNo(), order.provinceNo(), order.cityNo(), order.invoiceType(), pieceFace);
-        List<SupplyOption> options =
-                fresh(() -> catalog.supply(supply), found -> found.stream().anyMatch(SupplyOption::usable));
+        List<SupplyOption> options = fresh(
+                order, () -> catalog.supply(supply), found -> found.stream().anyMatch(SupplyOption::usable));
         String considered = options.stream()
                 .map(o -> o.supplier() == null
                         ? "?"

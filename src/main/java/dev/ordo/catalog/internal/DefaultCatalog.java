@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.ordo.catalog.Catalog;
 import dev.ordo.catalog.CatalogAdmin;
+import dev.ordo.catalog.CatalogEntries;
 import dev.ordo.catalog.CatalogEntries.DownChannel;
 import dev.ordo.catalog.CatalogEntries.DownProduct;
 import dev.ordo.catalog.CatalogEntries.DownShelf;
@@ -17,7 +18,9 @@ import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.supplier.Suppliers;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,18 +45,30 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private final Ids ids;
     private final TransactionTemplate tx;
     private final Suppliers suppliers;
-    private final LoadingCache<String, CatalogSnapshot> snapshot;
+    private final LoadingCache<String, Loaded> snapshot;
+    private final Clock clock;
+    private final Object reloading = new Object();
+
+    /** The catalog as read, and when its reading began (by this node's clock). */
+    private record Loaded(CatalogSnapshot catalog, Instant readFrom) {}
+
+    private static final String KEY = "catalog";
 
     DefaultCatalog(
             JdbcCatalog jdbc,
             Ids ids,
             TransactionTemplate tx,
             Suppliers suppliers,
+            Clock clock,
             @Value("${ordo.catalog.refresh:5s}") Duration refresh) {
+        if (refresh.compareTo(Duration.ofMillis(10)) < 0) {
+            throw new IllegalArgumentException("ordo.catalog.refresh must be at least 10ms, not " + refresh);
+        }
         this.jdbc = jdbc;
         this.ids = ids;
         this.tx = tx;
         this.suppliers = suppliers;
+        this.clock = clock;
         // Reloaded in the background when read after half the period, and never served older than
         // the period: a node that was idle for an hour does not answer its first reads from an
         // hour-old snapshot (refresh alone hands back the old one while it reloads).
@@ -64,26 +79,28 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 .refreshAfterWrite(refresh.dividedBy(2))
                 .expireAfterWrite(refresh)
                 .build(key -> {
-                    CatalogSnapshot loaded = jdbc.load();
-                    loadedAt = System.nanoTime();
-                    return loaded;
+                    Instant from = clock.instant();
+                    return new Loaded(jdbc.load(), from);
                 });
     }
 
-    /** When the snapshot in use was read from the database ({@link System#nanoTime()}). */
-    private volatile long loadedAt = System.nanoTime();
-
     @Override
-    public void reload() {
-        if (System.nanoTime() - loadedAt > RELOAD_AT_MOST_EVERY.toNanos()) {
-            snapshot.invalidateAll();
+    public void readSince(Instant since) {
+        Instant now = clock.instant();
+        Instant wanted = since.isAfter(now) ? now : since;
+        if (!snapshot.get(KEY).readFrom().isBefore(wanted)) {
+            return;
+        }
+        synchronized (reloading) { // one reload for the callers waiting on it
+            if (snapshot.get(KEY).readFrom().isBefore(wanted)) {
+                snapshot.invalidate(KEY); // waits for a load under way, and discards a refresh
+                snapshot.get(KEY);
+            }
         }
     }
 
-    private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(1);
-
     private CatalogSnapshot now() {
-        return snapshot.get("catalog");
+        return snapshot.get(KEY).catalog();
     }
 
     // ---- reads ----
@@ -146,13 +163,13 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             throw OrdoException.badParameter(String.join("; ", problems));
         }
         T result = inTransaction(save);
-        snapshot.invalidateAll();
+        snapshot.invalidate(KEY);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             // Saved in the caller's transaction: what was read meanwhile predates its commit.
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    snapshot.invalidateAll();
+                    snapshot.invalidate(KEY);
                 }
             });
         }
@@ -258,7 +275,9 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         // Validated with the secret it keeps; written without it, and only while the row still holds
         // that secret: a secret changed since it was read here is neither put back nor kept unchecked.
         DownChannel validatedWith = read;
-        return saved(kept.problems(), () -> {
+        List<String> problems = kept.problems();
+        CatalogEntries.givenSecret(channel.secret(), problems);
+        return saved(problems, () -> {
             return channel.withVersion(jdbc.save(channel, validatedWith)).withoutSecret();
         });
     }
@@ -361,6 +380,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             }
         }
         List<String> problems = kept.problems();
+        CatalogEntries.givenSecret(channel.secret(), problems);
         require(
                 channel.protocol() == null || suppliers.protocols().contains(channel.protocol()),
                 "protocol must be one of " + new TreeSet<>(suppliers.protocols()),

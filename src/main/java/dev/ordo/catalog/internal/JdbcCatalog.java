@@ -239,8 +239,8 @@ class JdbcCatalog {
     }
 
     /**
-     * Another active product of the same channel that a request would match as {@code p} does (line,
-     * carrier, province, city, face and invoice type): the one with the lower id would always be
+     * Another active product on an active shelf of the same channel that a request would match as
+     * {@code p} does (line, carrier, province, city, face and invoice type): the one with the lower id would always be
      * chosen and the other never. Locks the channel's row first, so that two admins saving such
      * products at once are checked one after the other (at MySQL's REPEATABLE READ too: the lock is
      * the transaction's first read, and the look that follows sees what the other one committed).
@@ -254,7 +254,8 @@ class JdbcCatalog {
                 .sql("""
                         select p.product_id from oms_down_product p
                           join oms_down_shelf s on s.shelf_id = p.shelf_id
-                         where s.channel_no = :channel and p.status = :active and p.product_id <> :id
+                         where s.channel_no = :channel and s.status = :active and p.status = :active
+                           and p.product_id <> :id
                            and p.line_id = :line and p.carrier_no = :carrier and p.province_no = :province
                            and p.city_no = :city and p.face = :face and p.invoice_type = :invoice""")
                 .param("channel", channelNo)

@@ -37,6 +37,11 @@ final class RabbitOrderEventSink implements OrderEventSink {
 
     /** Declares nothing yet: a broker that is down must not keep a node from starting (SPEC K4). */
     RabbitOrderEventSink(RabbitTemplate rabbit, RabbitAdmin admin, String exchange, JsonMapper json) {
+        if (!rabbit.getConnectionFactory().isPublisherConfirms()) {
+            // Without them no confirm ever comes: every batch would wait its 30 s and fail, for ever.
+            throw new IllegalStateException("order events to RabbitMQ need publisher confirms of type correlated"
+                    + " (spring.rabbitmq.publisher-confirm-type=correlated)");
+        }
         this.rabbit = rabbit;
         this.admin = admin;
         this.exchange = exchange;

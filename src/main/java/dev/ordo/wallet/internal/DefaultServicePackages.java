@@ -47,10 +47,9 @@ class DefaultServicePackages implements ServicePackages {
         this.clock = clock;
     }
 
-    /** The day deducts count against, as yyyymmdd in Ordo's time zone. */
+    /** Today in Ordo's time zone, as yyyymmdd. */
     private int today() {
-        LocalDate date = LocalDate.now(clock);
-        return date.getYear() * 10_000 + date.getMonthValue() * 100 + date.getDayOfMonth();
+        return PackageState.day(LocalDate.now(clock));
     }
 
     @Override
@@ -80,7 +79,7 @@ class DefaultServicePackages implements ServicePackages {
                     || openedWith != terms.total()) {
                 throw new OrdoException(ErrorCode.CONFLICT, "package " + terms.spkgId() + " exists with other terms");
             }
-            return new Opened(p.view(today()), false);
+            return new Opened(p.view(p.countingDay(LocalDate.now(clock))), false);
         }
         if (account.status() != AccountStatus.ACTIVE) {
             throw new OrdoException(ErrorCode.LOCKED, "account " + key + " is locked");
@@ -123,7 +122,7 @@ class DefaultServicePackages implements ServicePackages {
     public Optional<ServicePackage> find(AccountKey key, String spkgId) {
         return tx.execute(status -> accounts.find(key)
                 .flatMap(account -> packages.find(account.accountId(), spkgId, false))
-                .map(p -> p.view(today())));
+                .map(p -> p.view(p.countingDay(LocalDate.now(clock)))));
     }
 
     @Override
@@ -160,9 +159,9 @@ class DefaultServicePackages implements ServicePackages {
             return new CapacityOutcome.Refused(Refusal.LOCKED, "account " + change.account() + " is locked");
         }
         Instant now = clock.instant();
-        // The package's day never goes back: a node whose clock is behind another's (or was set
-        // back) counts against the latest day deducts were counted on, not a fresh one.
-        int today = Math.max(today(), p.deductDay());
+        // The package's day does not go back: a node whose clock is behind another's counts against
+        // the day that one already counted on, not a fresh one.
+        int today = p.countingDay(LocalDate.now(clock));
         long deductedToday = p.deductedOn(today);
         if (change.type() == ChangeType.DEDUCT) {
             if (!now.isBefore(p.expires())) {

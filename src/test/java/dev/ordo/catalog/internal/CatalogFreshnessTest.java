@@ -1,6 +1,7 @@
 package dev.ordo.catalog.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ordo.catalog.CatalogEntries.DownChannel;
@@ -8,15 +9,17 @@ import dev.ordo.shared.Ids;
 import dev.ordo.supplier.Suppliers;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Unique;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The catalog a node reads is at most {@code ordo.catalog.refresh} behind the changes other nodes
- * made, however long the node was idle, and a caller about to fail an order on a missing entry can
- * have it read again at once.
+ * made, however long the node was idle, and a caller about to fail an order on a missing entry gets
+ * a catalog read after the order was accepted.
  */
 @DatabaseTest
 class CatalogFreshnessTest {
@@ -35,7 +38,7 @@ class CatalogFreshnessTest {
 
     /** A node of its own, reading the shared database with {@code refresh}. */
     private DefaultCatalog node(Duration refresh) {
-        return new DefaultCatalog(jdbc, ids, tx, suppliers, refresh);
+        return new DefaultCatalog(jdbc, ids, tx, suppliers, Clock.systemUTC(), refresh);
     }
 
     /** A channel created as another node creates it: written, nothing invalidated here. */
@@ -59,15 +62,25 @@ class CatalogFreshnessTest {
     }
 
     @Test
-    void reload_reads_an_entry_another_node_created_at_once() {
+    void a_caller_missing_an_entry_another_node_created_just_before_gets_a_catalog_read_after_it() {
         DefaultCatalog node = node(Duration.ofHours(1));
-        assertThat(node.downChannel("none")).isEmpty(); // the snapshot is loaded
+        assertThat(node.downChannel("none")).isEmpty(); // the snapshot is read now
         String later = createdElsewhere();
+        Instant acceptedThere = Instant.now();
         assertThat(node.downChannel(later)).as("an hour's snapshot").isEmpty();
 
-        await().pollDelay(Duration.ofMillis(1_100)).until(() -> true);
-        node.reload();
+        node.readSince(acceptedThere);
 
         assertThat(node.downChannel(later)).isPresent();
+        String another = createdElsewhere();
+        node.readSince(acceptedThere);
+        assertThat(node.downChannel(another))
+                .as("read after acceptedThere already: not again")
+                .isEmpty();
+    }
+
+    @Test
+    void a_refresh_period_below_ten_milliseconds_is_refused() {
+        assertThatThrownBy(() -> node(Duration.ofNanos(1))).hasMessageContaining("ordo.catalog.refresh");
     }
 }

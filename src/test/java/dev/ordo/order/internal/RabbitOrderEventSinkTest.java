@@ -116,6 +116,7 @@ class RabbitOrderEventSinkTest {
     @Test
     void a_broker_that_is_down_does_not_keep_the_sink_from_being_made_and_publishing_fails_until_it_is_up() {
         CachingConnectionFactory nowhere = new CachingConnectionFactory("127.0.0.1", 1);
+        nowhere.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         try {
             RabbitOrderEventSink sink = new RabbitOrderEventSink(
                     new RabbitTemplate(nowhere),
@@ -127,6 +128,22 @@ class RabbitOrderEventSinkTest {
                     .isInstanceOf(AmqpException.class);
         } finally {
             nowhere.destroy();
+        }
+    }
+
+    @Test
+    void a_sink_without_correlated_confirms_is_refused_at_start_not_left_waiting_for_confirms_that_never_come() {
+        CachingConnectionFactory simple = new CachingConnectionFactory("127.0.0.1", 5672);
+        simple.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        try {
+            assertThatThrownBy(() -> new RabbitOrderEventSink(
+                            new RabbitTemplate(simple),
+                            new RabbitAdmin(simple),
+                            "ordo.events.simple",
+                            JsonMapper.builder().build()))
+                    .hasMessageContaining("publisher-confirm-type=correlated");
+        } finally {
+            simple.destroy();
         }
     }
 

@@ -103,4 +103,14 @@ class PackageDayTest {
         assertThat(at(EARLY_ON_THE_1ST).find(key, "sms").orElseThrow().totalRemain())
                 .isEqualTo(900);
     }
+
+    @Test
+    void a_clock_that_jumped_days_ahead_for_a_moment_does_not_pin_the_daily_count() {
+        assertThat(deduct(Instant.parse("2026-12-05T12:00:00Z"), "jumped", 100))
+                .isInstanceOf(CapacityOutcome.Applied.class);
+
+        assertThat(deduct(LATE_ON_THE_30TH, "back", 100)).isInstanceOf(CapacityOutcome.Applied.class);
+        assertThat(at(LATE_ON_THE_30TH).find(key, "sms").orElseThrow().deductToday())
+                .isEqualTo(100);
+    }
 }
