@@ -97,19 +97,38 @@ class RabbitOrderEventSinkTest {
                     .as("a publish to the lost exchange")
                     .isInstanceOf(AmqpException.class);
             for (int attempt = 0; attempt < 5; attempt++) {
-                sink.publish(events); // declares it again after the failure
+                publishedAgain(sink, events); // declares it again after the failure
                 admin.deleteExchange(exchange); // and the broker loses it again
                 assertThatThrownBy(() -> sink.publish(batch))
                         .as("attempt " + attempt + " to publish 50 events to the lost exchange")
                         .isInstanceOf(AmqpException.class);
             }
-            assertThatCode(() -> sink.publish(events)).doesNotThrowAnyException();
+            publishedAgain(sink, events);
             assertThatCode(() -> rabbit.execute(channel -> channel.exchangeDeclarePassive(exchange)))
                     .as("declared again")
                     .doesNotThrowAnyException();
             admin.deleteExchange(exchange);
         } finally {
             connections.destroy();
+        }
+    }
+
+    /**
+     * The relay's next runs after a failed publish: the first succeeds, or — when the broker's close
+     * of the failed publish's channel reaches Spring AMQP's channel cache just as the next publish
+     * takes that channel, which then fails too (a NullPointerException inside RabbitTemplate) — the
+     * one after it.
+     */
+    private static void publishedAgain(RabbitOrderEventSink sink, List<OrderEvent> events) {
+        for (int run = 1; ; run++) {
+            try {
+                sink.publish(events);
+                return;
+            } catch (AmqpException e) {
+                if (run == 3) {
+                    throw new AssertionError("not published in three runs after a failed one", e);
+                }
+            }
         }
     }
 
