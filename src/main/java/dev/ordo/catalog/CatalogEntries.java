@@ -1,9 +1,8 @@
 package dev.ordo.catalog;
 
 import dev.ordo.shared.Money;
+import dev.ordo.shared.Urls;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -142,11 +141,8 @@ public final class CatalogEntries {
             name("shelf_name", shelfName, p);
             code("channel_no", channelNo, p);
             // An order must have time to be bound: at 0 every order accepted would fail at once.
-            if (orderOvertime < 1) {
-                p.add("order_overtime must be 1 to 2592000 seconds");
-            }
-            seconds("order_overtime", orderOvertime, p);
-            seconds("refund_overtime", refundOvertime, p);
+            seconds("order_overtime", orderOvertime, 1, p);
+            seconds("refund_overtime", refundOvertime, 0, p);
             Flag.check("status", status, p);
             return p;
         }
@@ -436,9 +432,9 @@ public final class CatalogEntries {
             url("return_url", returnUrl, false, p);
             url("notify_url", notifyUrl, false, p);
             Flag.check("can_query", canQuery, p);
-            seconds("first_query_time", firstQueryTime, p);
-            seconds("query_replenish_time", queryReplenishTime, p);
-            seconds("request_replenish_time", requestReplenishTime, p);
+            seconds("first_query_time", firstQueryTime, 0, p);
+            seconds("query_replenish_time", queryReplenishTime, 0, p);
+            seconds("request_replenish_time", requestReplenishTime, 0, p);
             if (timeoutMs < 100 || timeoutMs > 120_000) {
                 p.add("timeout_ms must be 100 to 120000");
             }
@@ -533,8 +529,8 @@ public final class CatalogEntries {
             id("shelf_id", shelfId, p);
             name("shelf_name", shelfName, p);
             code("channel_no", channelNo, p);
-            seconds("delivery_overtime", deliveryOvertime, p);
-            seconds("return_overtime", returnOvertime, p);
+            seconds("delivery_overtime", deliveryOvertime, 0, p);
+            seconds("return_overtime", returnOvertime, 0, p);
             Flag.check("status", status, p);
             return p;
         }
@@ -721,9 +717,9 @@ public final class CatalogEntries {
         }
     }
 
-    static void seconds(String field, int value, List<String> p) {
-        if (value < 0 || value > 30 * 86_400) {
-            p.add(field + " must be 0 to 2592000 seconds");
+    static void seconds(String field, int value, int least, List<String> p) {
+        if (value < least || value > 30 * 86_400) {
+            p.add(field + " must be " + least + " to 2592000 seconds");
         }
     }
 
@@ -734,19 +730,10 @@ public final class CatalogEntries {
             }
             return;
         }
-        if (value.length() > 512 || !(value.startsWith("http://") || value.startsWith("https://")) || !parses(value)) {
+        if (value.length() > 512
+                || !(value.startsWith("http://") || value.startsWith("https://"))
+                || Urls.requestTarget(value) == null) {
             p.add(field + " must be an http or https URL of at most 512 characters");
-        }
-    }
-
-    /** A URL a request can be made to: no space, {@code |} or brace unencoded, a host. */
-    private static boolean parses(String url) {
-        try {
-            URI uri = new URI(url);
-            // A host with an underscore is no host to java.net.URI, but one to the HTTP client.
-            return uri.getHost() != null || uri.getRawAuthority() != null;
-        } catch (URISyntaxException e) {
-            return false;
         }
     }
 }

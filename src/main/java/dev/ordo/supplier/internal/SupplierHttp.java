@@ -5,13 +5,13 @@ import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.apilog.ApiLog;
 import dev.ordo.shared.Deadlines;
 import dev.ordo.shared.Signatures;
+import dev.ordo.shared.Urls;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -126,21 +126,6 @@ class SupplierHttp implements DisposableBean {
         }
     }
 
-    /** The URL as a request's target; null if it is none (malformed, not http or https, no host). */
-    private static URI target(String url) {
-        if (url == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(url);
-            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-            // A host with an underscore is no host to java.net.URI, but one to the HTTP client.
-            return http && (uri.getHost() != null || uri.getRawAuthority() != null) ? uri : null;
-        } catch (URISyntaxException e) {
-            return null;
-        }
-    }
-
     /** {@link #post} without the API log: the caller keeps what it sent and got. */
     Reply exchange(SupplierEndpoint supplier, String url, Map<String, String> form) {
         form.values().removeIf(value -> value == null);
@@ -148,7 +133,7 @@ class SupplierHttp implements DisposableBean {
         form.put(Signatures.SIGN, Signatures.sign(supplier.secret(), form));
         List<NameValuePair> fields = new ArrayList<>(form.size());
         form.forEach((name, value) -> fields.add(new BasicNameValuePair(name, value)));
-        URI target = target(url);
+        URI target = Urls.requestTarget(url);
         if (target == null) {
             // Not a URL a request can be made to (a character the catalog's check of old let by):
             // nothing was sent, and sending again will not help until the catalog is corrected.

@@ -52,6 +52,14 @@ class DefaultServicePackages implements ServicePackages {
         return PackageState.day(LocalDate.now(clock));
     }
 
+    /**
+     * The day {@code p}'s deducts count against by this node's clock: it does not go back — a node
+     * whose clock is behind another's counts against the day that one already counted on.
+     */
+    private int countingDay(PackageState p) {
+        return p.countingDay(LocalDate.now(clock));
+    }
+
     @Override
     public Opened open(AccountKey key, PackageTerms terms) {
         try {
@@ -79,7 +87,7 @@ class DefaultServicePackages implements ServicePackages {
                     || openedWith != terms.total()) {
                 throw new OrdoException(ErrorCode.CONFLICT, "package " + terms.spkgId() + " exists with other terms");
             }
-            return new Opened(p.view(p.countingDay(LocalDate.now(clock))), false);
+            return new Opened(p.view(countingDay(p)), false);
         }
         if (account.status() != AccountStatus.ACTIVE) {
             throw new OrdoException(ErrorCode.LOCKED, "account " + key + " is locked");
@@ -122,7 +130,7 @@ class DefaultServicePackages implements ServicePackages {
     public Optional<ServicePackage> find(AccountKey key, String spkgId) {
         return tx.execute(status -> accounts.find(key)
                 .flatMap(account -> packages.find(account.accountId(), spkgId, false))
-                .map(p -> p.view(p.countingDay(LocalDate.now(clock)))));
+                .map(p -> p.view(countingDay(p))));
     }
 
     @Override
@@ -159,9 +167,7 @@ class DefaultServicePackages implements ServicePackages {
             return new CapacityOutcome.Refused(Refusal.LOCKED, "account " + change.account() + " is locked");
         }
         Instant now = clock.instant();
-        // The package's day does not go back: a node whose clock is behind another's counts against
-        // the day that one already counted on, not a fresh one.
-        int today = p.countingDay(LocalDate.now(clock));
+        int today = countingDay(p);
         long deductedToday = p.deductedOn(today);
         if (change.type() == ChangeType.DEDUCT) {
             if (!now.isBefore(p.expires())) {
