@@ -1,6 +1,7 @@
 package dev.ordo.supplier;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,19 +13,22 @@ public interface SupplierAdapter {
     /** The protocol name used in the catalog's {@code protocol} field. */
     String protocol();
 
+    /** Submits one delivery, claimed for it just now. */
     SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery);
 
-    /** Whether {@link #submitAll} carries several deliveries in one request (else it sends them one by one). */
-    default boolean batches() {
-        return false;
-    }
+    /**
+     * Submits several deliveries to one supplier, claimed together, and answers each, in order (one
+     * by one, or several in a request where the protocol can carry them). A delivery whose request
+     * would start at or after {@code startBy} is not sent: answered {@link SupplierAnswer#tooLate()}.
+     */
+    List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy);
 
     /**
-     * Submits several deliveries to one supplier and answers each, in order. One by one unless the
-     * protocol can carry several in a request.
+     * How long after its claim a delivery's request may still start: a worker sending several
+     * deliveries in turn holds back those whose turn comes later ({@code startBy} above).
      */
-    default List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
-        return deliveries.stream().map(d -> submit(supplier, d)).toList();
+    default Duration startWindow(SupplierEndpoint supplier) {
+        return Duration.ofSeconds(5);
     }
 
     /**
@@ -33,7 +37,7 @@ public interface SupplierAdapter {
      * query before it would hear "no such delivery" about a request still on its way.
      */
     default Duration longestSubmission(SupplierEndpoint supplier) {
-        return supplier.longestCall();
+        return startWindow(supplier).plus(supplier.longestCall());
     }
 
     /** The state of an earlier delivery, by Ordo's {@code orderNo}. */

@@ -45,7 +45,6 @@ import dev.ordo.wallet.WalletBatches;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -607,10 +606,12 @@ public class OrderSteps {
 
     /**
      * The one submission of each unit claimed by the caller, {@code suppliersOf} theirs: the units
-     * that go to the same supplier one after another are handed to its adapter together if its
-     * protocol carries several deliveries in a request, else sent one by one. A unit whose turn comes
-     * after the order's overtime (a supplier slow to answer the ones before) is not sent: answered
-     * not sent, it goes back to PAID, and its delivery job finds the overtime and stops it.
+     * that go to the same supplier one after another are handed to its adapter together (one request
+     * if its protocol carries several deliveries, else one by one). A unit whose request cannot start
+     * within the adapter's start window after its claim (a supplier slow to answer the ones before),
+     * or before the order's overtime, is not sent: answered too late, it goes back to PAID and its
+     * delivery job claims it again right before its own call — or finds the overtime and stops it. A
+     * worker that takes this one for dead can so tell when its requests have ended.
      */
     private List<SupplierAnswer> submitAll(Order order, List<Unit> units, List<UpChannel> suppliersOf) {
         List<SupplierAnswer> answers = new ArrayList<>(units.size());
@@ -621,33 +622,21 @@ public class OrderSteps {
                 to++;
             }
             SupplierAdapter adapter = suppliers.adapter(supplier.protocol());
+            SupplierEndpoint endpoint = endpoint(supplier);
             List<Unit> group = units.subList(from, to);
-            if (adapter.batches()) {
-                answers.addAll(
-                        overtimeCame(order)
-                                ? Collections.nCopies(group.size(), SupplierAnswer.notSent(OVERTIME_CAME))
-                                : adapter.submitAll(
-                                        endpoint(supplier),
-                                        group.stream()
-                                                .map(unit -> delivery(order, unit))
-                                                .toList()));
-            } else {
-                for (Unit unit : group) {
-                    answers.add(
-                            overtimeCame(order)
-                                    ? SupplierAnswer.notSent(OVERTIME_CAME)
-                                    : adapter.submit(endpoint(supplier), delivery(order, unit)));
-                }
+            Instant claimed = group.stream()
+                    .map(Unit::submittedAt)
+                    .min(Comparator.naturalOrder())
+                    .orElseThrow();
+            Instant startBy = claimed.plus(adapter.startWindow(endpoint));
+            if (order.overtimeAt().isBefore(startBy)) {
+                startBy = order.overtimeAt();
             }
+            answers.addAll(adapter.submitAll(
+                    endpoint, group.stream().map(unit -> delivery(order, unit)).toList(), startBy));
             from = to;
         }
         return answers;
-    }
-
-    private static final String OVERTIME_CAME = "the order's overtime came before its turn";
-
-    private boolean overtimeCame(Order order) {
-        return !clock.instant().isBefore(order.overtimeAt());
     }
 
     private static Delivery delivery(Order order, Unit unit) {
@@ -666,8 +655,8 @@ public class OrderSteps {
         switch (answer.transport()) {
             case NOT_SENT -> {
                 // Nothing reached the supplier: safe to send again after request_replenish_time — or,
-                // held back at the order's overtime, to be stopped by its delivery job at once.
-                int wait = OVERTIME_CAME.equals(answer.message()) ? 0 : Math.max(1, supplier.requestReplenishTime());
+                // held back as too late, to be claimed again (or stopped at the overtime) at once.
+                int wait = answer.wasTooLate() ? 0 : Math.max(1, supplier.requestReplenishTime());
                 String reason = wait == 0
                         ? "not sent: " + answer.message()
                         : "not sent (" + answer.message() + "): sent again in " + wait + " s";
@@ -681,7 +670,14 @@ public class OrderSteps {
                             clock.instant().plusSeconds(wait));
                 }
             }
-            case NO_ANSWER -> unknown(unit, supplier, UnitStatus.SUBMITTING, null, answer.message());
+            case NO_ANSWER ->
+                unknown(
+                        unit,
+                        supplier,
+                        UnitStatus.SUBMITTING,
+                        null,
+                        answer.message(),
+                        answer.onItsWayUntil() == null ? clock.instant() : answer.onItsWayUntil());
             case ANSWERED -> {
                 if (!resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted", handOn)) {
                     answeredAfterAll(unit, supplier, answer, handOn);

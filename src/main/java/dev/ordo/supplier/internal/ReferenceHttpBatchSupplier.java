@@ -8,7 +8,9 @@ import dev.ordo.supplier.SupplierAdapter;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,7 +36,10 @@ import tools.jackson.databind.JsonNode;
  * requests instead of one per delivery, and a slow supplier gets bigger batches rather than fewer
  * orders. Nothing is ever sent twice: a request that fails leaves every delivery it carried
  * unanswered ({@link SupplierAnswer.Transport#NO_ANSWER}, resolved by query), except one that could
- * not connect, which was not sent.
+ * not connect, which was not sent. A request starts only with the deliveries that may still start
+ * ({@code startBy}, a minute after their claim): a caller that stops waiting knows when the last
+ * request that may carry its deliveries ends, so they are not queried — and failed as unknown to
+ * the supplier — while a request still takes them there.
  */
 @Component
 class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
@@ -44,12 +49,13 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
     /**
      * The deliveries of one caller, all to one supplier. Whoever comes first decides its fate, once:
      * a lane taking it to send it, or its caller withdrawing it when it stops waiting — then it was
-     * not sent.
+     * not sent. No request carrying its deliveries starts at or after {@code startBy}.
      */
-    private record Submission(SupplierEndpoint supplier, List<Delivery> deliveries, AtomicBoolean decided) {
+    private record Submission(
+            SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy, AtomicBoolean decided) {
 
-        Submission(SupplierEndpoint supplier, List<Delivery> deliveries) {
-            this(supplier, deliveries, new AtomicBoolean());
+        Submission(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
+            this(supplier, deliveries, startBy, new AtomicBoolean());
         }
 
         /** By a lane: true if it may send it. */
@@ -68,12 +74,14 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
 
     private final SupplierHttp http;
     private final ReferenceHttpSupplier single;
+    private final Clock clock;
     private final int maxPerRequest;
     private final GroupCommit<Submission, List<SupplierAnswer>> batches;
 
     ReferenceHttpBatchSupplier(
             SupplierHttp http,
             ReferenceHttpSupplier single,
+            Clock clock,
             MeterRegistry meters,
             @Value("${ordo.supplier.batch.lanes:2}") int lanes,
             @Value("${ordo.supplier.batch.max-deliveries:100}") int maxPerRequest) {
@@ -82,12 +90,14 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         }
         this.http = http;
         this.single = single;
+        this.clock = clock;
         this.maxPerRequest = maxPerRequest;
         // A caller waits LANE_WAIT at most: deliveries no lane took by then are withdrawn, not sent
-        // (and sent again later); taken ones whose answer comes later are left to be queried (their
-        // answer dropped, never sent twice). The bound is what lets a unit found SUBMITTING be
-        // queried a minute and a call after its claim (longestSubmission), not ten. The batch never
-        // throws, so GroupCommit's retry and one-by-one fallback never run.
+        // (and sent again later); taken ones whose answer comes later are left to be queried once
+        // their requests have ended (their answer dropped, never sent twice). No request starts
+        // past a delivery's startBy, which is what lets a unit found SUBMITTING be queried a minute
+        // and a call after its claim (longestSubmission), not ten. The batch never throws, so
+        // GroupCommit's retry and one-by-one fallback never run.
         this.batches = new GroupCommit<>(
                 "supplier-submit",
                 lanes,
@@ -103,36 +113,32 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         return PROTOCOL;
     }
 
+    /** Its request leaves when a lane takes it, within {@link #LANE_WAIT}. */
     @Override
-    public boolean batches() {
-        return true;
-    }
-
-    /** Its request leaves when a lane takes it, within {@link #LANE_WAIT}, and then takes one call. */
-    @Override
-    public Duration longestSubmission(SupplierEndpoint supplier) {
-        return LANE_WAIT.plus(supplier.longestCall());
+    public Duration startWindow(SupplierEndpoint supplier) {
+        return LANE_WAIT;
     }
 
     @Override
     public SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery) {
-        return submitAll(supplier, List.of(delivery)).getFirst();
+        return submitAll(supplier, List.of(delivery), clock.instant().plus(LANE_WAIT))
+                .getFirst();
     }
 
     @Override
-    public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
+    public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
         if (deliveries.isEmpty()) {
             return List.of();
         }
-        Submission submission = new Submission(supplier, deliveries);
+        Submission submission = new Submission(supplier, deliveries, startBy);
         try {
             return batches.submit(submission, deliveries.getFirst().orderNo().hashCode());
         } catch (OrdoException e) {
-            // Shutting down, interrupted or a lane hung: withdrawn before a lane took it, it was not
-            // sent; taken, its request may have left.
+            // Shutting down, interrupted or a lane slow: withdrawn before a lane took it, it was not
+            // sent; taken, its request may have left — or still leave, until startBy.
             SupplierAnswer answer = submission.withdraw()
                     ? SupplierAnswer.notSent(e.getMessage())
-                    : SupplierAnswer.noAnswer(e.getMessage());
+                    : SupplierAnswer.noAnswerYet(e.getMessage(), startBy.plus(supplier.longestCall()));
             return Collections.nCopies(deliveries.size(), answer);
         }
     }
@@ -169,7 +175,10 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
      * submission alone, in several requests). A submission is taken right before its chunk's request:
      * a caller that stops waiting while earlier requests of the batch are out withdraws it, and it is
      * never sent — taken at the batch's start, it would count as maybe sent, be queried, be found
-     * unknown to the supplier (failed, the channel refunded), and then be sent.
+     * unknown to the supplier (failed, the channel refunded), and then be sent. For the same reason
+     * no request starts with a delivery past its {@code startBy} (a submission larger than a request,
+     * its later parts behind a slow supplier): answered {@link SupplierAnswer#tooLate()}, it is
+     * claimed again.
      */
     private void sendAll(List<Submission> submissions, List<Submission> taken, Map<String, SupplierAnswer> answers) {
         Map<SupplierEndpoint, List<Submission>> bySupplier = new LinkedHashMap<>();
@@ -188,18 +197,31 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
                     chunk.add(queued.get(next++));
                 }
                 List<Delivery> deliveries = new ArrayList<>(count);
+                List<Instant> startBys = new ArrayList<>(count);
                 for (Submission s : chunk) {
                     if (s.take()) {
                         taken.add(s);
                         for (Delivery d : s.deliveries()) {
                             if (seen.add(key(supplier, d))) {
                                 deliveries.add(d);
+                                startBys.add(s.startBy());
                             }
                         }
                     }
                 }
                 for (int from = 0; from < deliveries.size(); from += maxPerRequest) {
-                    List<Delivery> part = deliveries.subList(from, Math.min(deliveries.size(), from + maxPerRequest));
+                    Instant now = clock.instant();
+                    List<Delivery> part = new ArrayList<>(maxPerRequest);
+                    for (int i = from; i < Math.min(deliveries.size(), from + maxPerRequest); i++) {
+                        if (now.isBefore(startBys.get(i))) {
+                            part.add(deliveries.get(i));
+                        } else {
+                            answers.put(key(supplier, deliveries.get(i)), SupplierAnswer.tooLate());
+                        }
+                    }
+                    if (part.isEmpty()) {
+                        continue;
+                    }
                     List<SupplierAnswer> partAnswers = request(supplier, part);
                     for (int i = 0; i < part.size(); i++) {
                         answers.put(key(supplier, part.get(i)), partAnswers.get(i));

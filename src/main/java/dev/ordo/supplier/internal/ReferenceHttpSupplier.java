@@ -4,7 +4,11 @@ import dev.ordo.supplier.Delivery;
 import dev.ordo.supplier.SupplierAdapter;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -19,9 +23,11 @@ class ReferenceHttpSupplier implements SupplierAdapter {
     static final String PROTOCOL = "reference-http";
 
     private final SupplierHttp http;
+    private final Clock clock;
 
-    ReferenceHttpSupplier(SupplierHttp http) {
+    ReferenceHttpSupplier(SupplierHttp http, Clock clock) {
         this.http = http;
+        this.clock = clock;
     }
 
     @Override
@@ -43,6 +49,16 @@ class ReferenceHttpSupplier implements SupplierAdapter {
         form.put("city_no", d.cityNo());
         form.put("notify_url", supplier.notifyUrl());
         return post(supplier, supplier.requestUrl(), form);
+    }
+
+    /** One by one, each as its turn comes. */
+    @Override
+    public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
+        List<SupplierAnswer> answers = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            answers.add(clock.instant().isBefore(startBy) ? submit(supplier, d) : SupplierAnswer.tooLate());
+        }
+        return answers;
     }
 
     @Override

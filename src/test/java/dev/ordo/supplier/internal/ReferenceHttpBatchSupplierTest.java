@@ -13,6 +13,7 @@ import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.supplier.mock.MockSupplier;
 import dev.ordo.supplier.mock.MockSupplierServer;
 import dev.ordo.testing.RecordedCalls;
+import dev.ordo.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,13 +52,19 @@ class ReferenceHttpBatchSupplierTest {
 
     private final RecordedCalls calls = new RecordedCalls();
     private final SupplierHttp http = new SupplierHttp(JSON, Clock.systemUTC(), calls);
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
     private ReferenceHttpBatchSupplier client = batchClient(2, 100);
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     private HttpServer server;
 
     private ReferenceHttpBatchSupplier batchClient(int lanes, int maxPerRequest) {
         return new ReferenceHttpBatchSupplier(
-                http, new ReferenceHttpSupplier(http), new SimpleMeterRegistry(), lanes, maxPerRequest);
+                http, new ReferenceHttpSupplier(http, clock), clock, new SimpleMeterRegistry(), lanes, maxPerRequest);
+    }
+
+    /** Claimed just now: a lane may start them for a minute. */
+    private List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
+        return client.submitAll(supplier, deliveries, clock.instant().plus(ReferenceHttpBatchSupplier.LANE_WAIT));
     }
 
     /** A supplier answering each request with what {@code answer} makes of its form. */
@@ -141,7 +149,7 @@ class ReferenceHttpBatchSupplierTest {
         String url = startHoldingTheFirstRequest();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<List<SupplierAnswer>> first =
-                    callers.submit(() -> client.submitAll(supplier(url, 5000), List.of(delivery(0), delivery(1))));
+                    callers.submit(() -> submitAll(supplier(url, 5000), List.of(delivery(0), delivery(1))));
             assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
             // While the first request is out, ten callers queue up on the lane.
             List<Future<SupplierAnswer>> queued = IntStream.rangeClosed(2, 11)
@@ -162,7 +170,7 @@ class ReferenceHttpBatchSupplierTest {
     @Test
     void theBatchIsSignedAndCarriesEveryDeliveryField() throws IOException {
         String url = start(ReferenceHttpBatchSupplierTest::echo);
-        client.submitAll(supplier(url, 2000), List.of(delivery(7)));
+        submitAll(supplier(url, 2000), List.of(delivery(7)));
 
         Map<String, String> form = requests.getFirst();
         assertThat(Signatures.verify(SECRET, form, form.get(Signatures.SIGN))).isTrue();
@@ -181,7 +189,7 @@ class ReferenceHttpBatchSupplierTest {
         client.destroy();
         client = batchClient(1, 2);
         String url = start(ReferenceHttpBatchSupplierTest::echo);
-        List<SupplierAnswer> answers = client.submitAll(
+        List<SupplierAnswer> answers = submitAll(
                 supplier(url, 2000),
                 IntStream.range(0, 5)
                         .mapToObj(ReferenceHttpBatchSupplierTest::delivery)
@@ -197,7 +205,7 @@ class ReferenceHttpBatchSupplierTest {
     void aDeliveryLeftOutOfTheAnswerIsUnknownAndResolvedByQuery() throws IOException {
         String url = start(form ->
                 "{\"code\":\"0000\",\"results\":[{\"order_no\":\"u1\",\"code\":\"0000\"},{\"code\":\"0000\"}]}");
-        List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+        List<SupplierAnswer> answers = submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
 
         assertThat(answers.get(0)).isEqualTo(SupplierAnswer.answered("0000", null, null));
         assertThat(answers.get(1).transport()).isEqualTo(Transport.NO_ANSWER);
@@ -207,8 +215,8 @@ class ReferenceHttpBatchSupplierTest {
     void aBatchIsOneLogEntryFoundByItsDeliveryWhenItCarriesOnlyOne() throws IOException {
         String url = start(
                 form -> "{\"code\":\"0000\",\"results\":[{\"order_no\":\"u1\",\"code\":\"0000\",\"msg\":\"one\"}]}");
-        client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
-        client.submitAll(supplier(url, 2000), List.of(delivery(3)));
+        submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+        submitAll(supplier(url, 2000), List.of(delivery(3)));
 
         assertThat(calls.calls()).hasSize(2).allSatisfy(call -> {
             assertThat(call.kind()).isEqualTo(ApiCallKind.SUPPLIER_REQUEST);
@@ -226,7 +234,7 @@ class ReferenceHttpBatchSupplierTest {
     @Test
     void anAnswerWithoutResultsConfirmsNothingAndLeavesEveryDeliveryUnknown() throws IOException {
         String url = start(form -> "{\"code\":\"0000\",\"msg\":\"ok\"}");
-        List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+        List<SupplierAnswer> answers = submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
 
         assertThat(answers)
                 .extracting(SupplierAnswer::transport)
@@ -238,11 +246,11 @@ class ReferenceHttpBatchSupplierTest {
         String url = startHoldingTheFirstRequest();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<List<SupplierAnswer>> first =
-                    callers.submit(() -> client.submitAll(supplier(url, 5000), List.of(delivery(0))));
+                    callers.submit(() -> submitAll(supplier(url, 5000), List.of(delivery(0))));
             assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
             List<SupplierAnswer> gaveUp = new CopyOnWriteArrayList<>();
-            Thread waiting = Thread.ofVirtual()
-                    .start(() -> gaveUp.addAll(client.submitAll(supplier(url, 5000), List.of(delivery(1)))));
+            Thread waiting =
+                    Thread.ofVirtual().start(() -> gaveUp.addAll(submitAll(supplier(url, 5000), List.of(delivery(1)))));
             Thread.sleep(300);
             waiting.interrupt(); // as at shutdown: the job's thread is interrupted while it waits
             waiting.join(5000);
@@ -258,7 +266,7 @@ class ReferenceHttpBatchSupplierTest {
     @Test
     void anHttpErrorAnswersEveryDeliveryWithItsStatus() throws IOException {
         String url = start(form -> "!down");
-        List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
+        List<SupplierAnswer> answers = submitAll(supplier(url, 2000), List.of(delivery(1), delivery(2)));
 
         assertThat(answers).extracting(SupplierAnswer::code).containsExactly("HTTP_500", "HTTP_500");
     }
@@ -269,7 +277,7 @@ class ReferenceHttpBatchSupplierTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        assertThat(client.submitAll(
+        assertThat(submitAll(
                         supplier("http://127.0.0.1:" + closedPort + "/submit", 2000),
                         List.of(delivery(1), delivery(2))))
                 .extracting(SupplierAnswer::transport)
@@ -279,7 +287,7 @@ class ReferenceHttpBatchSupplierTest {
             sleep(Duration.ofMillis(1500));
             return echo(form);
         });
-        assertThat(client.submitAll(supplier(url, 300), List.of(delivery(1), delivery(2))))
+        assertThat(submitAll(supplier(url, 300), List.of(delivery(1), delivery(2))))
                 .extracting(SupplierAnswer::transport)
                 .containsExactly(Transport.NO_ANSWER, Transport.NO_ANSWER);
         assertThat(requests).hasSize(1); // it did arrive: only a query may tell what became of it
@@ -291,7 +299,7 @@ class ReferenceHttpBatchSupplierTest {
         try (MockSupplierServer mockServer = new MockSupplierServer(0, mock)) {
             String url = "http://127.0.0.1:" + mockServer.port() + "/mock/supplier/submit-batch";
             List<Delivery> deliveries = List.of(delivery(0), delivery(1), delivery(9));
-            List<SupplierAnswer> answers = client.submitAll(supplier(url, 2000), deliveries);
+            List<SupplierAnswer> answers = submitAll(supplier(url, 2000), deliveries);
 
             assertThat(answers)
                     .extracting(SupplierAnswer::code)
@@ -300,7 +308,7 @@ class ReferenceHttpBatchSupplierTest {
 
             SupplierEndpoint wrongSecret = new SupplierEndpoint(
                     "ycup", "reference-http-batch", 1, url, url, url, null, "another-secret-0001", 2000);
-            assertThat(client.submitAll(wrongSecret, List.of(delivery(5))))
+            assertThat(submitAll(wrongSecret, List.of(delivery(5))))
                     .extracting(SupplierAnswer::transport)
                     .containsExactly(Transport.NO_ANSWER);
             assertThat(mock.submissions("u5")).isZero();
@@ -379,5 +387,44 @@ class ReferenceHttpBatchSupplierTest {
 
         assertThat(got.transport()).isEqualTo(SupplierAnswer.Transport.NO_ANSWER);
         assertThat(got.message()).contains("answered twice, differently");
+    }
+
+    @Test
+    void noRequestStartsWithADeliveryPastItsStartByThoughItsSubmissionWasTaken() throws Exception {
+        client.destroy();
+        client = batchClient(1, 1); // one delivery per request: a submission of three takes three
+        String url = start(form -> {
+            clock.advance(Duration.ofMinutes(1)); // each request takes a minute of the client's time
+            return echo(form);
+        });
+
+        // Requests would start at 0, 1 and 2 minutes; the deliveries may start until 1.5 minutes.
+        List<SupplierAnswer> answers = client.submitAll(
+                supplier(url, 5000),
+                List.of(delivery(0), delivery(1), delivery(2)),
+                clock.instant().plusSeconds(90));
+
+        assertThat(answers).extracting(SupplierAnswer::code).containsExactly("Cu0", "Cu1", null);
+        assertThat(answers.get(2).wasTooLate()).isTrue();
+        assertThat(requests).hasSize(2).noneMatch(form -> form.get("orders").contains("\"u2\""));
+    }
+
+    @Test
+    void aCallerThatStopsWaitingAfterALaneTookItsDeliveriesLearnsUntilWhenTheyMayBeOnTheirWay() throws Exception {
+        String url = startHoldingTheFirstRequest();
+        SupplierEndpoint supplier = supplier(url, 5000);
+        Instant startBy = clock.instant().plusSeconds(30);
+        List<SupplierAnswer> gaveUp = new CopyOnWriteArrayList<>();
+        Thread waiting = Thread.ofVirtual()
+                .start(() -> gaveUp.addAll(client.submitAll(supplier, List.of(delivery(0)), startBy)));
+        assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+        waiting.interrupt(); // its request is out
+        waiting.join(5000);
+        release.countDown();
+
+        assertThat(gaveUp).singleElement().satisfies(answer -> {
+            assertThat(answer.transport()).isEqualTo(Transport.NO_ANSWER);
+            assertThat(answer.onItsWayUntil()).isEqualTo(startBy.plus(supplier.longestCall()));
+        });
     }
 }

@@ -9,11 +9,14 @@ import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierAnswer.Transport;
 import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.testing.RecordedCalls;
+import dev.ordo.testing.SettableClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +29,8 @@ class ReferenceHttpSupplierTest {
 
     private final RecordedCalls calls = new RecordedCalls();
     private final SupplierHttp http = new SupplierHttp(new JsonMapper(), Clock.systemUTC(), calls);
-    private final ReferenceHttpSupplier client = new ReferenceHttpSupplier(http);
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private final ReferenceHttpSupplier client = new ReferenceHttpSupplier(http, clock);
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final AtomicReference<Answer> answer = new AtomicReference<>(new Answer(200, "{\"code\":\"0000\"}", 0));
     private HttpServer server;
@@ -37,6 +41,7 @@ class ReferenceHttpSupplierTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/submit", exchange -> {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            clock.advance(Duration.ofSeconds(3)); // each submission takes three seconds of the client's time
             Answer a = answer.get();
             sleep(a.delayMillis());
             byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
@@ -64,6 +69,25 @@ class ReferenceHttpSupplierTest {
 
     private static Delivery delivery() {
         return new Delivery("u1001", 1001L, 1, 10000L, "100011000000000", "ZSH", null, null);
+    }
+
+    @Test
+    void deliveriesSentOneByOneAreHeldBackOnceTheirTurnComesAtOrPastStartBy() throws IOException {
+        String url = start();
+        List<Delivery> three = List.of(
+                new Delivery("u1", 1L, 1, 10000L, "100011000000000", "ZSH", null, null),
+                new Delivery("u2", 1L, 1, 10000L, "100011000000000", "ZSH", null, null),
+                new Delivery("u3", 1L, 1, 10000L, "100011000000000", "ZSH", null, null));
+
+        // Turns at 0 s, 3 s and 6 s of the client's clock; a request may start until 5 s.
+        List<SupplierAnswer> answers =
+                client.submitAll(supplier(url, 2000), three, clock.instant().plusSeconds(5));
+
+        assertThat(answers)
+                .extracting(SupplierAnswer::transport)
+                .containsExactly(Transport.ANSWERED, Transport.ANSWERED, Transport.NOT_SENT);
+        assertThat(answers.get(2).wasTooLate()).isTrue();
+        assertThat(bodies).hasSize(2).noneMatch(body -> body.contains("order_no=u3"));
     }
 
     @Test
