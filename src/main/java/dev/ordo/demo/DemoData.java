@@ -176,7 +176,7 @@ public class DemoData {
             {"R5124", "10", "failure"},
             {"R9999", "90", "unknown, query later"},
             {"R4040", "10", "no such order"},
-            {"R4010", "10", "signature refused"}
+            {"R4010", "90", "signature refused: check the secret"}
         }) {
             boolean known = catalog.errorCodes().stream()
                     .anyMatch(e -> e.channelNo().equals("ycup")
