@@ -42,6 +42,16 @@ public final class AcquiringQueues {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     /**
+     * A step that moves money owed after the fact (a supplier that delivered, a channel whose unit
+     * failed or whose refund was agreed): retried every 10 minutes for about five weeks, so a locked
+     * or short account holds it until an operator puts the account right, rather than sending it to
+     * the dead-letter list within the hour.
+     */
+    private static <P> JobQueue<P> untilPaid(JobQueue<P> queue) {
+        return queue.maxAttempts(5_000).backoff(SECOND, Duration.ofMinutes(10));
+    }
+
+    /**
      * The order's job: choose the suppliers and plan the delivery units, then carry the order on
      * through pay, delivery, unit refunds and up_pay while each can run at once. Retried as long as
      * up_pay (a supplier delivered and must be paid).
@@ -68,10 +78,8 @@ public final class AcquiringQueues {
      * — or after an account refused the bookings: retried every 10 minutes for about five weeks, since
      * the supplier has delivered and must be paid once an operator tops its account up.
      */
-    public static final JobQueue<OrderRef> UP_PAY = JobQueue.of("oms:order:up_pay", OrderRef.class)
-            .concurrency(8)
-            .maxAttempts(5_000)
-            .backoff(SECOND, Duration.ofMinutes(10));
+    public static final JobQueue<OrderRef> UP_PAY =
+            untilPaid(JobQueue.of("oms:order:up_pay", OrderRef.class).concurrency(8));
     /** Tell the channel how its order ended; retried for more than 24 hours. */
     public static final JobQueue<NotificationRef> ORDER_NOTIFY = JobQueue.of("oms:order:notify", NotificationRef.class)
             .concurrency(16)
@@ -87,27 +95,21 @@ public final class AcquiringQueues {
             .concurrency(4)
             .maxAttempts(10)
             .backoff(SECOND, MINUTE);
-    /** Refund the channel. */
-    public static final JobQueue<RefundRef> REFUND_PAY = JobQueue.of("oms:refund:pay", RefundRef.class)
-            .concurrency(8)
-            .maxAttempts(20)
-            .backoff(SECOND, MINUTE);
-    /** Take back the supplier cost of returned units, finish the refund. */
-    public static final JobQueue<RefundRef> REFUND_UP_PAY = JobQueue.of("oms:refund:up_pay", RefundRef.class)
-            .concurrency(8)
-            .maxAttempts(20)
-            .backoff(SECOND, Duration.ofMinutes(10));
+    /** Refund the channel (see {@link #untilPaid}). */
+    public static final JobQueue<RefundRef> REFUND_PAY =
+            untilPaid(JobQueue.of("oms:refund:pay", RefundRef.class).concurrency(8));
+    /** Take back the supplier cost of returned units, finish the refund (see {@link #untilPaid}). */
+    public static final JobQueue<RefundRef> REFUND_UP_PAY =
+            untilPaid(JobQueue.of("oms:refund:up_pay", RefundRef.class).concurrency(8));
     /** Tell the channel how its refund ended; retried for more than 24 hours. */
     public static final JobQueue<NotificationRef> REFUND_NOTIFY = JobQueue.of(
                     "oms:refund:notify", NotificationRef.class)
             .concurrency(8)
             .maxAttempts(60)
             .backoff(Duration.ofSeconds(10), Duration.ofHours(1));
-    /** Refund the channel for a unit that failed or was stopped. */
-    public static final JobQueue<UnitRef> UNIT_REFUND = JobQueue.of("oms:overtime:refund", UnitRef.class)
-            .concurrency(16)
-            .maxAttempts(20)
-            .backoff(SECOND, MINUTE);
+    /** Refund the channel for a unit that failed or was stopped (see {@link #untilPaid}). */
+    public static final JobQueue<UnitRef> UNIT_REFUND =
+            untilPaid(JobQueue.of("oms:overtime:refund", UnitRef.class).concurrency(16));
     /** An order whose overtime has come: stop what was not submitted. */
     public static final JobQueue<OrderRef> ORDER_OVERTIME = JobQueue.of("oms:overtime:order_deal", OrderRef.class)
             .concurrency(4)

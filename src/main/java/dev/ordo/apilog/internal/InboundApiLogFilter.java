@@ -2,7 +2,7 @@ package dev.ordo.apilog.internal;
 
 import dev.ordo.apilog.ApiCall;
 import dev.ordo.apilog.ApiCallKind;
-import dev.ordo.shared.Urls;
+import dev.ordo.shared.Masking;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -99,7 +99,8 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
 
     /**
      * The parameters as the request carried them, from the query string and a form body alike, in
-     * their order (a URL given as a value without its user info); another kind of body after them.
+     * their order (a URL given as a value without its user info and the values of its secret-looking
+     * parameters, {@link Masking}); another kind of body after them.
      */
     private String requestText(ContentCachingRequestWrapper request) {
         StringBuilder text = new StringBuilder();
@@ -111,7 +112,7 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
                 if (!text.isEmpty()) {
                     text.append('&');
                 }
-                text.append(encode(parameter.getKey())).append('=').append(encode(Urls.withoutUserInfo(value)));
+                text.append(encode(parameter.getKey())).append('=').append(encode(Masking.url(value)));
             }
         }
         String contentType = request.getContentType();

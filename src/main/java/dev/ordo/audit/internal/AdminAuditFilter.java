@@ -1,7 +1,7 @@
 package dev.ordo.audit.internal;
 
 import dev.ordo.audit.AuditEntry;
-import dev.ordo.shared.Urls;
+import dev.ordo.shared.Masking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
@@ -9,14 +9,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
@@ -34,10 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /admin/**}, and the wallet's changes of account and package terms, {@link #WALLET_TERMS})
  * once it has been answered, refused ones included. Runs behind the security
  * filters: a request without a valid token never gets here. Values of parameters and JSON
- * properties one of whose words ({@link #secretName}) begins or ends with secret, password, token,
- * key or sign are masked ({@code supplier_secret}, {@code apiKey}, {@code appsecret}, {@code sign};
- * not {@code legacy_unsigned}), and so
- * are the user info of URLs and the values of such parameters in them.
+ * properties that may hold a secret are masked, and so are the user info of URLs and the values of
+ * such parameters in them ({@link Masking}).
  */
 class AdminAuditFilter extends OncePerRequestFilter {
 
@@ -47,14 +40,8 @@ class AdminAuditFilter extends OncePerRequestFilter {
      * A name is secret when one of its words begins or ends with one of these: {@code supplier_secret},
      * {@code apiKey}, {@code appsecret}, {@code signkey}, {@code sign} — but not {@code legacy_unsigned}.
      */
-    private static final List<String> SECRET_WORDS =
-            List.of("secret", "password", "passwd", "pwd", "token", "credential", "key", "sign", "signature");
-    /** Splits a name into its words: at anything but letters and digits, and where a lower-case letter meets an upper-case one. */
-    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{Alnum}]+|(?<=[\\p{Lower}\\d])(?=\\p{Upper})");
-    /** A parameter of a query string or form: its separator, name and value (up to the next parameter of any URL in it). */
-    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?]*)=([^&?]*)");
+    private static final String MASK = Masking.MASK;
 
-    private static final String MASK = "***";
     private static final Logger log = LoggerFactory.getLogger(AdminAuditFilter.class);
 
     private final JdbcAudit audit;
@@ -111,7 +98,7 @@ class AdminAuditFilter extends OncePerRequestFilter {
                     truncate(request.getRemoteAddr(), 64),
                     request.getMethod(),
                     truncate(request.getRequestURI(), 500),
-                    request.getQueryString() == null ? null : truncate(maskParams(request.getQueryString()), 2000),
+                    request.getQueryString() == null ? null : truncate(Masking.params(request.getQueryString()), 2000),
                     body(request),
                     status));
         } catch (RuntimeException e) {
@@ -141,7 +128,7 @@ class AdminAuditFilter extends OncePerRequestFilter {
                 text = "(not JSON, " + content.length + " bytes)";
             }
         } else {
-            text = maskParams(text);
+            text = Masking.params(text);
         }
         return truncate(text, MAX_BODY);
     }
@@ -156,12 +143,12 @@ class AdminAuditFilter extends OncePerRequestFilter {
                 JsonNode value = object.get(name);
                 boolean given = !value.isNull()
                         && !(value.isString() && value.asString().isEmpty());
-                if (secretName(name)) {
+                if (Masking.secretName(name)) {
                     if (given) {
                         object.put(name, MASK);
                     }
                 } else if (object.get(name).isString()) {
-                    object.put(name, maskUrl(object.get(name).asString()));
+                    object.put(name, Masking.url(object.get(name).asString()));
                 } else {
                     mask(object.get(name));
                 }
@@ -169,44 +156,6 @@ class AdminAuditFilter extends OncePerRequestFilter {
         } else if (node != null && node.isArray()) {
             node.forEach(AdminAuditFilter::mask);
         }
-    }
-
-    /** A URL keeps its host and path; its user info and the values of secret-looking parameters are masked. */
-    static String maskUrl(String value) {
-        if (!value.contains("://")) {
-            return value;
-        }
-        return maskParams(Urls.withoutUserInfo(value));
-    }
-
-    static String maskParams(String params) {
-        Matcher param = PARAM.matcher(params);
-        StringBuilder masked = new StringBuilder(params.length());
-        while (param.find()) {
-            if (secretName(param.group(2))) {
-                param.appendReplacement(masked, Matcher.quoteReplacement(param.group(1) + param.group(2) + "=" + MASK));
-            }
-        }
-        return param.appendTail(masked).toString();
-    }
-
-    /** Whether a parameter or property of this name (percent-encoded or not) holds a secret: one of its words says so. */
-    static boolean secretName(String name) {
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException notEncoded) {
-            decoded = name;
-        }
-        for (String word : WORD_BREAK.split(decoded)) {
-            String w = word.toLowerCase(Locale.ROOT);
-            for (String secret : SECRET_WORDS) {
-                if (w.startsWith(secret) || w.endsWith(secret)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static String truncate(String s, int max) {

@@ -83,7 +83,10 @@ class ApiLogTest {
                     .getFirst();
             assertThat(request.get("party").asString()).isEqualTo("test");
             assertThat(request.get("endpoint").asString()).isEqualTo("/order/request");
-            assertThat(request.get("request").asString()).contains("request_no=" + requestNo, "rechage_account=");
+            assertThat(request.get("request").asString())
+                    .contains("request_no=" + requestNo, "rechage_account=", "key%3D***")
+                    .as("a secret in the notify_url's query is masked")
+                    .doesNotContain("hidden");
             assertThat(request.get("status").asInt()).isEqualTo(200);
             assertThat(request.get("response").asString()).isEqualTo(accepted.body());
             assertThat(Instant.parse(request.get("at").asString())).isBetween(before, Instant.now());

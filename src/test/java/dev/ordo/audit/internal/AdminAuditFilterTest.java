@@ -2,6 +2,7 @@ package dev.ordo.audit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordo.shared.Masking;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,8 +45,8 @@ class AdminAuditFilterTest {
                 "tokens_left"
             })
     void a_name_with_a_secret_word_is_masked(String name) {
-        assertThat(AdminAuditFilter.secretName(name)).isTrue();
-        assertThat(AdminAuditFilter.maskParams("a=1&" + name + "=hidden&b=2")).isEqualTo("a=1&" + name + "=***&b=2");
+        assertThat(Masking.secretName(name)).isTrue();
+        assertThat(Masking.params("a=1&" + name + "=hidden&b=2")).isEqualTo("a=1&" + name + "=***&b=2");
     }
 
     @ParameterizedTest
@@ -53,8 +54,8 @@ class AdminAuditFilterTest {
             strings = {"legacy_unsigned", "channel_no", "notify_url", "request_no", "order_id", "amount", "eid", "name"
             })
     void a_name_that_only_contains_the_letters_of_one_is_kept(String name) {
-        assertThat(AdminAuditFilter.secretName(name)).isFalse();
-        assertThat(AdminAuditFilter.maskParams(name + "=0")).isEqualTo(name + "=0");
+        assertThat(Masking.secretName(name)).isFalse();
+        assertThat(Masking.params(name + "=0")).isEqualTo(name + "=0");
     }
 
     @ParameterizedTest
@@ -67,7 +68,7 @@ class AdminAuditFilterTest {
                 "https://s/api?appkey=abc&appsecret=abc&n=1"
             })
     void a_query_string_keeps_its_shape_with_the_secret_masked(String query) {
-        assertThat(AdminAuditFilter.maskParams(query)).isEqualTo(query.replace("abc", "***"));
+        assertThat(Masking.params(query)).isEqualTo(query.replace("abc", "***"));
     }
 
     @Test

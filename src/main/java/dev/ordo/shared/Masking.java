@@ -1,0 +1,68 @@
+package dev.ordo.shared;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a log or trail keeps of a value that may carry a secret: the values of parameters one of
+ * whose words ({@link #secretName}) begins or ends with secret, password, token, key or sign are
+ * masked ({@code supplier_secret}, {@code apiKey}, {@code appsecret}, {@code sign}; not
+ * {@code legacy_unsigned}), and so are the user info of URLs and the values of such parameters in
+ * them.
+ */
+public final class Masking {
+
+    public static final String MASK = "***";
+
+    private static final List<String> SECRET_WORDS =
+            List.of("secret", "password", "passwd", "pwd", "token", "credential", "key", "sign", "signature");
+    /** Splits a name into its words: at anything but letters and digits, and where a lower-case letter meets an upper-case one. */
+    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{Alnum}]+|(?<=[\\p{Lower}\\d])(?=\\p{Upper})");
+    /** A parameter of a query string or form: its separator, name and value (up to the next parameter of any URL in it). */
+    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?]*)=([^&?]*)");
+
+    private Masking() {}
+
+    /** A URL keeps its host and path; its user info and the values of secret-looking parameters are masked. Anything else as it is. */
+    public static String url(String value) {
+        if (!value.contains("://")) {
+            return value;
+        }
+        return params(Urls.withoutUserInfo(value));
+    }
+
+    /** A query string or form (or a URL with one) with the values of secret-looking parameters masked. */
+    public static String params(String params) {
+        Matcher param = PARAM.matcher(params);
+        StringBuilder masked = new StringBuilder(params.length());
+        while (param.find()) {
+            if (secretName(param.group(2))) {
+                param.appendReplacement(masked, Matcher.quoteReplacement(param.group(1) + param.group(2) + "=" + MASK));
+            }
+        }
+        return param.appendTail(masked).toString();
+    }
+
+    /** Whether a parameter or property of this name (percent-encoded or not) holds a secret: one of its words says so. */
+    public static boolean secretName(String name) {
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            decoded = name;
+        }
+        for (String word : WORD_BREAK.split(decoded)) {
+            String w = word.toLowerCase(Locale.ROOT);
+            for (String secret : SECRET_WORDS) {
+                if (w.startsWith(secret) || w.endsWith(secret)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
