@@ -568,6 +568,30 @@ class JobsTest {
                 .noneMatch(dead -> dead.jobId().equals(key));
     }
 
+    @Test
+    void a_job_handed_back_at_its_nodes_shutdown_keeps_the_count_of_its_failures_before() {
+        if (dialect == Dialect.H2) {
+            return; // not interrupted on H2: see the next test
+        }
+        List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
+        blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));
+        await().atMost(PATIENCE)
+                .until(() -> blockers.stream().noneMatch(key -> runs(key).isEmpty()));
+        String key = Unique.id("handbackcount");
+        TestJobs.SLEEP_AT_RUN.put(key, 2); // fails at once, then works long
+        try (ConfigurableApplicationContext second =
+                TestDatabases.secondNode("node-2", Map.of("ordo.jobs.shutdown-wait", "1s"))) {
+            jobs.enqueue(PROBE, key, new Probe(key, 1, 120_000));
+            await().atMost(PATIENCE).until(() -> runs(key).size() == 2);
+            assertThat(runs(key)).extracting(TestJobs.Run::node).containsOnly("node-2");
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> runs(key).size() == 3);
+        assertThat(runs(key).get(2).node()).isEqualTo("node-1");
+        assertThat(runs(key).get(2).attempt())
+                .as("one failure before the hand-back, still counted; the hand-back not counted")
+                .isEqualTo(2);
+    }
+
     /**
      * On H2 a stopping node does not interrupt its workers (an interrupt in H2's file I/O closes the
      * embedded database): the job still running is left to be taken over, and the database stays

@@ -70,6 +70,9 @@ public class TestJobs {
     /** Keys of probe jobs that work ({@code sleepMillis}) on their first run only. */
     public static final Set<String> SLEEP_ONCE = ConcurrentHashMap.newKeySet();
 
+    /** Probe keys that sleep at the given run only (counting from 1). */
+    public static final Map<String, Integer> SLEEP_AT_RUN = new ConcurrentHashMap<>();
+
     /** Every run of every probe job, across all nodes of this JVM. */
     public static final Map<String, List<Run>> RUNS = new ConcurrentHashMap<>();
 
@@ -101,8 +104,11 @@ public class TestJobs {
                 try {
                     List<Run> runs = RUNS.computeIfAbsent(job.payload().key(), k -> new CopyOnWriteArrayList<>());
                     runs.add(new Run(node, job.attempt(), Instant.now()));
+                    Integer sleepAt = SLEEP_AT_RUN.get(job.payload().key());
                     if (job.payload().sleepMillis() > 0
-                            && !(SLEEP_ONCE.contains(job.payload().key()) && runs.size() > 1)) {
+                            && (sleepAt != null
+                                    ? runs.size() == sleepAt
+                                    : !(SLEEP_ONCE.contains(job.payload().key()) && runs.size() > 1))) {
                         Thread.sleep(job.payload().sleepMillis());
                     }
                     if (runs.size() <= job.payload().failures()) {

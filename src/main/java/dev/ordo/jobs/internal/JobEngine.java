@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,8 +94,10 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     private final String nodeName;
     private final BatchedCompletion completion;
 
-    private final Map<String, JobQueue<?>> queues = new LinkedHashMap<>();
-    private final List<String> recurringNames = new ArrayList<>();
+    /** Published whole once the engine has started (the admin API may ask while it starts). */
+    private volatile Map<String, JobQueue<?>> queues = Map.of();
+
+    private volatile List<String> recurringNames = List.of();
     private final List<Scheduler> schedulers = new ArrayList<>();
     private ScheduledExecutorService statsRefresher;
     private volatile boolean running;
@@ -175,6 +178,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     @Override
     public synchronized void start() {
         TransientPollFailures.install();
+        Map<String, JobQueue<?>> queues = new LinkedHashMap<>();
+        List<String> recurringNames = new ArrayList<>();
         List<Task<?>> oneTimeTasks = new ArrayList<>();
         for (JobHandler<?> handler : handlers.orderedStream().toList()) {
             JobQueue<?> queue = effective(handler.queue());
@@ -219,6 +224,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         statsRefresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("ordo-job-stats").factory());
         statsRefresher.scheduleWithFixedDelay(this::refreshStats, 0, 15, TimeUnit.SECONDS);
+        this.queues = Collections.unmodifiableMap(queues);
+        this.recurringNames = List.copyOf(recurringNames);
         running = true;
         log.info(
                 "job engine started on {}: {} queues, {} timers, take-over after {}",
@@ -285,7 +292,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         // The completion of a job whose handler's last transaction removed it: nothing left to do.
         CompletionHandler<T> removed = (complete, operations) -> {};
         RetryThenDeadLetter<T> failures = new RetryThenDeadLetter<>(
-                queue, deadLetters, json, clock, tx, metrics.revived(queue.name()), () -> !running);
+                queue, deadLetters, json, clock, tx, jdbc, metrics.revived(queue.name()), () -> !running);
         return new OneTimeTask<T>(queue.name(), queue.payloadType(), failures, failures) {
             @Override
             public void executeOnce(TaskInstance<T> instance, ExecutionContext context) {

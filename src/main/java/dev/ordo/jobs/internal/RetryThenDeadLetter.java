@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +34,7 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
     private final JsonMapper json;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final JdbcTemplate jdbc;
     private final Counter revived;
     private final BooleanSupplier stopping;
 
@@ -42,9 +44,11 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
             JsonMapper json,
             Clock clock,
             TransactionTemplate tx,
+            JdbcTemplate jdbc,
             Counter revived,
             BooleanSupplier stopping) {
         this.tx = tx;
+        this.jdbc = jdbc;
         this.revived = revived;
         this.stopping = stopping;
         this.queue = queue;
@@ -60,7 +64,7 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
         String id = execution.taskInstance.getId();
         String error = complete.getCause().map(Throwable::toString).orElse("unknown failure");
         if (stopping.getAsBoolean() && interrupted(complete.getCause().orElse(null))) {
-            handBack(complete, operations);
+            handBack(complete);
             return;
         }
         if (attempt >= queue.maxAttempts()) {
@@ -83,15 +87,14 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
      * A job its node interrupted because it did not finish within the shutdown wait: nothing is wrong
      * with it, so it is not a failed attempt — it is handed back, due now, for any node (instead of
      * counting towards its death, and waiting for the take-over of a dead node's jobs). Its count of
-     * consecutive failures starts again (db-scheduler keeps it only for failures).
+     * consecutive failures stays as it was (db-scheduler's reschedule would count one more, or start
+     * again from none), so deploys that keep interrupting a failing job do not keep it alive.
      */
-    private void handBack(ExecutionComplete complete, ExecutionOperations<T> operations) {
+    private void handBack(ExecutionComplete complete) {
         boolean wasInterrupted = Thread.interrupted(); // the pool's connections refuse an interrupted thread
         try {
             var execution = complete.getExecution();
-            operations.reschedule(
-                    ExecutionComplete.success(execution, complete.getTimeDone(), complete.getTimeDone()),
-                    clock.instant());
+            RunningExecution.handBack(jdbc, execution, clock.instant());
             log.info(
                     "job {} of {} interrupted by its node's shutdown: handed back",
                     execution.taskInstance.getId(),

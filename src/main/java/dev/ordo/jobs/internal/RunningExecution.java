@@ -68,6 +68,15 @@ final class RunningExecution implements RunningJob {
         if (at == null || completed) {
             return false;
         }
+        return handBack(jdbc, execution, at);
+    }
+
+    /**
+     * Hands a picked execution back to the table, due at {@code at}, unpicked, with its count of
+     * consecutive failures as it is; false if another node took it over meanwhile (its version
+     * moved on) or it is gone.
+     */
+    static boolean handBack(JdbcTemplate jdbc, Execution execution, Instant at) {
         return jdbc.update("""
                         update scheduled_tasks
                            set picked = ?, picked_by = null, last_heartbeat = null, execution_time = ?,
