@@ -46,6 +46,11 @@ public final class Money {
         return BigDecimal.valueOf(cents, 2).toPlainString();
     }
 
+    /** Yuan as people write them: {@code 300}, {@code 0.5}, {@code 199.99}. */
+    public static String yuan(long cents) {
+        return BigDecimal.valueOf(cents, 2).stripTrailingZeros().toPlainString();
+    }
+
     public static List<Long> allocate(long total, List<Long> weights) {
         long weightSum = weights.stream().mapToLong(Long::longValue).sum();
         if (weightSum <= 0) {

@@ -232,7 +232,7 @@ class OrderRequestTest {
         Response refused = acquiring.order(Unique.id("face"), "1", "face", "300", "amount", "297");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().get("code").asInt()).isEqualTo(911);
-        assertThat(refused.json().get("msg").asString()).isEqualTo("下游渠道(test)不存在面值(300.00)的商品");
+        assertThat(refused.json().get("msg").asString()).isEqualTo("下游渠道(test)不存在面值(300)的商品");
     }
 
     @Test

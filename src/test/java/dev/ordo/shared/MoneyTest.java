@@ -21,6 +21,15 @@ class MoneyTest {
     }
 
     @Test
+    void yuan_in_a_message_are_written_without_trailing_zeros() {
+        assertThat(Money.yuan(30_000)).isEqualTo("300");
+        assertThat(Money.yuan(50)).isEqualTo("0.5");
+        assertThat(Money.yuan(19_999)).isEqualTo("199.99");
+        assertThat(Money.yuan(0)).isEqualTo("0");
+        assertThat(Money.centsToYuan(30_000)).isEqualTo("300.00");
+    }
+
+    @Test
     void an_allocation_always_sums_to_the_total_and_gives_leftover_cents_to_the_largest_remainders() {
         assertThat(Money.allocate(19_800, List.of(10_000L, 10_000L))).containsExactly(9_900L, 9_900L);
         assertThat(Money.allocate(100, List.of(1L, 1L, 1L))).containsExactly(34L, 33L, 33L);

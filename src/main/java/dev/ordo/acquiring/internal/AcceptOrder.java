@@ -145,8 +145,7 @@ public class AcceptOrder implements DisposableBean {
                     .filter(o -> deliverable(o.product(), provinceNo, cityNo, invoiceFor(o.product(), invoiceType)))
                     .findFirst()
                     .orElseThrow(() -> new OrdoException(
-                            ErrorCode.PRODUCT_NOT_FOUND,
-                            "下游渠道(" + channelNo + ")不存在面值(" + Money.centsToYuan(face) + ")的商品"));
+                            ErrorCode.PRODUCT_NOT_FOUND, "下游渠道(" + channelNo + ")不存在面值(" + Money.yuan(face) + ")的商品"));
             DownProduct product = offer.product();
             if (num > product.limitCount()) {
                 throw new OrdoException(

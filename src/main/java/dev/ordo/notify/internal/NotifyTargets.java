@@ -58,6 +58,10 @@ final class NotifyTargets {
             throw OrdoException.badParameter(
                     "notify_url points to a loopback, link-local or private address (" + host + ")");
         }
+        if (!host.startsWith("[") && isLiteral(host) && !isDottedQuad(host)) {
+            // Read by some as an address (127.1, 0177.0.0.1), by a resolver as a name to look up.
+            throw OrdoException.badParameter("notify_url has an invalid address (" + host + ")");
+        }
         if (isLiteral(host) && !allowed(host)) {
             try {
                 refusePrivate(host, InetAddress.getByName(host));
@@ -118,6 +122,23 @@ final class NotifyTargets {
 
     private static boolean isLiteral(String host) {
         return host.startsWith("[") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+    }
+
+    /** Four decimal numbers 0–255, without leading zeros: an IPv4 address read alike everywhere. */
+    private static boolean isDottedQuad(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')) {
+                return false;
+            }
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void refusePrivate(String host, InetAddress address) {

@@ -63,6 +63,16 @@ class NotifyTargetsTest {
         assertThatThrownBy(() -> strict.check(url)).isInstanceOf(OrdoException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2.3.4.5", "999.1.1.1", "93.184.216.034", "93.184.216", "1..2.3", "2130706433"})
+    void a_host_of_digits_and_dots_that_is_not_four_numbers_up_to_255_is_refused_as_an_invalid_address(String host) {
+        // Never handed to a resolver, nor read as an address in one of the old spellings (127.1);
+        // java.net.URI already finds no host in some.
+        assertThatThrownBy(() -> strict.check("http://" + host + "/x"))
+                .isInstanceOf(OrdoException.class)
+                .hasMessageMatching(".*(invalid address|must name a host).*");
+    }
+
     @Test
     void public_targets_pass_and_allowed_hosts_may_be_private() throws Exception {
         assertThatCode(() -> strict.check("https://example.com/notify?a=1")).doesNotThrowAnyException();
