@@ -830,6 +830,60 @@ class OrderFlowTest {
         }
     }
 
+    /**
+     * Units sent one after another to a supplier whose protocol carries one delivery a call: a unit
+     * whose turn comes later than the start window after its claim (5 s; the supplier slow to answer
+     * the one before) is not sent in that claim — a worker taking the order's job for dead would
+     * query it too early — but claimed again by its delivery job, right before a call of its own.
+     */
+    @Test
+    void a_unit_whose_turn_comes_long_after_its_claim_is_claimed_again_and_sent_once_on_its_own() throws Exception {
+        Semaphore arrived = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        AtomicInteger submissions = new AtomicInteger();
+        SupplierStub supplier = new SupplierStub();
+        HttpHandler held = heldUntilReleased(arrived, release);
+        supplier.on("/mock/supplier/submit", exchange -> {
+            if (submissions.incrementAndGet() == 1) {
+                held.handle(exchange); // the first unit's call outlasts the start window
+            } else {
+                Fixtures.supplierAnswer(exchange, "R0000");
+            }
+        });
+        try (supplier) {
+            Fixtures.supplierLine(http, 82, "lateturn", supplier.url(), true, true, 600, 1);
+            assertThat(http.put("/admin/catalog/up-channels/lateturn", """
+                            {"channel_no":"lateturn","channel_name":"lateturn","status":0,"service_class":10,
+                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
+                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
+                             "can_query":0,"first_query_time":1,"query_replenish_time":1,
+                             "request_replenish_time":1,"timeout_ms":30000}""".formatted(supplier.url()))
+                            .status())
+                    .isEqualTo(200);
+            Fixtures.channel(http, "lateturnch", 100_000_000, 0, 10_000, 82);
+            String requestNo = Unique.id("lateturn");
+            http.withoutToken()
+                    .get(
+                            "/order/request",
+                            Acquiring.exampleOrder("lateturnch", requestNo, "82", "rechage_account", "12"));
+            assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            Order order = orders.findByRequest("lateturnch", requestNo).orElseThrow();
+            Instant claimed = orders.units(order.orderId()).getFirst().submittedAt();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(claimed.plusMillis(5_500)));
+            Instant released = Instant.now();
+            release.release(); // the first unit delivered, its order's next turn past the window
+
+            Order done = acquiring.awaitFinal("lateturnch", requestNo);
+            assertThat(done.status()).isEqualTo(OrderStatus.SUCCEEDED);
+            assertThat(submissions).as("each unit sent once").hasValue(2);
+            assertThat(orders.units(done.orderId()))
+                    .extracting(Unit::submittedAt)
+                    .as("the second claimed again after the first was answered")
+                    .anyMatch(at -> at.isAfter(released));
+            assertMoneyOf(done, orders.units(done.orderId()));
+        }
+    }
+
     @Test
     void a_submissions_answer_settles_its_unit_even_after_another_worker_took_the_submission_for_dead()
             throws Exception {
