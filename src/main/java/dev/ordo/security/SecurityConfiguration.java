@@ -32,20 +32,33 @@ class SecurityConfiguration {
         "/favicon.ico"
     };
 
-    /** Suppliers authenticate their callbacks by signature; the bundled mock supplier is a supplier. */
-    static final String[] SUPPLIERS = {"/supplier/notify/**", "/mock/supplier/**"};
+    /**
+     * Suppliers authenticate their callbacks by signature; the bundled mock supplier is a supplier,
+     * whose calls are signed too ({@code /stats} and {@code /reset} are not: they need the token).
+     */
+    static final String[] SUPPLIERS = {
+        "/supplier/notify/**",
+        "/mock/supplier/submit",
+        "/mock/supplier/submit-batch",
+        "/mock/supplier/query",
+        "/mock/supplier/return"
+    };
 
     /** Signed per request instead of the admin token: the reseller API and the suppliers' endpoints. */
     static final String[] SIGNED = Stream.concat(Arrays.stream(ChannelEndpoints.PATHS), Arrays.stream(SUPPLIERS))
             .toArray(String[]::new);
+
+    /** Under {@code prod}: active, or, with none active, default (SPRING_PROFILES_DEFAULT=prod loads its settings too). */
+    static boolean production(Environment environment) {
+        return environment.matchesProfiles("prod");
+    }
 
     @Bean
     AdminToken adminToken(
             @Value("${ordo.security.admin-token:}") String configured,
             @Value("${ordo.data-dir:./data}") String dataDir,
             Environment environment) {
-        boolean production = Arrays.asList(environment.getActiveProfiles()).contains("prod");
-        AdminToken.Resolved resolved = AdminToken.resolve(configured, production, Path.of(dataDir));
+        AdminToken.Resolved resolved = AdminToken.resolve(configured, production(environment), Path.of(dataDir));
         if (resolved.textToShow() != null) {
             // Shown on the console once, never through the logger: log shipping must not carry it.
             System.out.println();

@@ -35,16 +35,28 @@ public final class Masking {
         return params(Urls.withoutUserInfo(value));
     }
 
-    /** A query string or form (or a URL with one) with the values of secret-looking parameters masked. */
+    /**
+     * A query string or form (or a URL with one) with the values of secret-looking parameters masked:
+     * a secret's value up to the next {@code &}, a {@code ?} in it included (a URL given as another
+     * parameter's value ends at its own {@code ?}, so that its parameters are looked at too).
+     */
     public static String params(String params) {
         Matcher param = PARAM.matcher(params);
         StringBuilder masked = new StringBuilder(params.length());
-        while (param.find()) {
+        int copied = 0;
+        int at = 0;
+        while (at < params.length() && param.find(at)) {
             if (secretName(param.group(2))) {
-                param.appendReplacement(masked, Matcher.quoteReplacement(param.group(1) + param.group(2) + "=" + MASK));
+                int end = params.indexOf('&', param.start(3));
+                end = end < 0 ? params.length() : end;
+                masked.append(params, copied, param.start(3)).append(MASK);
+                copied = end;
+                at = end;
+            } else {
+                at = param.end();
             }
         }
-        return param.appendTail(masked).toString();
+        return masked.append(params, copied, params.length()).toString();
     }
 
     /** Whether a parameter or property of this name (percent-encoded or not) holds a secret: one of its words says so. */

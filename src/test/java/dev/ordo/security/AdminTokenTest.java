@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
 
 /** SPEC K6 (admin part): where the admin token comes from, and how it is compared. */
 class AdminTokenTest {
@@ -36,9 +37,37 @@ class AdminTokenTest {
     }
 
     @Test
+    void a_configured_token_is_taken_without_the_spaces_and_line_break_around_it() {
+        AdminToken token = AdminToken.resolve("  configured-token-123456\n", false, dataDir)
+                .token();
+        assertThat(token.matches("configured-token-123456")).isTrue();
+        assertThatThrownBy(() -> AdminToken.resolve("short" + " ".repeat(20) + "\n", false, dataDir))
+                .as("spaces do not make a short token long enough")
+                .hasMessageContaining("at least 16 characters");
+    }
+
+    @Test
     void a_short_configured_token_refuses_to_start() {
         assertThatThrownBy(() -> AdminToken.resolve("short", false, dataDir))
                 .hasMessageContaining("at least 16 characters");
+    }
+
+    @Test
+    void the_prod_profile_counts_whether_active_or_the_default_one() {
+        MockEnvironment active = new MockEnvironment();
+        active.setActiveProfiles("prod");
+        MockEnvironment byDefault = new MockEnvironment();
+        byDefault.setDefaultProfiles("prod");
+        MockEnvironment other = new MockEnvironment();
+        other.setActiveProfiles("test");
+        other.setDefaultProfiles("prod");
+
+        assertThat(SecurityConfiguration.production(active)).isTrue();
+        assertThat(SecurityConfiguration.production(byDefault)).isTrue();
+        assertThat(SecurityConfiguration.production(other))
+                .as("a default applies only with none active")
+                .isFalse();
+        assertThat(SecurityConfiguration.production(new MockEnvironment())).isFalse();
     }
 
     @Test

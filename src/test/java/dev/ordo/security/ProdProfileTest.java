@@ -19,12 +19,10 @@ class ProdProfileTest {
                 TestDatabases.secondNode("prod-node", Map.of("spring.profiles.active", "prod"))) {
             Http http = new Http(Integer.parseInt(prod.getEnvironment().getProperty("local.server.port")));
             assertThat(prod.getEnvironment().getActiveProfiles()).contains("prod");
+            assertThat(http.method("POST", "/mock/supplier/stats").status()).isEqualTo(404);
+            assertThat(http.method("POST", "/mock/supplier/reset").status()).isEqualTo(404);
             assertThat(http.withoutToken()
-                            .method("POST", "/mock/supplier/stats")
-                            .status())
-                    .isEqualTo(404);
-            assertThat(http.withoutToken()
-                            .method("POST", "/mock/supplier/reset")
+                            .method("POST", "/mock/supplier/submit")
                             .status())
                     .isEqualTo(404);
             assertThat(http.get("/admin/catalog/lines").status()).isEqualTo(200);

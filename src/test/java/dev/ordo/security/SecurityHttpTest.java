@@ -43,6 +43,18 @@ class SecurityHttpTest {
     }
 
     @Test
+    void the_mock_suppliers_statistics_need_the_admin_token_its_calls_their_signature() {
+        Http http = new Http(port);
+        assertThat(http.withoutToken().get("/mock/supplier/stats").status()).isEqualTo(401);
+        assertThat(http.withoutToken().method("POST", "/mock/supplier/reset").status())
+                .isEqualTo(401);
+        assertThat(http.get("/mock/supplier/stats").status()).isEqualTo(200);
+        // A call without its signature passes the token check and is refused by the mock itself.
+        assertThat(http.withoutToken().method("POST", "/mock/supplier/query").status())
+                .isNotEqualTo(401);
+    }
+
+    @Test
     void metrics_need_the_admin_token() {
         Http http = new Http(port);
         assertThat(http.withoutToken().get("/actuator/prometheus").status()).isEqualTo(401);

@@ -19,6 +19,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
 import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.UrlPathHelper;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -68,8 +69,16 @@ class AdminAuditFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !WALLET_TERMS.contains(path) && READS.contains(request.getMethod());
+        return !WALLET_TERMS.contains(path(request)) && READS.contains(request.getMethod());
+    }
+
+    /**
+     * The path the request is served at, decoded as the handler mapping decodes it: a client that
+     * spells {@code /account/credit/set} with an escape ({@code /account/%63redit/set}) reaches the
+     * same handler, and is recorded under the same path.
+     */
+    static String path(HttpServletRequest request) {
+        return UrlPathHelper.defaultInstance.getPathWithinApplication(request);
     }
 
     @Override
@@ -97,7 +106,7 @@ class AdminAuditFilter extends OncePerRequestFilter {
                     actor(),
                     truncate(request.getRemoteAddr(), 64),
                     request.getMethod(),
-                    truncate(request.getRequestURI(), 500),
+                    truncate(path(request), 500),
                     request.getQueryString() == null ? null : truncate(Masking.params(request.getQueryString()), 2000),
                     body(request),
                     status));

@@ -72,6 +72,13 @@ class AdminAuditFilterTest {
     }
 
     @Test
+    void a_secrets_value_is_masked_whole_a_question_mark_in_it_included() {
+        assertThat(Masking.params("secret=abc?def&n=1")).isEqualTo("secret=***&n=1");
+        assertThat(Masking.params("n=1&token=a?b=c")).isEqualTo("n=1&token=***");
+        assertThat(Masking.params("sign=")).isEqualTo("sign=***");
+    }
+
+    @Test
     void a_secret_given_is_masked_and_one_left_out_shows_as_left_out() {
         ObjectNode body = (ObjectNode) JsonMapper.builder()
                 .build()

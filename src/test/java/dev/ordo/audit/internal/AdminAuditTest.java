@@ -126,6 +126,21 @@ class AdminAuditTest {
     }
 
     @Test
+    void a_change_sent_to_an_escaped_spelling_of_its_path_is_recorded_under_the_path_it_reached() {
+        String eid = Unique.id("esc");
+        assertThat(http.get("/account/create", "eid", eid, "name", "escaped").status())
+                .isBetween(200, 201);
+        // %63 is 'c': the handler of /account/credit/set answers it
+        assertThat(http.get("/account/%63redit/set", "eid", eid, "credit", "700")
+                        .status())
+                .isEqualTo(200);
+
+        JsonNode credit = latest("/account/credit/set");
+        assertThat(credit.get("path").asString()).isEqualTo("/account/credit/set");
+        assertThat(credit.get("query").asString()).contains("eid=" + eid).contains("credit=700");
+    }
+
+    @Test
     void wallet_changes_of_an_accounts_terms_are_recorded_whatever_their_method_but_balance_moves_are_not() {
         String eid = Unique.id("aud");
         assertThat(http.get("/account/create", "eid", eid, "name", "audited").status())
