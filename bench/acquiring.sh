@@ -113,6 +113,9 @@ echo "money: channel charged ${charged} for delivered sale ${delivered_sale}; su
 echo "pgbench one-row insert: ${pg_tps} commits/s"
 if [ "$finished" != "$total" ] || [ "$charged" != "$delivered_sale" ] || [ "$paid" != "$delivered_cost" ] \
   || [ "$bad_margin" != 0 ] || [ "$breaks" != 0 ]; then
+  broken=1
   echo "bench: INVARIANT BROKEN (see above)" >&2
 fi
 echo "acquiring_accepted_per_s=${accepted_per_s} acquiring_completed_per_s=${completed_per_s} p99_ms=${p99} pg_commits_per_s=${pg_tps}"
+# The figures are printed either way; a run that broke an invariant fails.
+[ -z "${broken:-}" ]

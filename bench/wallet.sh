@@ -7,8 +7,8 @@
 #   ORDO_URL=http://host:8600 ORDO_TOKEN=... bench/wallet.sh   uses a server already running on PostgreSQL
 #   bench/wallet.sh --name=value   arguments go to the server it starts
 #
-# Environment: BENCH_CLIENTS (64), BENCH_SECONDS (30), BENCH_PG (postgres connection, for seeding and
-# pgbench: -h 127.0.0.1 -U postgres), BENCH_DB (ordo_bench).
+# Environment: BENCH_CLIENTS (64), BENCH_SECONDS (30), BENCH_PG_HOST / BENCH_PG_PORT / BENCH_PG_USER
+# (the PostgreSQL server, for seeding and pgbench: 127.0.0.1, 5432, postgres), BENCH_DB (ordo_bench).
 # The last line is: wallet_deducts_per_s=N hot_account_deducts_per_s=N p99_ms=N pg_commits_per_s=N
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,3 +73,8 @@ echo "spread: ${spread} deducts/s, p50 ${spread_p50} ms, p99 ${spread_p99} ms"
 echo "hot:    ${hot} deducts/s, p50 ${hot_p50} ms, p99 ${hot_p99} ms"
 echo "pgbench one-row insert: ${pg} commits/s; ledger breaks after the run: ${breaks}"
 echo "wallet_deducts_per_s=${spread} hot_account_deducts_per_s=${hot} p99_ms=${p99} pg_commits_per_s=${pg}"
+# The figures are printed either way; a run after which the ledger does not hold fails.
+if [ "$breaks" != 0 ]; then
+  echo "bench: LEDGER BROKEN after the run: ${breaks} accounts" >&2
+  exit 1
+fi
