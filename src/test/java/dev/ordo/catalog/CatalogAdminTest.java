@@ -563,6 +563,12 @@ class CatalogAdminTest {
                             .query(String.class)
                             .single())
                     .isEqualTo("edited");
+            assertThat(http.get("/account/balance/query", "ident", "oms", "groups", "down_commission", "eid", "test")
+                            .json()
+                            .get("credit")
+                            .asLong())
+                    .as("the operator's credit on a demo account kept")
+                    .isEqualTo(5);
         } finally {
             jdbc.sql("update oms_down_channel set rate_limit = :r where channel_no = 'test'")
                     .param("r", rateLimit)

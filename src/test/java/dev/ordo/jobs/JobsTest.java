@@ -7,6 +7,7 @@ import static dev.ordo.testing.TestJobs.PUTTING_OFF;
 import static dev.ordo.testing.TestJobs.RUNS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -159,9 +160,7 @@ class JobsTest {
     @Test
     void
             a_table_that_about_doubled_since_its_last_analyze_is_analyzed_by_the_timer_and_one_grown_by_a_fifth_is_not_on_postgresql() {
-        if (dialect != Dialect.POSTGRESQL) {
-            return; // MariaDB keeps its own statistics; H2 plans without them
-        }
+        assumeTrue(dialect == Dialect.POSTGRESQL, "MariaDB keeps its own statistics; H2 plans without them");
         String table =
                 "test_stale_" + Unique.id("t").replaceAll("[^A-Za-z0-9]", "_").toLowerCase();
         jdbc.execute("create table " + table + " (id bigint primary key)");
@@ -203,9 +202,9 @@ class JobsTest {
 
     @Test
     void the_job_tables_indexes_are_rebuilt_once_bloated_so_that_a_claim_probes_them_on_postgresql() {
-        if (dialect != Dialect.POSTGRESQL) {
-            return; // InnoDB's primary key is the table itself; H2 is the embedded single node
-        }
+        assumeTrue(
+                dialect == Dialect.POSTGRESQL,
+                "InnoDB's primary key is the table itself; H2 is the embedded single node");
         // A burst worked off: 20,000 jobs come and go, and leave the indexes hundreds of pages long;
         // one job enqueued last is still there (the table keeps its length).
         jdbc.update("""
@@ -556,9 +555,9 @@ class JobsTest {
 
     @Test
     void a_job_still_running_when_its_node_shuts_down_is_handed_back_without_counting_a_failure() {
-        if (dialect == Dialect.H2) {
-            return; // see the next test
-        }
+        assumeTrue(
+                dialect != Dialect.H2,
+                "not interrupted on H2 (an interrupt in its file I/O closes the database): see the next test");
         // node-2 stops: its job, still working after the shutdown wait, is interrupted
         String key = probeRunAgainAfterItsSecondNodeStopped("handback", 120_000);
         assertThat(runs(key).get(1).attempt())
@@ -570,9 +569,7 @@ class JobsTest {
 
     @Test
     void a_job_handed_back_at_its_nodes_shutdown_keeps_the_count_of_its_failures_before() {
-        if (dialect == Dialect.H2) {
-            return; // not interrupted on H2: see the next test
-        }
+        assumeTrue(dialect != Dialect.H2, "not interrupted on H2: see the next test");
         List<String> blockers = List.of(Unique.id("blocker"), Unique.id("blocker"));
         blockers.forEach(key -> jobs.enqueue(PROBE, key, new Probe(key, 0, 12_000)));
         await().atMost(PATIENCE)
@@ -599,9 +596,7 @@ class JobsTest {
      */
     @Test
     void a_job_still_running_when_its_node_shuts_down_on_h2_leaves_the_embedded_database_open() {
-        if (dialect != Dialect.H2) {
-            return; // interrupted and handed back: see the test before
-        }
+        assumeTrue(dialect == Dialect.H2, "interrupted and handed back: see the test before");
         // node-2 stops, its job still sleeping
         String key = probeRunAgainAfterItsSecondNodeStopped("h2stop", 20_000);
         assertThat(runs(key).get(1).attempt())

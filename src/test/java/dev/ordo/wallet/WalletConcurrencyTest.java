@@ -19,7 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,6 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** SPEC B5 under concurrency: many threads over real HTTP (and the in-process API) on the real database. */
 @DatabaseTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalletConcurrencyTest {
 
     @LocalServerPort
@@ -263,6 +267,7 @@ class WalletConcurrencyTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE) // after every other test of the class
     void after_all_of_this_the_ledger_check_finds_no_break() {
         assertThat(ledgerCheck.check().breaks()).isEmpty();
     }

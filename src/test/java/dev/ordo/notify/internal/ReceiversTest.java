@@ -208,7 +208,12 @@ class ReceiversTest {
 
         List<NotifyHttp.Outcome> outcomes = atOnce(4, n -> receivers.post("recovering", uri, "e" + n, "a=1"));
 
-        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.paused()).isFalse());
+        assertThat(outcomes).hasSize(4).allSatisfy(outcome -> {
+            assertThat(outcome.deferred())
+                    .as("not held back: no share any more")
+                    .isFalse();
+            assertThat(outcome.received()).isTrue();
+        });
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ordo.shared.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ordo.shared.Dialect;
 import dev.ordo.testing.DatabaseTest;
@@ -87,9 +88,7 @@ class LeanerIndexesMigrationTest {
 
     @Test
     void on_postgresql_the_order_and_unit_tables_leave_room_for_updates_on_their_pages() {
-        if (dialect != Dialect.POSTGRESQL) {
-            return;
-        }
+        assumeTrue(dialect == Dialect.POSTGRESQL, "on PostgreSQL only");
         List<String> options = jdbc.sql("select relname || ' ' || array_to_string(reloptions, ',') from pg_class"
                         + " where relname in ('oms_order', 'oms_order_unit') and relkind = 'r'")
                 .query(String.class)

@@ -47,9 +47,15 @@ class HostileInputTest {
     void setUp() {
         http = new Http(port);
         if (http.get("/account/query", "eid", EID).status() == 404) {
-            http.get("/account/create", "eid", EID, "name", "target");
-            http.get("/account/balance/add", "eid", EID, "trade_no", "seed", "amount", "1000");
-            http.get("/package/create", "eid", EID, "sid", "p1", "name", "sms", "total", "100");
+            // What the hostile cases aim at must exist, or they would be refused as unknown instead.
+            assertThat(http.get("/account/create", "eid", EID, "name", "target").status())
+                    .isBetween(200, 201);
+            assertThat(http.get("/account/balance/add", "eid", EID, "trade_no", "seed", "amount", "1000")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(http.get("/package/create", "eid", EID, "sid", "p1", "name", "sms", "total", "100")
+                            .status())
+                    .isBetween(200, 201);
         }
     }
 

@@ -212,6 +212,7 @@ class ServicePackageHttpTest {
                         join wallet_package p on p.pkg_id = r.pkg_id
                         join wallet_account a on a.account_id = p.account_id
                         where a.eid = :eid and p.spkg_id = :sid order by r.pkg_version""").param("eid", eid).param("sid", sid).query().listOfRows();
+        assertThat(records).as("the package has records").isNotEmpty();
         long running = 0;
         for (Map<String, Object> r : records) {
             long num = ((Number) r.get("num")).longValue();

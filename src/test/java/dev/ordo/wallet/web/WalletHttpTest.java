@@ -114,18 +114,23 @@ class WalletHttpTest {
                         .json()
                         .get("account_id")
                         .asLong());
-        http.get(
-                "/account/balance/add",
-                "ident",
-                "oms",
-                "groups",
-                "down_channel",
-                "eid",
-                eid,
-                "trade_no",
-                "x",
-                "amount",
-                "70");
+        assertThat(http.get(
+                                "/account/balance/add",
+                                "ident",
+                                "oms",
+                                "groups",
+                                "down_channel",
+                                "eid",
+                                eid,
+                                "trade_no",
+                                "x",
+                                "amount",
+                                "70")
+                        .json()
+                        .get("balance")
+                        .asLong())
+                .as("the other account took it")
+                .isEqualTo(70);
         assertThat(balance()).isZero();
     }
 
