@@ -796,16 +796,8 @@ class OrderFlowTest {
             held.handle(exchange);
         });
         try (supplier) {
-            Fixtures.supplierLine(http, 40, "slowturn", supplier.url(), true, true, 600, 1);
             // Long enough a timeout for the first call to outlast the order's overtime.
-            assertThat(http.put("/admin/catalog/up-channels/slowturn", """
-                            {"channel_no":"slowturn","channel_name":"slowturn","status":0,"service_class":10,
-                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
-                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
-                             "can_query":0,"first_query_time":1,"query_replenish_time":1,
-                             "request_replenish_time":1,"timeout_ms":30000}""".formatted(supplier.url()))
-                            .status())
-                    .isEqualTo(200);
+            patientSupplierLine(40, "slowturn", supplier);
             Fixtures.channel(http, "slowturnch", 100_000_000, 3, 10_000, 40);
             String requestNo = Unique.id("turn");
             http.withoutToken()
@@ -849,15 +841,7 @@ class OrderFlowTest {
             }
         });
         try (supplier) {
-            Fixtures.supplierLine(http, 82, "lateturn", supplier.url(), true, true, 600, 1);
-            assertThat(http.put("/admin/catalog/up-channels/lateturn", """
-                            {"channel_no":"lateturn","channel_name":"lateturn","status":0,"service_class":10,
-                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
-                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
-                             "can_query":0,"first_query_time":1,"query_replenish_time":1,
-                             "request_replenish_time":1,"timeout_ms":30000}""".formatted(supplier.url()))
-                            .status())
-                    .isEqualTo(200);
+            patientSupplierLine(82, "lateturn", supplier);
             Fixtures.channel(http, "lateturnch", 100_000_000, 0, 10_000, 82);
             String requestNo = Unique.id("lateturn");
             http.withoutToken()
@@ -967,6 +951,23 @@ class OrderFlowTest {
                     .isEqualTo(OrderStatus.SUCCEEDED);
             assertMoneyOf(done, units);
         }
+    }
+
+    /**
+     * A line of its own with a supplier on {@code supplier}, one delivery a call ({@code
+     * reference-http}), that waits 30 s for an answer: a call the test holds outlasts windows and
+     * overtimes.
+     */
+    private void patientSupplierLine(long lineId, String supplierNo, SupplierStub supplier) {
+        Fixtures.supplierLine(http, lineId, supplierNo, supplier.url(), true, true, 600, 1);
+        assertThat(http.put("/admin/catalog/up-channels/" + supplierNo, """
+                        {"channel_no":"%2$s","channel_name":"%2$s","status":0,"service_class":10,
+                         "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
+                         "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
+                         "can_query":0,"first_query_time":1,"query_replenish_time":1,
+                         "request_replenish_time":1,"timeout_ms":30000}""".formatted(supplier.url(), supplierNo))
+                        .status())
+                .isEqualTo(200);
     }
 
     /** The order once it has units and every one of them is in this status. */
