@@ -42,7 +42,7 @@ final class OrderEventRelay implements RecurringJob {
      * A sink that fails (a broker down for hours) is retried at every run, logged when it starts
      * failing and then once a minute with the backlog — not a stack trace a second.
      */
-    private void unreachable(OrderEventSink sink, RuntimeException e) {
+    private void unreachable(OrderEventSink sink, Exception e) {
         failures.increment();
         Instant now = clock.instant();
         if (failingSince == null) {
@@ -98,7 +98,10 @@ final class OrderEventRelay implements RecurringJob {
             for (OrderEventSink sink : sinks) {
                 try {
                     sink.publish(events);
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt(); // stopping: the same events at the next start
+                    }
                     unreachable(sink, e);
                     return; // the same events again at the next run: at least once
                 }

@@ -11,6 +11,7 @@ import dev.ordo.order.OrderEventSink;
 import dev.ordo.shared.SqlTime;
 import dev.ordo.testing.DatabaseTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +61,8 @@ class OrderEventRelayTest {
             }
 
             @Override
-            public void publish(List<OrderEvent> events) {
-                throw new IllegalStateException("broker down");
+            public void publish(List<OrderEvent> events) throws IOException {
+                throw new IOException("broker down"); // a checked exception, as a sink may throw
             }
         };
         OrderEventSink recording = new OrderEventSink() {
