@@ -567,12 +567,17 @@ public class OrderSteps {
                     tx.executeWithoutResult(s -> stop(unit, "not submitted before the order's overtime", handOn));
                     return;
                 }
+                // Read before the claim stamps the unit: its request starts within the window from here.
+                Instant claimedAt = clock.instant();
                 Boolean claimed = tx.execute(
                         s -> orders.transition(unit, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
                                 .applied());
                 if (!Boolean.TRUE.equals(claimed)) {
                     return;
                 }
+                SupplierAnswer answer = submit(order, unit, supplier, claimedAt);
+                tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
+                return;
             }
             case SUBMITTING -> {
                 // Its worker may have died — or may still be sending it (the order's job run again
@@ -595,13 +600,18 @@ public class OrderSteps {
                 return;
             }
         }
-        SupplierAnswer answer = submit(order, unit, supplier);
-        tx.executeWithoutResult(s -> settleSubmission(unit, supplier, answer, handOn));
     }
 
-    /** The one submission of a unit claimed (SUBMITTING) by the caller. */
-    private SupplierAnswer submit(Order order, Unit unit, UpChannel supplier) {
-        return suppliers.adapter(supplier.protocol()).submit(endpoint(supplier), delivery(order, unit));
+    /**
+     * The one submission of a unit claimed (SUBMITTING) by the caller at {@code claimedAt}: not
+     * started past the adapter's start window from then (answered too late, it is claimed again).
+     */
+    private SupplierAnswer submit(Order order, Unit unit, UpChannel supplier, Instant claimedAt) {
+        SupplierAdapter adapter = suppliers.adapter(supplier.protocol());
+        SupplierEndpoint endpoint = endpoint(supplier);
+        return adapter.submitAll(
+                        endpoint, List.of(delivery(order, unit)), claimedAt.plus(adapter.startWindow(endpoint)))
+                .getFirst();
     }
 
     /**

@@ -78,7 +78,11 @@ class AdminAuditFilter extends OncePerRequestFilter {
      * same handler, and is recorded under the same path.
      */
     static String path(HttpServletRequest request) {
-        return UrlPathHelper.defaultInstance.getPathWithinApplication(request);
+        try {
+            return UrlPathHelper.defaultInstance.getPathWithinApplication(request);
+        } catch (IllegalArgumentException badEscape) {
+            return request.getRequestURI(); // the server refuses such a path before it gets here
+        }
     }
 
     @Override

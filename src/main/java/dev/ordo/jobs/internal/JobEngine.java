@@ -220,12 +220,13 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
             schedulers.add(timers);
             recurringNames.forEach(metrics::register);
         }
+        // Published before anything runs: the stats refresher and the admin API read them.
+        this.queues = Collections.unmodifiableMap(queues);
+        this.recurringNames = List.copyOf(recurringNames);
         schedulers.forEach(Scheduler::start);
         statsRefresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("ordo-job-stats").factory());
         statsRefresher.scheduleWithFixedDelay(this::refreshStats, 0, 15, TimeUnit.SECONDS);
-        this.queues = Collections.unmodifiableMap(queues);
-        this.recurringNames = List.copyOf(recurringNames);
         running = true;
         log.info(
                 "job engine started on {}: {} queues, {} timers, take-over after {}",

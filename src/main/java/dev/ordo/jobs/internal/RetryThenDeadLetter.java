@@ -94,11 +94,12 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
         boolean wasInterrupted = Thread.interrupted(); // the pool's connections refuse an interrupted thread
         try {
             var execution = complete.getExecution();
-            RunningExecution.handBack(jdbc, execution, clock.instant());
+            boolean handedBack = RunningExecution.handBack(jdbc, execution, clock.instant());
             log.info(
-                    "job {} of {} interrupted by its node's shutdown: handed back",
+                    "job {} of {} interrupted by its node's shutdown: {}",
                     execution.taskInstance.getId(),
-                    queue.name());
+                    queue.name(),
+                    handedBack ? "handed back" : "already taken over by another node");
         } finally {
             if (wasInterrupted) {
                 Thread.currentThread().interrupt();

@@ -24,7 +24,12 @@ public final class DataDirectory implements EnvironmentPostProcessor, Ordered {
         if (given == null || given.isBlank()) {
             return;
         }
-        String absolute = Path.of(given.strip()).toAbsolutePath().normalize().toString();
+        String path = given.strip();
+        // H2 reads a leading ~ as the home directory; so does Ordo, or a data dir of ~/ordo would move.
+        if (path.equals("~") || path.startsWith("~/")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        String absolute = Path.of(path).toAbsolutePath().normalize().toString();
         if (!absolute.equals(given)) {
             environment
                     .getPropertySources()

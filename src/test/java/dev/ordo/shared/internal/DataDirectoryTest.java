@@ -35,6 +35,12 @@ class DataDirectoryTest {
     }
 
     @Test
+    void a_data_directory_under_the_home_directory_stays_there() {
+        assertThat(processed("~/ordo"))
+                .isEqualTo(Path.of(System.getProperty("user.home"), "ordo").toString());
+    }
+
+    @Test
     void an_absolute_data_directory_is_kept_and_none_given_stays_none() {
         assertThat(processed("/var/lib/ordo")).isEqualTo("/var/lib/ordo");
         assertThat(processed(null)).isNull();
