@@ -796,21 +796,13 @@ class OrderFlowTest {
             held.handle(exchange);
         });
         try (supplier) {
-            // Long enough a timeout for the first call to outlast the order's overtime.
-            patientSupplierLine(40, "slowturn", supplier);
-            Fixtures.channel(http, "slowturnch", 100_000_000, 3, 10_000, 40);
-            String requestNo = Unique.id("turn");
-            http.withoutToken()
-                    .get(
-                            "/order/request",
-                            Acquiring.exampleOrder("slowturnch", requestNo, "40", "rechage_account", "12"));
-            assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
-            Order order = orders.findByRequest("slowturnch", requestNo).orElseThrow();
+            // Long enough a timeout for the first call to outlast the order's overtime (3 s).
+            Order order = orderWithItsFirstCallHeld(40, "slowturn", 3, supplier, arrived);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Instant.now().isAfter(order.overtimeAt().plusMillis(200)));
             release.release(); // the first unit delivered, after the order's overtime
 
-            Order done = acquiring.awaitFinal("slowturnch", requestNo);
+            Order done = acquiring.awaitFinal(order.channelNo(), order.requestNo());
             assertThat(submissions).as("the second unit never sent").hasValue(1);
             assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
             assertThat(orders.units(done.orderId()))
@@ -841,21 +833,13 @@ class OrderFlowTest {
             }
         });
         try (supplier) {
-            patientSupplierLine(82, "lateturn", supplier);
-            Fixtures.channel(http, "lateturnch", 100_000_000, 0, 10_000, 82);
-            String requestNo = Unique.id("lateturn");
-            http.withoutToken()
-                    .get(
-                            "/order/request",
-                            Acquiring.exampleOrder("lateturnch", requestNo, "82", "rechage_account", "12"));
-            assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
-            Order order = orders.findByRequest("lateturnch", requestNo).orElseThrow();
+            Order order = orderWithItsFirstCallHeld(82, "lateturn", 0, supplier, arrived);
             Instant claimed = orders.units(order.orderId()).getFirst().submittedAt();
             await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(claimed.plusMillis(5_500)));
             Instant released = Instant.now();
             release.release(); // the first unit delivered, its order's next turn past the window
 
-            Order done = acquiring.awaitFinal("lateturnch", requestNo);
+            Order done = acquiring.awaitFinal(order.channelNo(), order.requestNo());
             assertThat(done.status()).isEqualTo(OrderStatus.SUCCEEDED);
             assertThat(submissions).as("each unit sent once").hasValue(2);
             assertThat(orders.units(done.orderId()))
@@ -968,6 +952,27 @@ class OrderFlowTest {
                          "request_replenish_time":1,"timeout_ms":30000}""".formatted(supplier.url(), supplierNo))
                         .status())
                 .isEqualTo(200);
+    }
+
+    /**
+     * An order of two units on a patient supplier's line (a channel of its own, {@code orderOvertime}
+     * seconds, 0 for the demo's), once its first call has reached the supplier ({@code arrived}).
+     */
+    private Order orderWithItsFirstCallHeld(
+            long lineId, String supplierNo, int orderOvertime, SupplierStub supplier, Semaphore arrived)
+            throws InterruptedException {
+        patientSupplierLine(lineId, supplierNo, supplier);
+        String channelNo = supplierNo + "ch";
+        Fixtures.channel(http, channelNo, 100_000_000, orderOvertime, 10_000, lineId);
+        String requestNo = Unique.id(supplierNo);
+        http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(channelNo, requestNo, Long.toString(lineId), "rechage_account", "12"));
+        assertThat(arrived.tryAcquire(30, TimeUnit.SECONDS))
+                .as("the first call reached the supplier")
+                .isTrue();
+        return orders.findByRequest(channelNo, requestNo).orElseThrow();
     }
 
     /** The order once it has units and every one of them is in this status. */
