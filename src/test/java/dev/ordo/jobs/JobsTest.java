@@ -413,16 +413,28 @@ class JobsTest {
         await().atMost(PATIENCE).until(() -> runs(done).size() == 1 && executions(done) == 0);
 
         String takenOver = Unique.id("taken-over");
-        jobs.enqueue(PROBE, takenOver, new Probe(takenOver, 0, 1_500));
-        await().atMost(PATIENCE).until(() -> runs(takenOver).size() == 1);
-        // While it runs, another node takes the execution over (as after missed heartbeats): a new version.
-        assertThat(jdbc.update(
-                        "update scheduled_tasks set version = version + 1, picked_by = 'other-node'"
-                                + " where task_name = ? and task_instance = ?",
-                        PROBE.name(),
-                        takenOver))
-                .isEqualTo(1);
-        await().pollDelay(Duration.ofMillis(2_500)).atMost(PATIENCE).until(() -> true);
+        Logger completionLog = (Logger) LoggerFactory.getLogger("dev.ordo.jobs.internal.BatchedCompletion");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        completionLog.addAppender(logged);
+        try {
+            jobs.enqueue(PROBE, takenOver, new Probe(takenOver, 0, 1_500));
+            await().atMost(PATIENCE).until(() -> runs(takenOver).size() == 1);
+            // While it runs, another node takes the execution over (as after missed heartbeats): a new version.
+            assertThat(jdbc.update(
+                            "update scheduled_tasks set version = version + 1, picked_by = 'other-node'"
+                                    + " where task_name = ? and task_instance = ?",
+                            PROBE.name(),
+                            takenOver))
+                    .isEqualTo(1);
+            // The node finishes the job and tries to delete the execution at the version it ran.
+            await().atMost(PATIENCE)
+                    .until(() -> logged.list.stream()
+                            .anyMatch(event -> event.getFormattedMessage().contains(takenOver)
+                                    && event.getFormattedMessage().contains("no longer claimed")));
+        } finally {
+            completionLog.detachAppender(logged);
+        }
         assertThat(jdbc.queryForObject(
                         "select picked_by from scheduled_tasks where task_name = ? and task_instance = ?",
                         String.class,

@@ -2,6 +2,7 @@ package dev.ordo.notify.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -228,7 +229,9 @@ class ReceiversTest {
                 int i = n;
                 waiting.add(first.submit(() -> receivers.post("new", uri, "w" + i, "a=1")));
             }
-            Thread.sleep(800); // both calls under way for longer than the threshold, none back yet
+            // Both calls under way (arrived at the receiver), then for longer than the threshold; none back yet.
+            await().atMost(Duration.ofSeconds(1)).until(() -> inFlight.get() == 2);
+            Thread.sleep(400);
 
             List<NotifyHttp.Outcome> later = atOnce(3, n -> receivers.post("new", uri, "e" + n, "a=1"));
 
