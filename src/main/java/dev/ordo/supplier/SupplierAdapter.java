@@ -13,9 +13,6 @@ public interface SupplierAdapter {
     /** The protocol name used in the catalog's {@code protocol} field. */
     String protocol();
 
-    /** Submits one delivery, claimed for it just now. */
-    SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery);
-
     /**
      * Submits several deliveries to one supplier, claimed together, and answers each, in order (one
      * by one, or several in a request where the protocol can carry them). A delivery whose request

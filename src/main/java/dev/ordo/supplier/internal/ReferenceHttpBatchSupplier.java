@@ -120,12 +120,6 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
     }
 
     @Override
-    public SupplierAnswer submit(SupplierEndpoint supplier, Delivery delivery) {
-        return submitAll(supplier, List.of(delivery), clock.instant().plus(LANE_WAIT))
-                .getFirst();
-    }
-
-    @Override
     public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
         if (deliveries.isEmpty()) {
             return List.of();

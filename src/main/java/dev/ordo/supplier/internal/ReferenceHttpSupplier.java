@@ -35,8 +35,8 @@ class ReferenceHttpSupplier implements SupplierAdapter {
         return PROTOCOL;
     }
 
-    @Override
-    public SupplierAnswer submit(SupplierEndpoint supplier, Delivery d) {
+    /** One delivery, in one request. */
+    SupplierAnswer submit(SupplierEndpoint supplier, Delivery d) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("channel_no", supplier.channelNo());
         form.put("order_no", d.orderNo());

@@ -11,7 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Settled notifications leave with their attempts after the retention; one still being attempted stays. */
 @DatabaseTest
@@ -19,9 +18,6 @@ class NotificationRetentionTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    @Autowired
-    TransactionTemplate tx;
 
     private final long base = 8_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L) * 10;
 
@@ -71,7 +67,7 @@ class NotificationRetentionTest {
         notification(stillTrying, 0, old, 1);
         notification(recent, 1, now.minus(Duration.ofDays(1)), 1);
 
-        long deleted = NotificationRetention.deleteSettledBefore(jdbc, tx, now.minus(Duration.ofDays(30)), 1);
+        long deleted = NotificationRetention.settled(jdbc).deleteAllBefore(now.minus(Duration.ofDays(30)), 1);
 
         assertThat(deleted).as("one at a time, until none is left").isGreaterThanOrEqualTo(2);
         assertThat(count("notification", delivered)).isZero();

@@ -62,6 +62,11 @@ class ReferenceHttpBatchSupplierTest {
                 http, new ReferenceHttpSupplier(http, clock), clock, new SimpleMeterRegistry(), lanes, maxPerRequest);
     }
 
+    /** One delivery, claimed just now. */
+    private SupplierAnswer submitOne(SupplierEndpoint supplier, Delivery delivery) {
+        return submitAll(supplier, List.of(delivery)).getFirst();
+    }
+
     /** Claimed just now: a lane may start them for a minute. */
     private List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries) {
         return client.submitAll(supplier, deliveries, clock.instant().plus(ReferenceHttpBatchSupplier.LANE_WAIT));
@@ -153,7 +158,7 @@ class ReferenceHttpBatchSupplierTest {
             assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
             // While the first request is out, ten callers queue up on the lane.
             List<Future<SupplierAnswer>> queued = IntStream.rangeClosed(2, 11)
-                    .mapToObj(n -> callers.submit(() -> client.submit(supplier(url, 5000), delivery(n))))
+                    .mapToObj(n -> callers.submit(() -> submitOne(supplier(url, 5000), delivery(n))))
                     .toList();
             Thread.sleep(300);
             release.countDown();
@@ -353,11 +358,11 @@ class ReferenceHttpBatchSupplierTest {
         SupplierEndpoint other = new SupplierEndpoint(
                 "ycup2", "reference-http-batch", 1, url, url, url, "http://127.0.0.1/notify", SECRET, 5000);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<SupplierAnswer> c = callers.submit(() -> client.submit(supplier(url, 5000), delivery(0)));
+            Future<SupplierAnswer> c = callers.submit(() -> submitOne(supplier(url, 5000), delivery(0)));
             assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
-            Future<SupplierAnswer> a = callers.submit(() -> client.submit(supplier(url, 5000), delivery(1)));
+            Future<SupplierAnswer> a = callers.submit(() -> submitOne(supplier(url, 5000), delivery(1)));
             List<SupplierAnswer> bAnswer = new CopyOnWriteArrayList<>();
-            Thread b = Thread.ofPlatform().start(() -> bAnswer.add(client.submit(other, delivery(2))));
+            Thread b = Thread.ofPlatform().start(() -> bAnswer.add(submitOne(other, delivery(2))));
             Thread.sleep(300); // A and B queued behind C
             release.countDown();
             assertThat(aOut.await(5, TimeUnit.SECONDS)).isTrue();
@@ -383,7 +388,7 @@ class ReferenceHttpBatchSupplierTest {
                 List.of(
                         Map.of("order_no", "u5", "code", "R5124", "msg", "failed"),
                         Map.of("order_no", "u5", "code", "R0000", "msg", "ok")))));
-        SupplierAnswer got = client.submit(supplier(url, 2000), delivery(5));
+        SupplierAnswer got = submitOne(supplier(url, 2000), delivery(5));
 
         assertThat(got.transport()).isEqualTo(SupplierAnswer.Transport.NO_ANSWER);
         assertThat(got.message()).contains("answered twice, differently");
