@@ -142,7 +142,8 @@ public final class CatalogEntries {
             code("channel_no", channelNo, p);
             // An order must have time to be bound: at 0 every order accepted would fail at once.
             seconds("order_overtime", orderOvertime, 1, p);
-            seconds("refund_overtime", refundOvertime, 0, p);
+            // At 0 every refund would be past its overtime at once: nothing sent back, nothing refunded.
+            seconds("refund_overtime", refundOvertime, 1, p);
             Flag.check("status", status, p);
             return p;
         }
@@ -529,7 +530,8 @@ public final class CatalogEntries {
             id("shelf_id", shelfId, p);
             name("shelf_name", shelfName, p);
             code("channel_no", channelNo, p);
-            seconds("delivery_overtime", deliveryOvertime, 0, p);
+            // At 0 every unknown delivery would go to an operator without a single query.
+            seconds("delivery_overtime", deliveryOvertime, 1, p);
             seconds("return_overtime", returnOvertime, 0, p);
             Flag.check("status", status, p);
             return p;

@@ -33,4 +33,11 @@ public interface RunningJob {
      * the job in a transaction is done. A job another node has taken over meanwhile is left to it.
      */
     void runAgainAt(Instant at);
+
+    /**
+     * True when this run is the job's last attempt: if the handler throws, the job goes to the
+     * dead-letter list instead of running again. A handler with its own deadline (a notification
+     * retried for a day) records that it gave up, rather than leave its work pending for ever.
+     */
+    boolean lastAttempt();
 }

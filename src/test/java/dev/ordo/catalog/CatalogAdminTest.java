@@ -467,6 +467,53 @@ class CatalogAdminTest {
     }
 
     @Test
+    void a_shelf_enabled_again_whose_product_became_a_twin_meanwhile_is_a_conflict() {
+        String channel = Unique.id("tw");
+        assertThat(http.post("/admin/catalog/down-channels", "application/json", """
+                                {"channel_no":"%s","channel_name":"twins","status":0,"legacy_unsigned":0,"rate_limit":10}""".formatted(channel))
+                        .status())
+                .isEqualTo(200);
+        String shelfJson = """
+                {"shelf_name":"%s","channel_no":"%s","order_overtime":600,"refund_overtime":600,"status":%d}""";
+        long first = http.post("/admin/catalog/down-shelves", "application/json", shelfJson.formatted("a", channel, 0))
+                .json()
+                .get("shelf_id")
+                .asLong();
+        long second = http.post("/admin/catalog/down-shelves", "application/json", shelfJson.formatted("b", channel, 0))
+                .json()
+                .get("shelf_id")
+                .asLong();
+        String product = product(30_000, "0.99", 0, 10_000, 10, 0);
+        assertThat(http.post(
+                                "/admin/catalog/down-products",
+                                "application/json",
+                                product.replace("\"shelf_id\":" + testShelf, "\"shelf_id\":" + second))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.put("/admin/catalog/down-shelves/" + second, shelfJson.formatted("b", channel, 1))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post(
+                                "/admin/catalog/down-products",
+                                "application/json",
+                                product.replace("\"shelf_id\":" + testShelf, "\"shelf_id\":" + first))
+                        .status())
+                .as("its twin's shelf is disabled")
+                .isEqualTo(200);
+
+        Response enabled = http.put("/admin/catalog/down-shelves/" + second, shelfJson.formatted("b", channel, 0));
+
+        assertThat(enabled.status()).isEqualTo(409);
+        assertThat(enabled.json().get("msg").asString()).contains("would both be active on channel " + channel);
+        assertThat(jdbc.sql("select status from oms_down_shelf where shelf_id = :id")
+                        .param("id", second)
+                        .query(Integer.class)
+                        .single())
+                .as("still disabled")
+                .isEqualTo(1);
+    }
+
+    @Test
     void ids_chosen_by_an_admin_are_positive() {
         for (String path : new String[] {"down-products/0", "down-products/-5"}) {
             assertThat(http.put("/admin/catalog/" + path, product(20_000, "0.99", 0, 10_000, 5, 1))
@@ -490,6 +537,28 @@ class CatalogAdminTest {
                 {"shelf_name":"s","channel_no":"test","order_overtime":0,"refund_overtime":60,"status":0}""");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().get("msg").asString()).contains("order_overtime must be 1 to 2592000 seconds");
+    }
+
+    @Test
+    void shelves_whose_refunds_or_unknown_deliveries_would_have_no_time_are_refused() {
+        Response down = http.post("/admin/catalog/down-shelves", "application/json", """
+                {"shelf_name":"zero-refund","channel_no":"test","order_overtime":60,"refund_overtime":0,"status":0}""");
+        assertThat(down.status()).isEqualTo(400);
+        assertThat(down.json().get("msg").asString()).contains("refund_overtime must be 1 to 2592000 seconds");
+        Response up = http.post("/admin/catalog/up-shelves", "application/json", """
+                {"shelf_name":"zero-delivery","channel_no":"ycup","delivery_overtime":0,"return_overtime":0,"status":0}""");
+        assertThat(up.status()).isEqualTo(400);
+        assertThat(up.json().get("msg").asString())
+                .contains("delivery_overtime must be 1 to 2592000 seconds")
+                .doesNotContain("return_overtime");
+        assertThat(jdbc.sql("select count(*) from oms_down_shelf where shelf_name = 'zero-refund'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("select count(*) from oms_up_shelf where shelf_name = 'zero-delivery'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test

@@ -314,6 +314,9 @@ class JobsTest {
                         .anyMatch(dead -> dead.get("job_id").asString().equals(key)));
         List<Run> runs = runs(key);
         assertThat(runs).extracting(Run::attempt).containsExactly(1, 2, 3);
+        assertThat(TestJobs.LAST_ATTEMPTS.get(key))
+                .as("the handler is told which attempt is its last")
+                .containsExactly(false, false, true);
         // Backoff starts at 200 ms and doubles (with ±10 % jitter): never sooner.
         assertThat(Duration.between(runs.get(0).at(), runs.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(180));
         assertThat(Duration.between(runs.get(1).at(), runs.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(360));

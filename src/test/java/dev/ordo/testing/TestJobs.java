@@ -40,6 +40,9 @@ public class TestJobs {
 
     public record Run(String node, int attempt, Instant at) {}
 
+    /** Whether each run of a probe was its job's last attempt, as {@link RunningJob#lastAttempt} said, by key. */
+    public static final Map<String, List<Boolean>> LAST_ATTEMPTS = new ConcurrentHashMap<>();
+
     /** Completes itself in a transaction run on another thread, as a flow lane's shared transaction is. */
     public static final JobQueue<Completing> COMPLETING = JobQueue.of("test:completing", Completing.class)
             .concurrency(2)
@@ -89,7 +92,7 @@ public class TestJobs {
     }
 
     @Bean
-    JobHandler<Probe> probeHandler(@Value("${ordo.node-name:node-1}") String node) {
+    JobHandler<Probe> probeHandler(@Value("${ordo.node-name:node-1}") String node, Jobs jobs) {
         return new JobHandler<>() {
             @Override
             public JobQueue<Probe> queue() {
@@ -104,6 +107,9 @@ public class TestJobs {
                 try {
                     List<Run> runs = RUNS.computeIfAbsent(job.payload().key(), k -> new CopyOnWriteArrayList<>());
                     runs.add(new Run(node, job.attempt(), Instant.now()));
+                    LAST_ATTEMPTS
+                            .computeIfAbsent(job.payload().key(), k -> new CopyOnWriteArrayList<>())
+                            .add(jobs.running().orElseThrow().lastAttempt());
                     Integer sleepAt = SLEEP_AT_RUN.get(job.payload().key());
                     if (job.payload().sleepMillis() > 0
                             && (sleepAt != null

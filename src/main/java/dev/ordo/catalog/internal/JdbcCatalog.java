@@ -246,10 +246,7 @@ class JdbcCatalog {
      * the transaction's first read, and the look that follows sees what the other one committed).
      */
     Optional<Long> activeTwin(DownProduct p, String channelNo) {
-        jdbc.sql("select channel_no from oms_down_channel where channel_no = :channel for update")
-                .param("channel", channelNo)
-                .query(String.class)
-                .optional();
+        lockChannel(channelNo);
         return jdbc
                 .sql("""
                         select p.product_id from oms_down_product p
@@ -271,6 +268,40 @@ class JdbcCatalog {
                 .list()
                 .stream()
                 .min(Long::compare);
+    }
+
+    /**
+     * Two active products, one of them on {@code shelfId}, that would be twins ({@link #activeTwin})
+     * once the shelf is active on {@code channelNo}: the shelf's own active products among themselves,
+     * and each against the channel's other active shelves. Locks the channel's row first, as {@link
+     * #activeTwin} does, so that a shelf and a product saved at once are checked one after the other.
+     */
+    Optional<long[]> activeTwinsOnShelf(long shelfId, String channelNo) {
+        lockChannel(channelNo);
+        return jdbc
+                .sql("""
+                        select p.product_id, q.product_id from oms_down_product p
+                          join oms_down_product q on q.product_id <> p.product_id
+                           and q.line_id = p.line_id and q.carrier_no = p.carrier_no and q.province_no = p.province_no
+                           and q.city_no = p.city_no and q.face = p.face and q.invoice_type = p.invoice_type
+                          join oms_down_shelf s on s.shelf_id = q.shelf_id
+                         where p.shelf_id = :shelf and p.status = :active and q.status = :active
+                           and (q.shelf_id = :shelf or (s.channel_no = :channel and s.status = :active))
+                         order by p.product_id, q.product_id""")
+                .param("shelf", shelfId)
+                .param("channel", channelNo)
+                .param("active", Flag.YES)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .list()
+                .stream()
+                .findFirst();
+    }
+
+    private void lockChannel(String channelNo) {
+        jdbc.sql("select channel_no from oms_down_channel where channel_no = :channel for update")
+                .param("channel", channelNo)
+                .query(String.class)
+                .optional();
     }
 
     long save(UpChannel c) {

@@ -307,7 +307,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
              */
             @Override
             public CompletionHandler<T> execute(TaskInstance<T> instance, ExecutionContext context) {
-                RunningExecution running = RunningExecution.start(jdbc, context.getExecution());
+                RunningExecution running = RunningExecution.start(jdbc, context.getExecution(), queue.maxAttempts());
                 try {
                     executeOnce(instance, context);
                     if (running.handBackIfPutOff()) {

@@ -24,17 +24,23 @@ final class RunningExecution implements RunningJob {
 
     private final JdbcTemplate jdbc;
     private final Execution execution;
+    private final boolean lastAttempt;
     private volatile boolean completed;
     private volatile Instant againAt;
 
-    private RunningExecution(JdbcTemplate jdbc, Execution execution) {
+    private RunningExecution(JdbcTemplate jdbc, Execution execution, boolean lastAttempt) {
         this.jdbc = jdbc;
         this.execution = execution;
+        this.lastAttempt = lastAttempt;
     }
 
-    /** Makes the execution this thread's running job until {@link #end()}. */
-    static RunningExecution start(JdbcTemplate jdbc, Execution execution) {
-        RunningExecution running = new RunningExecution(jdbc, execution);
+    /**
+     * Makes the execution this thread's running job until {@link #end()}; {@code maxAttempts} is its
+     * queue's, as {@link RetryThenDeadLetter} counts them.
+     */
+    static RunningExecution start(JdbcTemplate jdbc, Execution execution, int maxAttempts) {
+        RunningExecution running =
+                new RunningExecution(jdbc, execution, execution.consecutiveFailures + 1 >= maxAttempts);
         CURRENT.set(running);
         return running;
     }
@@ -50,6 +56,11 @@ final class RunningExecution implements RunningJob {
     /** True once a transaction that removed the execution has committed. */
     boolean completed() {
         return completed;
+    }
+
+    @Override
+    public boolean lastAttempt() {
+        return lastAttempt;
     }
 
     @Override

@@ -71,7 +71,8 @@ class DefaultNotifications implements Notifications, DisposableBean {
             @Value("${ordo.notify.breaker.window:10}") int breakerWindow,
             @Value("${ordo.notify.breaker.open-for:30s}") Duration breakerOpenFor,
             @Value("${ordo.notify.slow-receiver.after:2s}") Duration slowAfter,
-            @Value("${ordo.notify.slow-receiver.in-flight:4}") int slowInFlight) {
+            @Value("${ordo.notify.slow-receiver.in-flight:4}") int slowInFlight,
+            @Value("${ordo.notify.slow-receiver.channel-in-flight:8}") int channelSlowInFlight) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.ids = ids;
@@ -87,7 +88,8 @@ class DefaultNotifications implements Notifications, DisposableBean {
                         .collect(Collectors.toUnmodifiableSet()));
         this.giveUpAfter = giveUpAfter;
         this.http = new NotifyHttp(targets, timeout);
-        this.receivers = new Receivers(http, breakerWindow, breakerOpenFor, slowAfter, slowInFlight);
+        this.receivers =
+                new Receivers(http, breakerWindow, breakerOpenFor, slowAfter, slowInFlight, channelSlowInFlight);
         this.paused = Counter.builder("ordo.notify.paused.attempts")
                 .description("Notification attempts not made: the receiver kept failing (ordo.notify.breaker.*)")
                 .register(meters);
@@ -138,14 +140,7 @@ class DefaultNotifications implements Notifications, DisposableBean {
         }
         Instant started = clock.instant();
         if (started.isAfter(n.giveUpAt())) {
-            jdbc.sql("update notification set status = 2 where notification_id = :id and status = 0")
-                    .param("id", notificationId)
-                    .update();
-            log.warn(
-                    "notification {} to {} gave up after {} attempts",
-                    n.eventId(),
-                    ApiCall.endpointOf(n.url()),
-                    n.attempts());
+            giveUp(notificationId, n.eventId(), n.url(), n.attempts());
             return;
         }
         NotifyHttp.Outcome outcome;
@@ -235,8 +230,20 @@ class DefaultNotifications implements Notifications, DisposableBean {
             return;
         }
         failedAttempts.increment();
+        if (jobs.running().map(RunningJob::lastAttempt).orElse(false)) {
+            // The queue's attempts ran out before give-up-after (a queue configured with fewer or
+            // shorter retries): the notification gives up with its job instead of staying pending.
+            giveUp(notificationId, n.eventId(), n.url(), attempt);
+        }
         throw new IllegalStateException("notification " + n.eventId() + " attempt " + attempt + " failed: "
                 + (httpStatus != null ? "HTTP " + httpStatus : failure));
+    }
+
+    private void giveUp(long notificationId, String eventId, String url, int attempts) {
+        jdbc.sql("update notification set status = 2 where notification_id = :id and status = 0")
+                .param("id", notificationId)
+                .update();
+        log.warn("notification {} to {} gave up after {} attempts", eventId, ApiCall.endpointOf(url), attempts);
     }
 
     private record Row(

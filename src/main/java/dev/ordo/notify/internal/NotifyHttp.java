@@ -8,7 +8,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -71,7 +75,7 @@ final class NotifyHttp implements AutoCloseable {
                         // to one channel's host: a worker never waits for a connection.
                         .setMaxConnTotal(128)
                         .setMaxConnPerRoute(32)
-                        .setDnsResolver(new CheckingResolver(targets))
+                        .setDnsResolver(new CheckingResolver(targets, timeout))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(
                                         timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5)))
@@ -147,12 +151,35 @@ final class NotifyHttp implements AutoCloseable {
         http.close();
     }
 
-    /** Resolves a name once and refuses it when any of its addresses is not acceptable. */
-    private record CheckingResolver(NotifyTargets targets) implements DnsResolver {
+    /**
+     * Resolves a name once and refuses it when any of its addresses is not acceptable; a lookup the
+     * name's DNS server keeps waiting is given up at the attempt's deadline (cancelling the request
+     * does not interrupt a lookup under way): a channel's slow name server holds no worker longer.
+     */
+    private record CheckingResolver(NotifyTargets targets, Duration timeout) implements DnsResolver {
 
         @Override
         public InetAddress[] resolve(String host) throws UnknownHostException {
-            return targets.resolve(host);
+            FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> targets.resolve(host));
+            Thread.ofVirtual().name("notify-dns").start(lookup);
+            try {
+                return lookup.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                lookup.cancel(true);
+                throw new UnknownHostException(host + ": no answer from DNS within " + timeout);
+            } catch (InterruptedException e) {
+                lookup.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new UnknownHostException(host + ": interrupted while resolving");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownHostException unknown) {
+                    throw unknown; // refused targets included
+                }
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new UnknownHostException(host + ": " + e.getCause());
+            }
         }
 
         @Override

@@ -167,7 +167,10 @@ final class NotifyTargets {
                 || address.isSiteLocalAddress()
                 || address.isAnyLocalAddress()
                 || address.isMulticastAddress()
-                || (a[0] & 0xfe) == 0xfc; // unique local, fc00::/7
+                || (a[0] & 0xfe) == 0xfc // unique local, fc00::/7
+                // Local-use NAT64, 64:ff9b:1::/48 (RFC 8215): a network's own translator, to any IPv4
+                // address at a place its prefix length decides — not a public target whatever it carries.
+                || (a[0] == 0 && a[1] == 0x64 && a[2] == (byte) 0xff && a[3] == (byte) 0x9b && a[4] == 0 && a[5] == 1);
     }
 
     private static boolean isInternalIpv4(byte[] a) {
@@ -186,17 +189,25 @@ final class NotifyTargets {
                 || b0 >= 224; // multicast, reserved (240.0.0.0/4) and broadcast
     }
 
-    /** The IPv4 address an IPv6 one carries: ::ffff:0:0/96, ::/96, 64:ff9b::/96 and 2002::/16; else null. */
+    /**
+     * The IPv4 address an IPv6 one carries: ::ffff:0:0/96, ::ffff:0:0:0/96 (SIIT), ::/96,
+     * 64:ff9b::/96 and 2002::/16; else null.
+     */
     private static byte[] embeddedIpv4(byte[] a) {
         boolean zeroTo10 = Arrays.equals(a, 0, 10, new byte[10], 0, 10);
         boolean mapped = zeroTo10 && a[10] == (byte) 0xff && a[11] == (byte) 0xff;
         boolean compatible = zeroTo10 && a[10] == 0 && a[11] == 0; // :: and ::1 too: 0.0.0.0/8
+        boolean translated = Arrays.equals(a, 0, 8, new byte[8], 0, 8)
+                && a[8] == (byte) 0xff
+                && a[9] == (byte) 0xff
+                && a[10] == 0
+                && a[11] == 0;
         boolean nat64 = a[0] == 0
                 && a[1] == 0x64
                 && a[2] == (byte) 0xff
                 && a[3] == (byte) 0x9b
                 && Arrays.equals(a, 4, 12, new byte[8], 0, 8);
-        if (mapped || compatible || nat64) {
+        if (mapped || compatible || translated || nat64) {
             return Arrays.copyOfRange(a, 12, 16);
         }
         if (a[0] == 0x20 && a[1] == 0x02) {

@@ -31,8 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * node; an attempt beyond them is deferred — not made, and given a turn: the attempts deferred from
  * a receiver queue up behind its calls under way, one every (how slow it is ÷ {@code slowInFlight}),
  * which is the pace it takes them at, at most an hour ahead. A receiver that answers quickly is never
- * limited, however many notifications its channel has. The breakers, averages and turns are per
- * node, and forgotten an hour after their last use.
+ * limited, however many notifications its channel has. The same limit holds for all the receivers
+ * of one channel together, at {@code channelSlowInFlight}: a channel that gives each order a
+ * {@code notify_url} on a host of its own, none of which ever answers, gets no more of the workers
+ * than that, though each of its receivers sees only one call. The breakers, averages and turns are
+ * per node, and forgotten an hour after their last use.
  */
 final class Receivers {
 
@@ -43,14 +46,21 @@ final class Receivers {
     private final CircuitBreakerConfig config;
     private final long slowAfterNanos;
     private final int slowInFlight;
+    private final int channelSlowInFlight;
     private final Cache<String, Receiver> receivers = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofHours(1))
             .build();
+    private final Cache<String, Pace> channels = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
 
-    /** One receiver of one channel, on this node. */
-    private static final class Receiver {
-        final CircuitBreaker breaker;
+    /** One receiver of one channel, on this node: its breaker and its pace. */
+    private record Receiver(CircuitBreaker breaker, Pace pace) {}
+
+    /** How quickly calls to one receiver, or to all of one channel's, come back, on this node. */
+    private static final class Pace {
         final AtomicInteger inFlight = new AtomicInteger();
         /** How long its answers take: each call moves it a quarter of the way to the call's duration. */
         final AtomicLong typicalNanos = new AtomicLong();
@@ -80,22 +90,36 @@ final class Receivers {
             return Math.max(typicalNanos.get(), now - oldest);
         }
 
-        Receiver(CircuitBreaker breaker) {
-            this.breaker = breaker;
+        void started(Object call, long at) {
+            callsStarted.put(call, at);
+        }
+
+        void ended(Object call, long took) {
+            callsStarted.remove(call);
+            if (took >= 0) {
+                typicalNanos.accumulateAndGet(took, (before, now) -> before == 0 ? now : before + (now - before) / 4);
+            }
         }
     }
 
-    Receivers(NotifyHttp http, int window, Duration openFor, Duration slowAfter, int slowInFlight) {
+    Receivers(
+            NotifyHttp http,
+            int window,
+            Duration openFor,
+            Duration slowAfter,
+            int slowInFlight,
+            int channelSlowInFlight) {
         if (window < 2 || openFor.isNegative() || openFor.isZero()) {
             throw new IllegalArgumentException("ordo.notify.breaker.window must be at least 2 and open-for positive");
         }
-        if (slowAfter.isNegative() || slowAfter.isZero() || slowInFlight < 1) {
-            throw new IllegalArgumentException(
-                    "ordo.notify.slow-receiver.after must be positive and .in-flight at least 1");
+        if (slowAfter.isNegative() || slowAfter.isZero() || slowInFlight < 1 || channelSlowInFlight < slowInFlight) {
+            throw new IllegalArgumentException("ordo.notify.slow-receiver.after must be positive, .in-flight at least 1"
+                    + " and .channel-in-flight at least .in-flight");
         }
         this.http = http;
         this.slowAfterNanos = slowAfter.toNanos();
         this.slowInFlight = slowInFlight;
+        this.channelSlowInFlight = channelSlowInFlight;
         this.config = CircuitBreakerConfig.custom()
                 .slidingWindowType(SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(window)
@@ -114,29 +138,48 @@ final class Receivers {
      */
     NotifyHttp.Outcome post(String channelNo, URI uri, String eventId, String payload) {
         String name = receiver(uri);
-        Receiver receiver = receivers.get(channelNo + " " + name, key -> new Receiver(CircuitBreaker.of(key, config)));
-        int inFlight = receiver.inFlight.incrementAndGet();
+        Receiver receiver =
+                receivers.get(channelNo + " " + name, key -> new Receiver(CircuitBreaker.of(key, config), new Pace()));
+        Pace channel = channels.get(channelNo, key -> new Pace());
+        int inFlight = receiver.pace.inFlight.incrementAndGet();
+        int channelInFlight = channel.inFlight.incrementAndGet();
         try {
-            long slowness = inFlight > slowInFlight ? receiver.slowness(System.nanoTime()) : 0;
-            if (slowness >= slowAfterNanos) {
-                long now = System.nanoTime();
-                long wait = receiver.turn(now, slowness, slowness / slowInFlight) - now;
-                return new NotifyHttp.Outcome(
-                        null,
-                        null,
-                        "deferred: answers from " + name + " take about " + TimeUnit.NANOSECONDS.toMillis(slowness)
-                                + " ms and " + slowInFlight + " attempts to it are in flight; its turn is in "
-                                + TimeUnit.NANOSECONDS.toMillis(wait) + " ms",
-                        false,
-                        Duration.ofNanos(wait));
+            NotifyHttp.Outcome deferred = deferred(receiver.pace, inFlight, slowInFlight, "from " + name, "to it");
+            if (deferred == null) {
+                deferred = deferred(
+                        channel,
+                        channelInFlight,
+                        channelSlowInFlight,
+                        "from the receivers of channel " + channelNo,
+                        "to them");
             }
-            return call(receiver, name, uri, eventId, payload);
+            return deferred != null ? deferred : call(receiver, channel, name, uri, eventId, payload);
         } finally {
-            receiver.inFlight.decrementAndGet();
+            receiver.pace.inFlight.decrementAndGet();
+            channel.inFlight.decrementAndGet();
         }
     }
 
-    private NotifyHttp.Outcome call(Receiver receiver, String name, URI uri, String eventId, String payload) {
+    /** The attempt put off to its turn, when {@code pace} is slow with its share in flight; else null. */
+    private NotifyHttp.Outcome deferred(Pace pace, int inFlight, int share, String from, String to) {
+        long slowness = inFlight > share ? pace.slowness(System.nanoTime()) : 0;
+        if (slowness < slowAfterNanos) {
+            return null;
+        }
+        long now = System.nanoTime();
+        long wait = pace.turn(now, slowness, slowness / share) - now;
+        return new NotifyHttp.Outcome(
+                null,
+                null,
+                "deferred: answers " + from + " take about " + TimeUnit.NANOSECONDS.toMillis(slowness) + " ms and "
+                        + share + " attempts " + to + " are in flight; its turn is in "
+                        + TimeUnit.NANOSECONDS.toMillis(wait) + " ms",
+                false,
+                Duration.ofNanos(wait));
+    }
+
+    private NotifyHttp.Outcome call(
+            Receiver receiver, Pace channel, String name, URI uri, String eventId, String payload) {
         CircuitBreaker breaker = receiver.breaker;
         if (!breaker.tryAcquirePermission()) {
             return new NotifyHttp.Outcome(
@@ -148,7 +191,8 @@ final class Receivers {
         }
         long started = System.nanoTime();
         Object call = new Object();
-        receiver.callsStarted.put(call, started);
+        receiver.pace.started(call, started);
+        channel.started(call, started);
         NotifyHttp.Outcome outcome;
         try {
             outcome = http.post(uri, eventId, payload);
@@ -156,12 +200,13 @@ final class Receivers {
             // Every permission taken is given back with a result: a probe without one would keep the
             // breaker half-open, the receiver paused.
             breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+            receiver.pace.ended(call, -1);
+            channel.ended(call, -1);
             throw e;
-        } finally {
-            receiver.callsStarted.remove(call);
         }
         long took = System.nanoTime() - started;
-        receiver.typicalNanos.accumulateAndGet(took, (before, now) -> before == 0 ? now : before + (now - before) / 4);
+        receiver.pace.ended(call, took);
+        channel.ended(call, took);
         if (unanswered(outcome)) {
             breaker.onError(took, TimeUnit.NANOSECONDS, new IOException("unanswered"));
         } else {

@@ -135,20 +135,26 @@ class DefaultServicePackages implements ServicePackages {
 
     @Override
     public CapacityOutcome apply(CapacityChange change) {
-        return tx.execute(status -> applyInTransaction(change));
-    }
-
-    private CapacityOutcome applyInTransaction(CapacityChange change) {
-        Optional<Account> account = accounts.find(change.account());
-        if (account.isEmpty()) {
+        // The account's id is looked up before the transaction: on MySQL a transaction's first plain
+        // read fixes its snapshot, which should come after the package's lock, not before it — else
+        // every capacity change that waited for the lock sees an old snapshot and must take the
+        // records' locking read (CurrentReads). Account ids never change.
+        Optional<Long> accountId = accounts.find(change.account()).map(Account::accountId);
+        if (accountId.isEmpty()) {
             return new CapacityOutcome.Refused(Refusal.ACCOUNT_NOT_FOUND, "no account " + change.account());
         }
-        Optional<PackageState> locked = packages.find(account.get().accountId(), change.spkgId(), true);
+        return tx.execute(status -> applyInTransaction(accountId.get(), change));
+    }
+
+    private CapacityOutcome applyInTransaction(long accountId, CapacityChange change) {
+        Optional<PackageState> locked = packages.find(accountId, change.spkgId(), true);
         if (locked.isEmpty()) {
             return new CapacityOutcome.Refused(
                     Refusal.PACKAGE_NOT_FOUND, "no package " + change.spkgId() + " of " + change.account());
         }
         PackageState p = locked.get();
+        // Read after the lock, for its status: a lock of the account waits for nothing here.
+        Optional<Account> account = accounts.find(change.account());
         List<JdbcPackages.Row> earlier =
                 packages.currentRecords(p, change.tradeNo().value());
         Optional<JdbcPackages.Row> same =

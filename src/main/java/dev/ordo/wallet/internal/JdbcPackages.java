@@ -90,10 +90,12 @@ class JdbcPackages {
                 locked.pkgId(),
                 tradeNo,
                 currentReads.lockUnless(() -> jdbc.sql("select version from wallet_package where pkg_id = :id")
-                                .param("id", locked.pkgId())
-                                .query(Long.class)
-                                .single()
-                        == locked.version()));
+                        .param("id", locked.pkgId())
+                        .query(Long.class)
+                        .optional()
+                        // No row: a package committed after this transaction's snapshot.
+                        .filter(version -> version == locked.version())
+                        .isPresent()));
     }
 
     private List<Row> records(long pkgId, String tradeNo, String lock) {

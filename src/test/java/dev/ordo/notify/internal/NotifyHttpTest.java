@@ -11,11 +11,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +120,27 @@ class NotifyHttpTest {
         assertThat(outcome.received()).isFalse();
         assertThat(questions).hasValue(1);
         assertThat(inside.connections()).isZero();
+    }
+
+    @Test
+    void a_name_whose_dns_server_never_answers_does_not_hold_the_attempt() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        open.add(never::countDown);
+        NotifyTargets silentDns = new NotifyTargets(false, Set.of(), host -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // given up by the attempt
+            }
+            throw new UnknownHostException(host);
+        });
+        NotifyHttp http = http(silentDns, Duration.ofSeconds(1));
+
+        NotifyHttp.Outcome outcome =
+                assertTimeoutPreemptively(HUNG, () -> http.post(URI.create("http://slow-dns.test/n"), "e7", "a=1"));
+
+        assertThat(outcome.received()).isFalse();
+        assertThat(outcome.error()).contains("no answer from DNS within PT1S");
     }
 
     @Test

@@ -142,7 +142,7 @@ class ReceiversTest {
 
     @Test
     void a_slow_receiver_gets_at_most_its_share_of_attempts_in_flight_and_the_rest_are_deferred() throws Exception {
-        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(200), 2);
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(200), 2, 8);
         answer.set(200);
         delayMillis.set(1_000);
         assertThat(receivers.post("slow", uri, "first", "a=1").received())
@@ -179,9 +179,36 @@ class ReceiversTest {
     }
 
     @Test
+    void a_channel_spreading_its_attempts_over_slow_receivers_gets_at_most_its_channel_share_in_flight()
+            throws Exception {
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(200), 2, 2);
+        answer.set(200);
+        delayMillis.set(1_000);
+        assertThat(receivers.post("spread", uri, "first", "a=1").received())
+                .as("one call to learn how long its receivers take")
+                .isTrue();
+        // Two receivers (one host by two names), each within its own share of two.
+        URI otherName = URI.create(uri.toString().replace("127.0.0.1", "localhost"));
+
+        List<NotifyHttp.Outcome> outcomes =
+                atOnce(4, n -> receivers.post("spread", n % 2 == 0 ? uri : otherName, "e" + n, "a=1"));
+
+        assertThat(outcomes.stream().filter(NotifyHttp.Outcome::received)).hasSize(2);
+        assertThat(outcomes.stream().filter(NotifyHttp.Outcome::deferred))
+                .hasSize(2)
+                .allSatisfy(deferred -> assertThat(deferred.error())
+                        .startsWith("deferred: answers from the receivers of channel spread take about")
+                        .contains("2 attempts to them are in flight"));
+        assertThat(mostInFlight).hasValue(2);
+        assertThat(receivers.post("other", otherName, "o1", "a=1").received())
+                .as("another channel's attempts are not held back")
+                .isTrue();
+    }
+
+    @Test
     void a_receiver_that_answers_quickly_is_never_limited_however_many_attempts_are_in_flight() throws Exception {
         // Quick against the threshold however loaded the machine running the test is.
-        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(5), 2);
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(5), 2, 8);
         answer.set(200);
         delayMillis.set(300);
         receivers.post("busy", uri, "first", "a=1");
@@ -197,7 +224,7 @@ class ReceiversTest {
 
     @Test
     void a_receiver_that_became_quick_again_is_no_longer_limited() throws Exception {
-        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(1), 1);
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(1), 1, 8);
         answer.set(200);
         delayMillis.set(1_500);
         receivers.post("recovering", uri, "slow", "a=1");
@@ -219,7 +246,7 @@ class ReceiversTest {
 
     @Test
     void a_receiver_never_measured_counts_as_slow_once_a_call_to_it_has_waited_too_long() throws Exception {
-        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(300), 2);
+        Receivers receivers = new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofMillis(300), 2, 8);
         answer.set(200);
         delayMillis.set(2_000);
         ExecutorService first = Executors.newFixedThreadPool(2);
@@ -277,14 +304,17 @@ class ReceiversTest {
 
     @Test
     void the_slow_receiver_settings_are_checked() {
-        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ZERO, 4))
+        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ZERO, 4, 8))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 0))
+        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 0, 8))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Receivers(http, 10, Duration.ofSeconds(30), Duration.ofSeconds(2), 4, 3))
+                .as("a channel's share below one receiver's")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private Receivers breakers(int window, Duration openFor) {
-        return new Receivers(http, window, openFor, Duration.ofSeconds(2), 4);
+        return new Receivers(http, window, openFor, Duration.ofSeconds(2), 4, 8);
     }
 
     private interface Post {
