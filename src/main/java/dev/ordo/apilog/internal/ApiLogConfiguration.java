@@ -31,12 +31,13 @@ class ApiLogConfiguration {
             MeterRegistry meters,
             @Value("${ordo.api-log.enabled:true}") boolean enabled,
             @Value("${ordo.api-log.buffer:20000}") int buffer,
-            @Value("${ordo.api-log.max-text:4000}") int maxText) {
-        if (buffer < 1 || maxText < 100) {
-            throw new IllegalArgumentException(
-                    "ordo.api-log.buffer must be positive and ordo.api-log.max-text at least 100");
+            @Value("${ordo.api-log.max-text:4000}") int maxText,
+            @Value("${ordo.api-log.refused-per-second:50}") int refusedPerSecond) {
+        if (buffer < 1 || maxText < 100 || refusedPerSecond < 0) {
+            throw new IllegalArgumentException("ordo.api-log.buffer must be positive, ordo.api-log.max-text at least"
+                    + " 100 and ordo.api-log.refused-per-second not negative");
         }
-        return new JdbcApiLog(jdbc, template, tx, ids, clock, meters, enabled, buffer, maxText);
+        return new JdbcApiLog(jdbc, template, tx, ids, clock, meters, enabled, buffer, maxText, refusedPerSecond);
     }
 
     /** Deletes entries older than {@code ordo.api-log.retention} (default 14 days), five thousand at a time. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
@@ -71,17 +72,26 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
             Instant at,
             long started,
             String failure) {
-        log.record(ApiCall.of(
+        int status = failure == null ? response.getStatus() : 500;
+        ApiCall call = ApiCall.of(
                 at,
                 kind,
                 safely(party, request),
                 request.getRequestURI(),
                 reference(request),
                 requestText(request),
-                failure == null ? response.getStatus() : 500,
+                status,
                 failure == null ? text(response.getContentAsByteArray()) : failure,
-                (System.nanoTime() - started) / 1_000_000));
+                (System.nanoTime() - started) / 1_000_000);
+        if (REFUSED_UNSERVED.contains(status)) {
+            log.recordRefused(call);
+        } else {
+            log.record(call);
+        }
     }
+
+    /** Answers given before a request was served: anyone can cause them, so they are logged within a limit. */
+    private static final Set<Integer> REFUSED_UNSERVED = Set.of(401, 403, 404, 429);
 
     /** The channel's request number, or else Ordo's delivery a supplier reports on. */
     private static String reference(HttpServletRequest request) {

@@ -60,6 +60,12 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
     private final Counter dropped;
     private final Counter written;
     private final Counter failures;
+    private final int refusedPerSecond;
+    private final Counter refusedSkipped;
+    /** The second ({@link Clock#millis} / 1000) of the refused calls counted, and how many were kept in it. */
+    private long refusedSecond;
+
+    private int refusedKept;
     private volatile Thread writer;
     private volatile boolean stopping;
     private long lastFailureLog;
@@ -73,7 +79,8 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
             MeterRegistry meters,
             boolean enabled,
             int capacity,
-            int maxText) {
+            int maxText,
+            int refusedPerSecond) {
         this.jdbc = jdbc;
         this.template = template;
         this.tx = tx;
@@ -82,6 +89,11 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
         this.enabled = enabled;
         this.maxText = maxText;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.refusedPerSecond = refusedPerSecond;
+        this.refusedSkipped = Counter.builder("ordo.api.log.refused.skipped")
+                .description("Inbound calls refused before they were served (401, 403, 404, 429) and not logged:"
+                        + " more than ordo.api-log.refused-per-second of them came in one second")
+                .register(meters);
         this.dropped = Counter.builder("ordo.api.log.dropped")
                 .description("API calls not logged: the log's buffer was full or its write failed")
                 .register(meters);
@@ -104,6 +116,35 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
         }
         if (stopping || !queue.offer(kept(call))) {
             dropped.increment();
+        }
+    }
+
+    /**
+     * Queues an inbound call that was refused before it was served — unknown channel, bad signature,
+     * unknown path, over its rate — as {@link #record}, but at most {@code refusedPerSecond} of them a
+     * second on this node: anyone can send such calls without a secret, and a flood of them must not
+     * fill the buffer and push out the calls of channels and suppliers.
+     */
+    void recordRefused(ApiCall call) {
+        if (!enabled) {
+            return;
+        }
+        long second = clock.millis() / 1000;
+        boolean keep;
+        synchronized (this) {
+            if (second != refusedSecond) {
+                refusedSecond = second;
+                refusedKept = 0;
+            }
+            keep = refusedKept < refusedPerSecond;
+            if (keep) {
+                refusedKept++;
+            }
+        }
+        if (keep) {
+            record(call);
+        } else {
+            refusedSkipped.increment();
         }
     }
 

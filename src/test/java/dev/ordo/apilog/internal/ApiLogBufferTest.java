@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ordo.apilog.ApiCall;
 import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.shared.Urls;
+import dev.ordo.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,7 @@ class ApiLogBufferTest {
     void calls_past_a_full_buffer_are_dropped_and_counted_without_blocking_the_caller() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         // Not started: nothing drains the buffer of two.
-        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, true, 2, 4000);
+        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, true, 2, 4000, 50);
         for (int n = 0; n < 5; n++) {
             log.record(call(n));
         }
@@ -31,9 +33,30 @@ class ApiLogBufferTest {
     }
 
     @Test
+    void refused_calls_past_their_rate_are_skipped_and_counted_and_others_are_kept() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-01T06:00:00.100Z"));
+        JdbcApiLog log = new JdbcApiLog(null, null, null, null, clock, meters, true, 100, 4000, 3);
+        for (int n = 0; n < 5; n++) {
+            log.recordRefused(call(n));
+        }
+        log.record(call(5));
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value())
+                .as("three refused, and the served call")
+                .isEqualTo(4);
+        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(2);
+
+        clock.advance(Duration.ofSeconds(1));
+        log.recordRefused(call(6));
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value())
+                .as("a new second, a new allowance")
+                .isEqualTo(5);
+    }
+
+    @Test
     void a_disabled_log_keeps_nothing() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, false, 2, 4000);
+        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, false, 2, 4000, 50);
         log.record(call(1));
         assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isZero();
         assertThat(meters.get("ordo.api.log.dropped").counter().count()).isZero();
@@ -61,7 +84,7 @@ class ApiLogBufferTest {
     @Test
     void texts_longer_than_the_limit_are_cut() {
         JdbcApiLog log =
-                new JdbcApiLog(null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 2, 100);
+                new JdbcApiLog(null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 2, 100, 50);
         assertThat(log.cut("x".repeat(150))).hasSize(100);
         assertThat(log.cut("short")).isEqualTo("short");
         assertThat(log.cut(null)).isNull();
