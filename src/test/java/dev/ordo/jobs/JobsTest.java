@@ -293,6 +293,33 @@ class JobsTest {
         jdbc.update("delete from scheduled_tasks where task_name = ?", UNSERVED.name());
     }
 
+    /**
+     * Every write to a running job is conditional on the version its worker claimed: a job id
+     * enqueued again after its earlier run completed starts at another version, so that a worker of
+     * the earlier run that stalled and comes back cannot complete or hand back the new one.
+     */
+    @Test
+    void a_job_enqueued_again_after_its_run_starts_at_another_version() {
+        String id = Unique.id("again");
+        jobs.enqueue(UNSERVED, id, "x");
+        long first = version(UNSERVED.name(), id);
+        jdbc.update("delete from scheduled_tasks where task_name = ? and task_instance = ?", UNSERVED.name(), id);
+
+        jobs.enqueue(UNSERVED, id, "x");
+        long second = version(UNSERVED.name(), id);
+        jdbc.update("delete from scheduled_tasks where task_name = ? and task_instance = ?", UNSERVED.name(), id);
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(List.of(first, second))
+                .as("above the versions a claimed db-scheduler row starts from")
+                .allSatisfy(v -> assertThat(v).isGreaterThan(1));
+    }
+
+    private long version(String queue, String id) {
+        return jdbc.queryForObject(
+                "select version from scheduled_tasks where task_name = ? and task_instance = ?", Long.class, queue, id);
+    }
+
     @Test
     void a_delayed_job_does_not_run_before_its_time() {
         String key = Unique.id("delayed");

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -77,10 +78,15 @@ final class JdbcJobs implements Jobs {
      * transaction, and on MySQL at REPEATABLE READ its second look reads the transaction's older
      * snapshot. Here PostgreSQL skips the conflicting row; MySQL and H2 refuse only the statement,
      * the transaction going on.
+     *
+     * <p>The row starts at a random version, not at db-scheduler's 1: every write to a running job
+     * (completion, hand-back, take-over) is conditional on the version its worker claimed, and a job
+     * id enqueued again after its earlier run completed must not look like that run to a worker of
+     * it that stalled meanwhile and comes back — its delete would remove the new run.
      */
     private void insertIfAbsent(String queue, String id, Object payload, Instant at) {
         String insert = "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time, picked,"
-                + " version) values (?, ?, ?, ?, ?, 1)"
+                + " version) values (?, ?, ?, ?, ?, ?)"
                 + (dialect == Dialect.POSTGRESQL ? " on conflict do nothing" : "");
         try {
             jdbc.update(insert, ps -> {
@@ -89,6 +95,7 @@ final class JdbcJobs implements Jobs {
                 ps.setBytes(3, serializer.serialize(payload));
                 timestamps.setInstant(ps, 4, at);
                 ps.setBoolean(5, false);
+                ps.setLong(6, ThreadLocalRandom.current().nextLong(2, 1L << 62));
             });
         } catch (DuplicateKeyException pending) {
             // kept

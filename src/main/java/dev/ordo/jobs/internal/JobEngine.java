@@ -269,8 +269,11 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 .executorService(workers(threads, label))
                 .dueExecutor(Executors.newSingleThreadExecutor(
                         Thread.ofVirtual().name("job-due-" + label).factory()))
+                // Three, as db-scheduler's default: its heartbeats share this pool with the search for
+                // dead executions, and one lock wait in that search (a row of a node cut off
+                // mid-transaction) must not hold this node's heartbeats and get its live jobs taken over.
                 .housekeeperExecutor(Executors.newScheduledThreadPool(
-                        1, Thread.ofVirtual().name("job-housekeeper-" + label).factory()))
+                        3, Thread.ofVirtual().name("job-housekeeper-" + label).factory()))
                 .jdbcCustomization(new QueueJdbcCustomization(baseCustomization(dialect), taskNames))
                 .serializer(serializer)
                 .pollingInterval(properties.pollInterval())
