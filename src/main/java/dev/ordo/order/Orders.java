@@ -130,6 +130,13 @@ public interface Orders {
     UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason);
 
     /**
+     * As {@link #transition}, only if the unit is still at the version it was read at ({@code
+     * unit.version()}): not one that left {@code from} and came back to it meanwhile (a delivery sent
+     * again after it could not be sent).
+     */
+    UnitTransition transitionIfUnchanged(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason);
+
+    /**
      * Moves every unit of one order, all in {@code from}, to the final {@code to} with its answer
      * ({@code results}, in the order of {@code units}), counts them off, and moves the order from
      * {@code orderFrom} to the final {@code orderTo} with the money of {@link #finish}, with the

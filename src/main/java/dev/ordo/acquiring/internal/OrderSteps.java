@@ -587,13 +587,17 @@ public class OrderSteps {
                         ? clock.instant()
                         : unit.submittedAt()
                                 .plus(suppliers.adapter(supplier.protocol()).longestSubmission(endpoint(supplier)));
+                // Only the submission seen (its version): one sent again since — back to PAID after it
+                // could not be sent, then claimed anew — is its own worker's, and may be on its way
+                // later than `arrived`.
                 tx.executeWithoutResult(s -> unknown(
                         unit,
                         supplier,
                         UnitStatus.SUBMITTING,
                         null,
                         "found SUBMITTING: the submission may or may not have reached the supplier; querying, never resending",
-                        arrived));
+                        arrived,
+                        true));
                 return;
             }
             default -> {
@@ -687,7 +691,8 @@ public class OrderSteps {
                         UnitStatus.SUBMITTING,
                         null,
                         answer.message(),
-                        answer.onItsWayUntil() == null ? clock.instant() : answer.onItsWayUntil());
+                        answer.onItsWayUntil() == null ? clock.instant() : answer.onItsWayUntil(),
+                        false);
             case ANSWERED -> {
                 if (!resolve(unit, supplier, UnitStatus.SUBMITTING, answer, "submitted", handOn)) {
                     answeredAfterAll(unit, supplier, answer, handOn);
@@ -766,15 +771,26 @@ public class OrderSteps {
 
     /** Always handed over: an unknown result is resolved only by a query (or a callback), later. */
     private boolean unknown(Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason) {
-        return unknown(unit, supplier, from, result, reason, clock.instant());
+        return unknown(unit, supplier, from, result, reason, clock.instant(), false);
     }
 
-    /** As above, the first query {@code first_query_time} after {@code after} at the earliest. */
+    /**
+     * As above, the first query {@code first_query_time} after {@code after} at the earliest; {@code
+     * atVersion}: only if the unit is still at the version it was read at.
+     */
     private boolean unknown(
-            Unit unit, UpChannel supplier, UnitStatus from, UnitResult result, String reason, Instant after) {
+            Unit unit,
+            UpChannel supplier,
+            UnitStatus from,
+            UnitResult result,
+            String reason,
+            Instant after,
+            boolean atVersion) {
         Instant now = clock.instant();
-        boolean applied = orders.transition(
-                        unit, from, UnitStatus.UNKNOWN, result == null ? UnitResult.NONE : result, reason)
+        UnitResult answer = result == null ? UnitResult.NONE : result;
+        boolean applied = (atVersion
+                        ? orders.transitionIfUnchanged(unit, from, UnitStatus.UNKNOWN, answer, reason)
+                        : orders.transition(unit, from, UnitStatus.UNKNOWN, answer, reason))
                 .applied();
         if (applied) {
             jobs.enqueue(

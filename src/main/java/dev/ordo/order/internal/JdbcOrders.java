@@ -335,6 +335,17 @@ class JdbcOrders implements Orders {
 
     @Override
     public UnitTransition transition(Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
+        return transition(unit, from, to, result, reason, false);
+    }
+
+    @Override
+    public UnitTransition transitionIfUnchanged(
+            Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason) {
+        return transition(unit, from, to, result, reason, true);
+    }
+
+    private UnitTransition transition(
+            Unit unit, UnitStatus from, UnitStatus to, UnitResult result, String reason, boolean atVersion) {
         check(from.canBecome(to), "unit", from, to);
         long orderId = unit.orderId();
         Instant now = clock.instant();
@@ -343,10 +354,13 @@ class JdbcOrders implements Orders {
                 : (to == UnitStatus.DELIVERED || to == UnitStatus.FAILED ? ", resolved_at = :now" : "");
         String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
         var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps + answer
-                        + " where unit_id = :id and status = :from")
+                        + " where unit_id = :id and status = :from" + (atVersion ? " and version = :version" : ""))
                 .param("to", to.code())
                 .param("id", unit.unitId())
                 .param("from", from.code());
+        if (atVersion) {
+            statement = statement.param("version", unit.version());
+        }
         if (!timestamps.isEmpty()) {
             statement = statement.param("now", SqlTime.utc(now));
         }

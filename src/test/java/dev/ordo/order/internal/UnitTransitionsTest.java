@@ -157,6 +157,32 @@ class UnitTransitionsTest {
     }
 
     @Test
+    void a_unit_submitted_again_since_it_was_read_is_not_moved_by_what_was_read_of_the_earlier_submission() {
+        Unit seen = bindAndPay().get(1);
+        // Not sent, back to PAID, and claimed again by another worker: SUBMITTING once more.
+        tx.executeWithoutResult(s -> {
+            assertThat(orders.transition(seen, UnitStatus.SUBMITTING, UnitStatus.PAID, UnitResult.NONE, "not sent")
+                            .applied())
+                    .isTrue();
+            assertThat(orders.transition(seen, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
+                            .applied())
+                    .isTrue();
+        });
+
+        Orders.UnitTransition stale = tx.execute(s -> orders.transitionIfUnchanged(
+                seen, UnitStatus.SUBMITTING, UnitStatus.UNKNOWN, UnitResult.NONE, "found SUBMITTING"));
+
+        assertThat(stale.applied()).isFalse();
+        Unit now = orders.unit(seen.unitId()).orElseThrow();
+        assertThat(now.status()).isEqualTo(UnitStatus.SUBMITTING);
+        assertThat(tx.execute(s -> orders.transitionIfUnchanged(
+                                now, UnitStatus.SUBMITTING, UnitStatus.UNKNOWN, UnitResult.NONE, "found SUBMITTING"))
+                        .applied())
+                .as("the submission read now")
+                .isTrue();
+    }
+
+    @Test
     void deferred_writes_of_several_orders_are_sent_at_the_flush_and_checked_there() {
         Order second = orders.createAll(List.of(Acquiring.exampleNewOrder("test", Unique.id("units"), 1)))
                 .getFirst();
