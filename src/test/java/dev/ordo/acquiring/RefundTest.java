@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -597,6 +598,49 @@ class RefundTest {
             refundLine(48, "lateret", channel, supplier.url() + "/return", 15_000, 30);
             String requestNo = Unique.id("late");
             Order order = deliveredOn(channel, "48", requestNo);
+            String refundNo = Unique.id("r");
+            Response accepted = refund("general", channel, requestNo, refundNo, 1);
+            assertThat(accepted.status()).isEqualTo(200);
+            long refundId = Long.parseLong(accepted.json().get("refund_id").asString());
+            assertThat(firstReturnOut.await(30, TimeUnit.SECONDS)).isTrue();
+            jobs.enqueue(AcquiringQueues.RETURN, "r" + refundId + ":second", new AcquiringQueues.RefundRef(refundId));
+
+            assertThat(awaitRefund(channel, requestNo, refundNo)
+                            .json()
+                            .get("status")
+                            .asInt())
+                    .as("refunded: the supplier took both deliveries back")
+                    .isZero();
+            assertTakenBackAfterAnUnknownReturn(order, channel);
+        }
+    }
+
+    @Test
+    void a_return_found_in_flight_by_another_worker_is_not_queried_before_its_request_can_have_arrived()
+            throws Exception {
+        // The supplier holds each return 4 s, then takes it back; asked before any return is done, it
+        // knows none (R4040: a failure). A second return job finds the first unit RETURNING while its
+        // request is out: a query then would settle it as not taken back, a moment before it is.
+        CountDownLatch firstReturnOut = new CountDownLatch(1);
+        AtomicInteger returnsDone = new AtomicInteger();
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/return", exchange -> {
+            firstReturnOut.countDown();
+            try {
+                Thread.sleep(4_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            returnsDone.incrementAndGet();
+            Fixtures.supplierAnswer(exchange, "R0000");
+        });
+        supplier.on("/query", exchange -> Fixtures.supplierAnswer(exchange, returnsDone.get() > 0 ? "R0000" : "R4040"));
+        try (supplier) {
+            String channel = Unique.id("infl");
+            String at = supplier.url();
+            refundLine(49, "inflret", channel, at + "/query", at + "/return", 15_000, 120);
+            String requestNo = Unique.id("infl");
+            Order order = deliveredOn(channel, "49", requestNo);
             String refundNo = Unique.id("r");
             Response accepted = refund("general", channel, requestNo, refundNo, 1);
             assertThat(accepted.status()).isEqualTo(200);

@@ -31,6 +31,8 @@ import dev.ordo.wallet.Refusal;
 import dev.ordo.wallet.TradeNo;
 import dev.ordo.wallet.WalletBatches;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,12 +106,21 @@ public class RefundSteps {
             Unit unit = orders.unit(ru.unitId()).orElseThrow();
             UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
             switch (ru.status()) {
-                case RETURNING ->
+                case RETURNING -> {
+                    // Its worker may have died — or may still be sending it (a second return job of
+                    // the refund): queried only once a request started before now can no longer be
+                    // on its way, or the query's "no such return" would settle a return about to
+                    // reach the supplier as not taken back.
+                    Instant arrived = clock.instant()
+                            .plus(orderSteps.endpoint(supplier).longestCall())
+                            .plus(RETURN_START_SLACK);
                     tx.executeWithoutResult(s -> unknown(
                             refund,
                             unit,
                             ReturnStatus.RETURNING,
-                            "found RETURNING: the return may have reached the supplier; querying, never resending"));
+                            "found RETURNING: the return may have reached the supplier; querying, never resending",
+                            arrived));
+                }
                 case PENDING -> sendBack(refund, unit, supplier);
                 default -> {}
             }
@@ -214,15 +225,26 @@ public class RefundSteps {
     }
 
     private void unknown(Refund refund, Unit unit, ReturnStatus from, String reason) {
+        unknown(refund, unit, from, reason, clock.instant());
+    }
+
+    /** As above, the first query {@code first_query_time} after {@code after}. */
+    private void unknown(Refund refund, Unit unit, ReturnStatus from, String reason, Instant after) {
         if (refunds.transition(refund, unit.unitId(), from, ReturnStatus.UNKNOWN, null, reason)) {
             UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
             jobs.enqueue(
                     AcquiringQueues.RETURN_UNKNOWN,
                     returnNo(refund.refundId(), unit.unitId()) + "#q1",
                     new ReturnQuery(refund.refundId(), unit.unitId(), 1),
-                    clock.instant().plusSeconds(supplier.firstQueryTime()));
+                    after.plusSeconds(supplier.firstQueryTime()));
         }
     }
+
+    /**
+     * How long after its claim a return's request may still start (the claim's commit, then the
+     * call): a worker sends a return right after claiming it, one unit after another.
+     */
+    private static final Duration RETURN_START_SLACK = Duration.ofSeconds(5);
 
     /** {@code oms:overtime:return_unknown}: query an unknown return until known or the refund's overtime. */
     public void queryReturn(ReturnQuery q) {

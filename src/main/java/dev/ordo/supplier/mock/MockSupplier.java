@@ -223,13 +223,20 @@ public final class MockSupplier {
         };
     }
 
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
     public Map<String, Object> query(Map<String, String> p) {
         if (!Signatures.verify(secret, p, p.get(Signatures.SIGN))) {
             return answer(BAD_SIGN, "bad signature", p.get("order_no"));
         }
         pause(latency);
         String returnNo = p.get("return_no");
-        if (returnNo != null) {
+        if (blank(returnNo) && blank(p.get("order_no"))) {
+            return answer(BAD_REQUEST, "order_no or return_no is missing", null);
+        }
+        if (!blank(returnNo)) {
             MockReturn r = returns.get(returnNo);
             return r == null ? answer(NOT_FOUND, "no such return", null) : answer(r.finalCode(), "return", r.orderNo());
         }
@@ -243,10 +250,13 @@ public final class MockSupplier {
         if (!Signatures.verify(secret, p, p.get(Signatures.SIGN))) {
             return answer(BAD_SIGN, "bad signature", p.get("order_no"));
         }
+        String returnNo = p.get("return_no");
+        if (blank(returnNo) || blank(p.get("order_no"))) {
+            return answer(BAD_REQUEST, "order_no and return_no are required", p.get("order_no"));
+        }
         pause(latency);
         returnSubmissions.incrementAndGet();
         MockDelivery d = deliveries.get(p.get("order_no"));
-        String returnNo = p.get("return_no");
         if (d == null || !d.finalCode().equals(SUCCESS)) {
             return answer(FAILURE, "nothing delivered to take back", p.get("order_no"));
         }

@@ -75,6 +75,16 @@ class MockSupplierTest {
     }
 
     @Test
+    void a_signed_query_or_return_without_its_numbers_is_a_bad_request_not_a_failure_of_the_mock() {
+        assertThat(mock.query(signed(Map.of("timestamp", "1"))).get("code")).isEqualTo(MockSupplier.BAD_REQUEST);
+        assertThat(mock.returnDelivery(signed(Map.of("order_no", "a"))).get("code"))
+                .isEqualTo(MockSupplier.BAD_REQUEST);
+        assertThat(mock.returnDelivery(signed(Map.of("return_no", "r1"))).get("code"))
+                .isEqualTo(MockSupplier.BAD_REQUEST);
+        assertThat(mock.stats()).containsEntry("units", 0);
+    }
+
+    @Test
     void an_unsigned_or_badly_signed_request_is_refused() {
         assertThat(mock.submit(Map.of("order_no", "z", "account", "0")).get("code"))
                 .isEqualTo(MockSupplier.BAD_SIGN);
