@@ -428,17 +428,6 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 "no upstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
-            if (Flag.yes(withId.status())) {
-                // Enabled again, or moved to another channel: its active products must not become
-                // twins of products active meanwhile (the product save checked only active shelves).
-                jdbc.activeTwinsOnShelf(withId.shelfId(), withId.channelNo()).ifPresent(twins -> {
-                    throw new OrdoException(
-                            ErrorCode.CONFLICT,
-                            "downstream products " + twins[0] + " and " + twins[1] + " would both be active on channel "
-                                    + withId.channelNo() + " for the same line, carrier, region, face and invoice"
-                                    + " type; disable one of them first, or save this shelf disabled");
-                });
-            }
             return withId.withVersion(jdbc.save(withId, create || shelf.shelfId() == null));
         });
     }
