@@ -579,48 +579,28 @@ class RefundTest {
 
     @Test
     void a_return_answer_that_comes_after_another_worker_made_the_unit_unknown_still_settles_it() throws Exception {
-        // The supplier holds each return 4 s, then takes it back; it answers no queries. While the
-        // first return is out, a second return job of the refund runs (as after a take-over) and
-        // finds that unit RETURNING: it makes it unknown. The held answer must still settle it.
-        CountDownLatch firstReturnOut = new CountDownLatch(1);
-        SupplierStub supplier = new SupplierStub();
-        supplier.on("/return", exchange -> {
-            firstReturnOut.countDown();
-            try {
-                Thread.sleep(4_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Fixtures.supplierAnswer(exchange, "R0000");
-        });
-        try (supplier) {
-            String channel = Unique.id("late");
-            refundLine(48, "lateret", channel, supplier.url() + "/return", 15_000, 30);
-            String requestNo = Unique.id("late");
-            Order order = deliveredOn(channel, "48", requestNo);
-            String refundNo = Unique.id("r");
-            Response accepted = refund("general", channel, requestNo, refundNo, 1);
-            assertThat(accepted.status()).isEqualTo(200);
-            long refundId = Long.parseLong(accepted.json().get("refund_id").asString());
-            assertThat(firstReturnOut.await(30, TimeUnit.SECONDS)).isTrue();
-            jobs.enqueue(AcquiringQueues.RETURN, "r" + refundId + ":second", new AcquiringQueues.RefundRef(refundId));
-
-            assertThat(awaitRefund(channel, requestNo, refundNo)
-                            .json()
-                            .get("status")
-                            .asInt())
-                    .as("refunded: the supplier took both deliveries back")
-                    .isZero();
-            assertTakenBackAfterAnUnknownReturn(order, channel);
-        }
+        // The supplier answers no queries. While the first return is out, a second return job of the
+        // refund runs (as after a take-over) and finds that unit RETURNING: it makes it unknown. The
+        // held answer must still settle it.
+        aSecondReturnJobWhileTheFirstReturnIsOut(48, "lateret", "late", false);
     }
 
     @Test
     void a_return_found_in_flight_by_another_worker_is_not_queried_before_its_request_can_have_arrived()
             throws Exception {
-        // The supplier holds each return 4 s, then takes it back; asked before any return is done, it
-        // knows none (R4040: a failure). A second return job finds the first unit RETURNING while its
-        // request is out: a query then would settle it as not taken back, a moment before it is.
+        // Asked before any return is done, the supplier knows none (R4040: a failure): a query while
+        // the first unit's request is out would settle it as not taken back, a moment before it is.
+        aSecondReturnJobWhileTheFirstReturnIsOut(49, "inflret", "infl", true);
+    }
+
+    /**
+     * The supplier holds each return 4 s, then takes it back; while the first is out, a second return
+     * job of the refund runs and finds that unit RETURNING. The refund must end refunded, every
+     * delivery taken back. {@code answersQueries}: the supplier answers queries of returns, R4040
+     * until one is done.
+     */
+    private void aSecondReturnJobWhileTheFirstReturnIsOut(
+            long lineId, String supplierNo, String prefix, boolean answersQueries) throws Exception {
         CountDownLatch firstReturnOut = new CountDownLatch(1);
         AtomicInteger returnsDone = new AtomicInteger();
         SupplierStub supplier = new SupplierStub();
@@ -636,11 +616,15 @@ class RefundTest {
         });
         supplier.on("/query", exchange -> Fixtures.supplierAnswer(exchange, returnsDone.get() > 0 ? "R0000" : "R4040"));
         try (supplier) {
-            String channel = Unique.id("infl");
+            String channel = Unique.id(prefix);
             String at = supplier.url();
-            refundLine(49, "inflret", channel, at + "/query", at + "/return", 15_000, 120);
-            String requestNo = Unique.id("infl");
-            Order order = deliveredOn(channel, "49", requestNo);
+            if (answersQueries) {
+                refundLine(lineId, supplierNo, channel, at + "/query", at + "/return", 15_000, 120);
+            } else {
+                refundLine(lineId, supplierNo, channel, at + "/return", 15_000, 30);
+            }
+            String requestNo = Unique.id(prefix);
+            Order order = deliveredOn(channel, Long.toString(lineId), requestNo);
             String refundNo = Unique.id("r");
             Response accepted = refund("general", channel, requestNo, refundNo, 1);
             assertThat(accepted.status()).isEqualTo(200);
