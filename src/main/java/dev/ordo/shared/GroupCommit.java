@@ -154,26 +154,35 @@ public final class GroupCommit<I, O> implements AutoCloseable {
      * Hands the item to the lane of {@code key} (equal keys share a lane, so they meet in one batch
      * or in consecutive ones) and waits for its answer.
      */
+    /** A lane full: the item was not queued, so nothing of it will apply. */
+    static final String NOT_TAKEN = "busy: not taken, nothing was done; repeat the request";
+
     public O submit(I item, int key) {
         if (stopping) {
             throw new OrdoException(ErrorCode.UNAVAILABLE, "shutting down, retry on another node");
         }
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>(), System.nanoTime() + timeout.toNanos());
+        BlockingQueue<Pending<I, O>> lane = lanes.get(Math.floorMod(key, lanes.size()));
+        if (!lane.offer(pending)) {
+            throw new OrdoException(ErrorCode.UNAVAILABLE, NOT_TAKEN);
+        }
+        if (stopping && lane.remove(pending)) {
+            // The lane stopped as the item reached it (its worker may have gone): not taken.
+            throw new OrdoException(ErrorCode.UNAVAILABLE, "shutting down, retry on another node");
+        }
         boolean watched = Thread.currentThread().isVirtual();
         if (watched) {
-            waiting.add(pending);
-        }
-        if (!lanes.get(Math.floorMod(key, lanes.size())).offer(pending)) {
-            waiting.remove(pending);
-            throw new OrdoException(ErrorCode.UNAVAILABLE, busy);
+            waiting.add(pending); // after the offer: one refused never walks the list to leave it
         }
         try {
             return watched ? pending.result().get() : pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            pending.result().completeExceptionally(WAITED_TOO_LONG); // left out of a batch not yet run
             throw new OrdoException(ErrorCode.UNAVAILABLE, busy);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OrdoException(ErrorCode.UNAVAILABLE, "interrupted; repeat the request unchanged");
+            pending.result().completeExceptionally(WAITED_TOO_LONG); // left out of a batch not yet run
+            throw new OrdoException(ErrorCode.UNAVAILABLE, "interrupted: " + busy);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WaitedTooLong) {
                 throw new OrdoException(ErrorCode.UNAVAILABLE, busy);
@@ -189,17 +198,20 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     private void watch() {
         long period = Math.clamp(timeout.toMillis() / 20, 5, 100);
         while (!Thread.currentThread().isInterrupted()) {
-            long now = System.nanoTime();
-            for (Pending<I, O> oldest = waiting.peek();
-                    oldest != null && (oldest.result().isDone() || now - oldest.deadline() >= 0);
-                    oldest = waiting.peek()) {
-                waiting.poll();
-                oldest.result().completeExceptionally(WAITED_TOO_LONG);
-            }
             try {
+                long now = System.nanoTime();
+                for (Pending<I, O> oldest = waiting.peek();
+                        oldest != null && (oldest.result().isDone() || now - oldest.deadline() >= 0);
+                        oldest = waiting.peek()) {
+                    waiting.poll();
+                    oldest.result().completeExceptionally(WAITED_TOO_LONG);
+                }
                 Thread.sleep(period);
             } catch (InterruptedException e) {
                 return;
+            } catch (Throwable e) {
+                // Carries on, as the lanes do: without it the callers of a stuck lane would wait for ever.
+                log.error("{} watchdog: {}", name, e.toString(), e);
             }
         }
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -229,5 +230,51 @@ class GroupCommitTest {
             }
         }
         assertThat(ran).containsExactly(1, 3);
+    }
+
+    @Test
+    @Timeout(30)
+    void an_item_whose_caller_was_interrupted_while_waiting_is_not_run_late() throws Exception {
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
+                "test",
+                1,
+                64,
+                Duration.ofHours(1),
+                "busy",
+                items -> {
+                    ran.addAll(items);
+                    if (items.contains(1)) {
+                        try {
+                            release.await(); // the database stalls on the first batch
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
+                },
+                new SimpleMeterRegistry())) {
+            try (ExecutorService callers = Executors.newFixedThreadPool(2)) {
+                Future<String> first = callers.submit(() -> commit.submit(1, 0));
+                while (ran.isEmpty()) {
+                    Thread.sleep(5);
+                }
+                // A job worker queued behind the stalled batch, interrupted as its node stops.
+                AtomicReference<Thread> waiter = new AtomicReference<>();
+                Future<String> second = callers.submit(() -> {
+                    waiter.set(Thread.currentThread());
+                    return commit.submit(2, 0);
+                });
+                while (waiter.get() == null || waiter.get().getState() != Thread.State.TIMED_WAITING) {
+                    Thread.sleep(5); // until it waits for its answer, its item queued
+                }
+                second.cancel(true);
+                release.countDown();
+                assertThat(first.get()).isEqualTo("done 1");
+                assertThat(commit.submit(3, 0)).isEqualTo("done 3");
+            }
+        }
+        assertThat(ran).as("the interrupted caller's item left out").containsExactly(1, 3);
     }
 }

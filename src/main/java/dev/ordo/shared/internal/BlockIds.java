@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.TransientDataAccessResourceException;
 
 /**
  * Hi/lo ids: each node takes a block of ids per sequence from {@code id_block} with one conditional
@@ -42,6 +43,7 @@ class BlockIds implements Ids, DisposableBean {
             own.setDriverClassName(main.getDriverClassName());
             own.setDataSourceProperties(main.getDataSourceProperties());
             own.setConnectionInitSql(main.getConnectionInitSql());
+            own.setConnectionTimeout(main.getConnectionTimeout());
             own.setMaximumPoolSize(2);
             own.setMinimumIdle(0);
             own.setAutoCommit(false);
@@ -105,7 +107,8 @@ class BlockIds implements Ids, DisposableBean {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot allocate ids for " + sequence, e);
+            // The database busy or gone (a connection not had in time included): a 503 to retry, not a 500.
+            throw new TransientDataAccessResourceException("cannot allocate ids for " + sequence, e);
         }
     }
 
