@@ -53,6 +53,24 @@ public final class GroupCommit<I, O> implements AutoCloseable {
      */
     static final int LANE_CAPACITY = 50_000;
 
+    /**
+     * Thrown by a batch that failed because of one of its items (its {@code index} in the batch): that
+     * item's caller gets the {@code cause}, and the batch runs again without it — not item by item,
+     * a transaction each, as after another failure.
+     */
+    public static final class ItemFailed extends RuntimeException {
+        private final int index;
+
+        public ItemFailed(int index, RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.index = index;
+        }
+
+        public int index() {
+            return index;
+        }
+    }
+
     /** Runs a batch; answers every item, in order. Throwing fails the batch as a whole. */
     @FunctionalInterface
     public interface Batch<I, O> {
@@ -249,7 +267,8 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
-    private void run(List<Pending<I, O>> taken) {
+    private void run(List<Pending<I, O>> batchTaken) {
+        List<Pending<I, O>> taken = new ArrayList<>(batchTaken);
         for (int attempt = 1; ; attempt++) {
             try {
                 List<Outcome<O>> outcomes =
@@ -267,6 +286,15 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                     }
                 }
                 return;
+            } catch (ItemFailed failed) {
+                if (failed.index() < 0 || failed.index() >= taken.size()) {
+                    throw new IllegalStateException(name + ": a batch named item " + failed.index(), failed);
+                }
+                taken.remove(failed.index()).result().completeExceptionally((RuntimeException) failed.getCause());
+                if (taken.isEmpty()) {
+                    return;
+                }
+                attempt = 0; // the others again, as a new batch
             } catch (TransientDataAccessException | DataIntegrityViolationException e) {
                 if (attempt < ATTEMPTS) {
                     pause(attempt);

@@ -98,6 +98,50 @@ class GroupCommitTest {
     }
 
     @Test
+    void an_item_that_fails_its_batch_by_name_is_left_out_and_the_others_run_again_together() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> {
+            batchSizes.add(items.size());
+            if (items.contains(-1)) {
+                try {
+                    release.await(); // holds the lane while the others queue up as one batch
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of(Outcome.of("held"));
+            }
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i) % 10 == 7) {
+                    throw new GroupCommit.ItemFailed(i, new IllegalStateException("item " + items.get(i) + " refused"));
+                }
+            }
+            return items.stream().map(i -> Outcome.of("done " + i)).toList();
+        })) {
+            try (ExecutorService holder = Executors.newSingleThreadExecutor()) {
+                Future<String> held = holder.submit(() -> commit.submit(-1, 0));
+                while (batchSizes.isEmpty()) {
+                    Thread.sleep(5);
+                }
+                try (ExecutorService callers = Executors.newSingleThreadExecutor()) {
+                    Future<Map<Integer, String>> answers = callers.submit(() -> burst(commit, 30));
+                    Thread.sleep(300); // the 30 callers queue behind the held batch
+                    release.countDown();
+                    assertThat(held.get()).isEqualTo("held");
+                    Map<Integer, String> got = answers.get();
+                    assertThat(got)
+                            .hasSize(30)
+                            .allSatisfy((item, answer) -> assertThat(answer)
+                                    .isEqualTo(item % 10 == 7 ? "failed: item " + item + " refused" : "done " + item));
+                }
+            }
+        }
+        assertThat(batchSizes.size())
+                .as("the refused items left out one at a time (about 5 runs), not 30 transactions of one")
+                .isLessThanOrEqualTo(12);
+    }
+
+    @Test
     void a_batch_that_lost_a_unique_key_is_run_again() throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
         try (GroupCommit<Integer, String> commit = groupCommit(items -> {

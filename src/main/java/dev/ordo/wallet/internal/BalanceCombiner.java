@@ -42,7 +42,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The lanes are {@link GroupCommit}s: a batch is all-or-nothing. If it fails on a conflict it
  * could not foresee (another node or an in-process caller changed the same account) it is retried;
  * if it still fails, or a callback throws, its submissions are run one by one so that one bad
- * submission cannot fail its neighbours.
+ * submission cannot fail its neighbours. A submission refused by the wallet (a channel out of
+ * money) is left out and the others run again together ({@link GroupCommit.ItemFailed}): a lane
+ * busy with a channel whose orders keep being refused does not fall back to a transaction each.
  */
 public final class BalanceCombiner implements WalletBatches, DisposableBean {
 
@@ -133,7 +135,7 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
         };
     }
 
-    /** Rolls the submission back (and with it the batch, which is then run one by one) on a refusal. */
+    /** Rolls the submission back on a refusal (and with it the batch, which runs again without it). */
     private static Object refuseAll(List<BalanceOutcome> outcomes) {
         for (BalanceOutcome outcome : outcomes) {
             if (outcome instanceof BalanceOutcome.Refused refused && refused.refusal() != Refusal.GROUP_REFUSED) {
@@ -184,7 +186,12 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
                     wallet.applyGroups(batch.stream().map(Pending::changes).toList(), assumeNew);
             List<Object> answers = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                answers.add(batch.get(i).after().apply(outcomes.get(i)));
+                try {
+                    answers.add(batch.get(i).after().apply(outcomes.get(i)));
+                } catch (RefusedSubmission refused) {
+                    // This submission rolls the batch back; the others run again without it.
+                    throw new GroupCommit.ItemFailed(i, refused);
+                }
             }
             return answers;
         });
