@@ -238,24 +238,7 @@ class GroupCommitTest {
     void an_item_whose_caller_stopped_waiting_is_not_run_late() throws Exception {
         List<Integer> ran = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
-        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
-                "test",
-                1,
-                64,
-                Duration.ofMillis(300),
-                "busy",
-                items -> {
-                    ran.addAll(items);
-                    if (items.contains(1)) {
-                        try {
-                            release.await(); // the database stalls on the first batch
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
-                },
-                new SimpleMeterRegistry())) {
+        try (GroupCommit<Integer, String> commit = stallingOnItem1(Duration.ofMillis(300), ran, release)) {
             try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<String> first = callers.submit(() -> commit.submit(1, 0));
                 while (ran.isEmpty()) {
@@ -281,24 +264,7 @@ class GroupCommitTest {
     void an_item_whose_caller_was_interrupted_while_waiting_is_not_run_late() throws Exception {
         List<Integer> ran = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
-        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
-                "test",
-                1,
-                64,
-                Duration.ofHours(1),
-                "busy",
-                items -> {
-                    ran.addAll(items);
-                    if (items.contains(1)) {
-                        try {
-                            release.await(); // the database stalls on the first batch
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
-                },
-                new SimpleMeterRegistry())) {
+        try (GroupCommit<Integer, String> commit = stallingOnItem1(Duration.ofHours(1), ran, release)) {
             try (ExecutorService callers = Executors.newFixedThreadPool(2)) {
                 Future<String> first = callers.submit(() -> commit.submit(1, 0));
                 while (ran.isEmpty()) {
@@ -313,12 +279,38 @@ class GroupCommitTest {
                 while (waiter.get() == null || waiter.get().getState() != Thread.State.TIMED_WAITING) {
                     Thread.sleep(5); // until it waits for its answer, its item queued
                 }
-                second.cancel(true);
+                waiter.get().interrupt();
+                assertThatThrownBy(second::get)
+                        .as("its caller is answered at once")
+                        .hasMessageContaining("interrupted");
                 release.countDown();
                 assertThat(first.get()).isEqualTo("done 1");
                 assertThat(commit.submit(3, 0)).isEqualTo("done 3");
             }
         }
         assertThat(ran).as("the interrupted caller's item left out").containsExactly(1, 3);
+    }
+
+    /** One lane recording the items it runs ({@code ran}); a batch with item 1 stalls until {@code release}. */
+    private static GroupCommit<Integer, String> stallingOnItem1(
+            Duration timeout, List<Integer> ran, CountDownLatch release) {
+        return new GroupCommit<>(
+                "test",
+                1,
+                64,
+                timeout,
+                "busy",
+                items -> {
+                    ran.addAll(items);
+                    if (items.contains(1)) {
+                        try {
+                            release.await(); // the database stalls on the first batch
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return items.stream().map(i -> Outcome.of("done " + i)).toList();
+                },
+                new SimpleMeterRegistry());
     }
 }
