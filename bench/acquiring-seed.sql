@@ -1,5 +1,5 @@
 -- Realistic volume for the acquiring benchmark: :orders finished orders of channel test (face 200 in
--- two deliveries of 100, as the seed's example), each with its two units and the eight events such
+-- two deliveries of 100, as the seed's example), each with its two units and the ten events such
 -- an order writes, spread over the last 30 days. Run after the demo data exists. Ids come from
 -- ranges reserved in id_block, so they never collide with a running server's blocks. Their money is
 -- in the wallet as the flow books it (docs/acquiring.md#money): per unit the channel's deduct of the
@@ -14,7 +14,7 @@ insert into id_block (name, next_id) select 'oms_order_event', 1
 create temporary table reserved as
   with o as (update id_block set next_id = next_id + :orders where name = 'oms_order' returning next_id - :orders as first),
        u as (update id_block set next_id = next_id + 2 * :orders where name = 'oms_order_unit' returning next_id - 2 * :orders as first),
-       e as (update id_block set next_id = next_id + 8 * :orders where name = 'oms_order_event' returning next_id - 8 * :orders as first)
+       e as (update id_block set next_id = next_id + 10 * :orders where name = 'oms_order_event' returning next_id - 10 * :orders as first)
   select o.first as order_first, u.first as unit_first, e.first as event_first,
          (select p.product_id from oms_down_product p join oms_down_shelf s on s.shelf_id = p.shelf_id
            where s.channel_no = 'test' and p.face = 20000) as down_product,
@@ -44,18 +44,19 @@ select r.unit_first + 2 * g + s, r.order_first + g, s + 1, 1, 10000, 'ycup', r.u
 
 insert into oms_order_event (event_id, order_id, unit_id, refund_id, event_type, from_status, to_status, reason,
     created_at, published_at)
-select r.event_first + 8 * g + k, r.order_first + g,
-       case when k in (2, 5) then r.unit_first + 2 * g when k in (3, 6) then r.unit_first + 2 * g + 1 end,
+select r.event_first + 10 * g + k, r.order_first + g,
+       case when k in (2, 3, 7) then r.unit_first + 2 * g when k in (4, 5, 8) then r.unit_first + 2 * g + 1 end,
        null,
-       (array['order.accepted', 'order.bound', 'unit.paid', 'unit.paid', 'order.paid', 'unit.delivered',
-              'unit.delivered', 'order.succeeded'])[k + 1],
-       (array[null, 1000, 100, 100, 1010, 110, 110, 1020])[k + 1],
-       (array[1000, 1010, 110, 110, 1020, 200, 200, 9000])[k + 1],
-       (array['accepted', 'bound to ycup: 2 units of 100', 'paid', 'paid', 'channel charged 19800',
-              'supplier R0000 success', 'supplier R0000 success', 'all 2 units delivered'])[k + 1],
+       (array['order.accepted', 'order.bound', 'unit.paid', 'unit.submitting', 'unit.paid', 'unit.submitting',
+              'order.paid', 'unit.delivered', 'unit.delivered', 'order.succeeded'])[k + 1],
+       (array[null, 1000, 100, 110, 100, 110, 1010, 120, 120, 1020])[k + 1],
+       (array[1000, 1010, 110, 120, 110, 120, 1020, 200, 200, 9000])[k + 1],
+       (array['accepted', 'bound to ycup: 2 units of 100', 'paid', 'claimed', 'paid', 'claimed',
+              'channel charged 19800', 'supplier R0000 success', 'supplier R0000 success',
+              'all 2 units delivered'])[k + 1],
        r.since + g * interval '8 ms' + k * interval '250 ms',
        r.since + g * interval '8 ms' + k * interval '250 ms'
-  from generate_series(0, :orders - 1) g, generate_series(0, 7) k, reserved r;
+  from generate_series(0, :orders - 1) g, generate_series(0, 9) k, reserved r;
 
 -- The four accounts every order books on, locked until the end; all four must exist (demo data).
 select 1 from wallet_account

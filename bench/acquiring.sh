@@ -39,7 +39,7 @@ done
 
 orders=$(pg -tAc "select count(*) from oms_order")
 if [ "$orders" -lt 300000 ]; then
-  echo "bench: seeding 300,000 finished orders (600,000 units, 2.4 million events, 2.4 million wallet records)"
+  echo "bench: seeding 300,000 finished orders (600,000 units, 3 million events, 2.4 million wallet records)"
   pg -q -v ON_ERROR_STOP=1 -f bench/acquiring-seed.sql
 fi
 # Statistics first: tables created empty keep an empty table's statistics where autovacuum is off

@@ -53,8 +53,9 @@ public final class AcquiringQueues {
 
     /**
      * The order's job: choose the suppliers and plan the delivery units, then carry the order on
-     * through pay, delivery, unit refunds and up_pay while each can run at once. Retried as long as
-     * up_pay (a supplier delivered and must be paid).
+     * through pay, delivery, unit refunds and up_pay while each can run at once. Retried 20 times over
+     * about two hours; a unit refund or an up_pay that an account refuses is handed to its own queue,
+     * which retries for weeks ({@link #untilPaid}), so the order never waits on this job's attempts.
      */
     public static final JobQueue<OrderRef> BIND = JobQueue.of("oms:order:bind", OrderRef.class)
             .concurrency(64)

@@ -167,6 +167,12 @@ public interface Orders {
     /** Records something that happened without a change of status (a decision, a retry, a warning). */
     void note(long orderId, Long unitId, Long refundId, String type, String reason);
 
+    /**
+     * Records a change of status of something else the order holds (a refund, a unit's return), with
+     * its status codes, so that a consumer of the events can tell a stale one as for the order's own.
+     */
+    void noteMove(long orderId, Long unitId, Long refundId, String type, int fromStatus, int toStatus, String reason);
+
     List<OrderEvent> events(long orderId);
 
     /** Orders whose overtime has come and that are still watched. */

@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Group commit for any write that many callers make at once: each caller hands in one item and
@@ -27,6 +29,11 @@ import org.springframework.dao.TransientDataAccessException;
  * neighbours. A batch that throws is all-or-nothing; on a conflict it could not foresee (a unique key
  * another node or lane won meanwhile, a deadlock) it is run again, and if it still fails, or fails
  * otherwise, its items are run one by one so that one bad item cannot fail the others.
+ *
+ * <p>A batch that still fails on the database (other than on an integrity rule, which a statement
+ * breaks before anything commits) answers its callers 503 with the {@code busy} message: the database
+ * may have gone away during the commit, so the caller is told that the item may still apply and how
+ * to repeat it — never that nothing was changed.
  *
  * <p>Each lane's worker is a platform thread: as a virtual thread it would queue for the carriers
  * behind every request handler after each database round trip.
@@ -255,7 +262,8 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                     log.warn("{} lane interrupted", name);
                 }
             } catch (RuntimeException e) {
-                taken.forEach(pending -> pending.result().completeExceptionally(e));
+                RuntimeException answer = answerTo(e, taken.size());
+                taken.forEach(pending -> pending.result().completeExceptionally(answer));
             } catch (Error e) {
                 // The lane carries on: a lane thread that died would leave its keys unanswered until restart.
                 log.error("{} lane: {} on a batch of {}", name, e, taken.size(), e);
@@ -345,9 +353,25 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             try {
                 run(List.of(pending));
             } catch (RuntimeException single) {
-                pending.result().completeExceptionally(single);
+                pending.result().completeExceptionally(answerTo(single, 1));
             }
         }
+    }
+
+    /**
+     * What the callers of a batch that failed get: a database failure whose outcome is unknown (a
+     * commit that lost its connection may have landed) becomes 503 with the {@code busy} message;
+     * anything else is handed on as it is.
+     */
+    private RuntimeException answerTo(RuntimeException failure, int items) {
+        boolean unknown =
+                failure instanceof DataAccessException && !(failure instanceof DataIntegrityViolationException)
+                        || failure instanceof TransactionException;
+        if (!unknown) {
+            return failure;
+        }
+        log.warn("{}: a batch of {} failed on the database, its outcome unknown: {}", name, items, failure.toString());
+        return new OrdoException(ErrorCode.UNAVAILABLE, busy);
     }
 
     private static void pause(int attempt) {

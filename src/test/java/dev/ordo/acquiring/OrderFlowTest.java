@@ -32,6 +32,7 @@ import dev.ordo.testing.Receiver;
 import dev.ordo.testing.SupplierStub;
 import dev.ordo.testing.Unique;
 import dev.ordo.wallet.AccountKey;
+import dev.ordo.wallet.AccountStatus;
 import dev.ordo.wallet.BalanceChange;
 import dev.ordo.wallet.ChangeType;
 import dev.ordo.wallet.TradeNo;
@@ -480,7 +481,17 @@ class OrderFlowTest {
                         tuple("order.bound", null, OrderStatus.ACCEPTED.code(), OrderStatus.BOUND.code()),
                         tuple("order.paid", null, OrderStatus.BOUND.code(), OrderStatus.PAID.code()),
                         tuple("unit.paid", units.get(0).unitId(), UnitStatus.PLANNED.code(), UnitStatus.PAID.code()),
+                        tuple(
+                                "unit.submitting",
+                                units.get(0).unitId(),
+                                UnitStatus.PAID.code(),
+                                UnitStatus.SUBMITTING.code()),
                         tuple("unit.paid", units.get(1).unitId(), UnitStatus.PLANNED.code(), UnitStatus.PAID.code()),
+                        tuple(
+                                "unit.submitting",
+                                units.get(1).unitId(),
+                                UnitStatus.PAID.code(),
+                                UnitStatus.SUBMITTING.code()),
                         tuple(
                                 "unit.delivered",
                                 units.get(0).unitId(),
@@ -546,6 +557,61 @@ class OrderFlowTest {
                 .sum();
         assertThat(cost).isPositive();
         assertThat(wallet.find(supplier).orElseThrow().balance().value()).isEqualTo(1_000_000 - cost);
+    }
+
+    /**
+     * The channel's account locked while its order's units were out, and they failed: the order's job
+     * cannot give the money back, and hands the refunds to oms:overtime:refund, which retries for
+     * weeks — not the order's job's twenty attempts, after which the order would stay paid for ever.
+     */
+    @Test
+    void a_failed_units_refund_that_a_locked_channel_account_refuses_is_retried_until_it_is_unlocked()
+            throws Exception {
+        Semaphore arrived = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> {
+            try (exchange) {
+                arrived.release();
+                if (release.tryAcquire(20, TimeUnit.SECONDS)) {
+                    Fixtures.supplierAnswer(exchange, "R5124"); // failed
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (supplier) {
+            Order order = orderWithItsFirstCallHeld(55, "lockedch", 0, supplier, arrived);
+            AccountKey channel = AcquiringAccounts.channel(order.channelNo());
+            long afterPay = wallet.find(channel).orElseThrow().balance().value();
+            wallet.setStatus(channel, AccountStatus.LOCKED);
+            release.release(10);
+
+            awaitUnits(order.channelNo(), order.requestNo(), UnitStatus.FAILED);
+            List<Unit> units = orders.units(order.orderId());
+            long paid = units.stream().mapToLong(u -> u.money().sale()).sum();
+            assertThat(paid).isPositive();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("select count(*) from scheduled_tasks where task_name = 'oms:overtime:refund'"
+                                            + " and task_instance in (:ids)")
+                                    .param(
+                                            "ids",
+                                            units.stream()
+                                                    .map(u -> "u" + u.unitId())
+                                                    .toList())
+                                    .query(Long.class)
+                                    .single()
+                            == units.size());
+            assertThat(orders.find(order.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.PAID);
+            assertThat(wallet.find(channel).orElseThrow().balance().value()).isEqualTo(afterPay);
+
+            wallet.setStatus(channel, AccountStatus.ACTIVE);
+            Order done = acquiring.awaitFinal(order.channelNo(), order.requestNo());
+            assertThat(done.status()).isEqualTo(OrderStatus.FAILED);
+            assertThat(orders.units(done.orderId())).extracting(Unit::status).containsOnly(UnitStatus.FAILED_REFUNDED);
+            assertThat(wallet.find(channel).orElseThrow().balance().value()).isEqualTo(afterPay + paid);
+            assertMoneyOf(done, orders.units(done.orderId()));
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.ordo.order.OrderStatus;
 import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
+import dev.ordo.shared.Signatures;
 import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -202,9 +206,9 @@ class RefundTest {
         assertRefused(refund("general", "other", ok.requestNo(), Unique.id("r"), 1), 404, 908, "订单不存在或配置错误");
     }
 
-    @Test
-    void a_product_that_is_not_refundable_refuses_a_general_refund_but_not_a_mandatory_one() {
-        Fixtures.channel(http, "norefund", 100_000_000, 0);
+    /** A channel of the test's own whose product cannot be refunded ({@code can_refund} 1). */
+    private void channelWithANonRefundableProduct(String channelNo) {
+        Fixtures.channel(http, channelNo, 100_000_000, 0);
         long productId = http.get("/admin/catalog/down-products")
                 .json()
                 .valueStream()
@@ -214,7 +218,7 @@ class RefundTest {
                         .valueStream()
                         .anyMatch(s -> s.get("shelf_id").asLong()
                                         == p.get("product").get("shelf_id").asLong()
-                                && s.get("channel_no").asString().equals("norefund")))
+                                && s.get("channel_no").asString().equals(channelNo)))
                 .findFirst()
                 .orElseThrow()
                 .get("product")
@@ -232,6 +236,11 @@ class RefundTest {
         assertThat(http.put("/admin/catalog/down-products/" + productId, product)
                         .status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void a_product_that_is_not_refundable_refuses_a_general_refund_but_not_a_mandatory_one() {
+        channelWithANonRefundableProduct("norefund");
         String requestNo = Unique.id("nr");
         http.withoutToken()
                 .get("/order/request", Acquiring.exampleOrder("norefund", requestNo, "1", "rechage_account", "3"));
@@ -248,6 +257,78 @@ class RefundTest {
                         .asInt())
                 .isZero();
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+    }
+
+    /**
+     * The signature covers the parameters, not the path, and both refund endpoints take the same
+     * ones: a signed general refund, refused, sent again unchanged to /refund/mandatory (by anyone who
+     * saw it on the way) is refused and writes nothing; the channel's own mandatory refund, signed
+     * anew, is taken.
+     */
+    @Test
+    void a_signed_general_refund_sent_again_to_the_mandatory_endpoint_is_refused() {
+        channelWithANonRefundableProduct("sigref");
+        String requestNo = Unique.id("sr");
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder("sigref", requestNo, "1", "rechage_account", "3"));
+        assertThat(acquiring.awaitFinal("sigref", requestNo).status()).isEqualTo(OrderStatus.SUCCEEDED);
+        String secret = "sigref-secret-0123456789";
+        assertThat(http.put("/admin/catalog/down-channels/sigref", """
+                        {"channel_no":"sigref","channel_name":"sigref","status":0,"legacy_unsigned":1,
+                         "secret":"%s","rate_limit":10000}""".formatted(secret))
+                        .status())
+                .isEqualTo(200);
+        String refundNo = Unique.id("r");
+        Map<String, String> general = new LinkedHashMap<>(Map.of(
+                "channel_no",
+                "sigref",
+                "request_no",
+                requestNo,
+                "refund_no",
+                refundNo,
+                "refund_num",
+                "1",
+                "notify_url",
+                receiver.url("/refund"),
+                "timestamp",
+                Long.toString(System.currentTimeMillis() / 1000)));
+        general.put("sign", Signatures.sign(secret, general).toUpperCase(Locale.ROOT));
+        assertRefused(signedRefund("general", general), 422, 917, "不支持退款");
+
+        Response replayed = signedRefund("mandatory", general);
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(401);
+        assertThat(replayed.json().get("code").asInt()).isEqualTo(914);
+        assertThat(replayed.json().get("msg").asString()).contains("/refund/general");
+        general.put("sign", general.get("sign").toLowerCase(Locale.ROOT)); // the same signature, spelt otherwise
+        assertThat(signedRefund("mandatory", general).status()).isEqualTo(401);
+        assertThat(jdbc.sql("select count(*) from oms_refund where channel_no = 'sigref' and refund_no = :no")
+                        .param("no", refundNo)
+                        .query(Long.class)
+                        .single())
+                .as("nothing of the replay was written")
+                .isZero();
+        assertRefused(signedRefund("general", general), 422, 917, "不支持退款"); // a repeat on its own endpoint
+
+        Map<String, String> mandatory = new LinkedHashMap<>(general);
+        mandatory.remove("sign");
+        mandatory.put("timestamp", Long.toString(System.currentTimeMillis() / 1000 + 1));
+        mandatory.put("sign", Signatures.sign(secret, mandatory));
+        assertThat(signedRefund("mandatory", mandatory).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> jdbc.sql("select status from oms_refund where channel_no = 'sigref' and refund_no = :no")
+                                .param("no", refundNo)
+                                .query(Integer.class)
+                                .single()
+                        == RefundStatus.SUCCEEDED.code());
+    }
+
+    private Response signedRefund(String kind, Map<String, String> params) {
+        return http.withoutToken()
+                .get(
+                        "/refund/" + kind,
+                        params.entrySet().stream()
+                                .flatMap(e -> Stream.of(e.getKey(), e.getValue()))
+                                .toArray(String[]::new));
     }
 
     @Test
@@ -488,7 +569,13 @@ class RefundTest {
                         .get("status")
                         .asInt())
                 .isZero();
-        assertThat(orders.events(order.orderId())).anyMatch(e -> e.type().equals("return.unknown"));
+        // Each move recorded with its status codes, as the order's own: a consumer can tell a stale event.
+        assertThat(orders.events(order.orderId()))
+                .anyMatch(e -> e.type().equals("return.unknown")
+                        && Integer.valueOf(ReturnStatus.RETURNING.code()).equals(e.fromStatus())
+                        && Integer.valueOf(ReturnStatus.UNKNOWN.code()).equals(e.toStatus()))
+                .anyMatch(e -> e.type().equals("refund.succeeded")
+                        && Integer.valueOf(RefundStatus.SUCCEEDED.code()).equals(e.toStatus()));
     }
 
     @Test

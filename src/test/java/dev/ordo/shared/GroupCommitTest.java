@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.TransientDataAccessResourceException;
 
 /** Callers hand in one item each; batches answer every item on its own, and a failing batch cannot fail the others. */
 class GroupCommitTest {
@@ -154,6 +155,45 @@ class GroupCommitTest {
         })) {
             assertThat(commit.submit(1, 0)).isEqualTo("found the winner's 1");
             assertThat(runs).hasValue(2);
+        }
+    }
+
+    @Test
+    void callers_of_a_batch_that_keeps_failing_on_the_database_are_told_it_may_still_apply() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        try (GroupCommit<Integer, String> commit = new GroupCommit<>(
+                "test",
+                1,
+                64,
+                Duration.ofSeconds(10),
+                "busy: may still apply, repeat it",
+                items -> {
+                    runs.incrementAndGet();
+                    // As a commit whose connection broke: it may have landed.
+                    throw new TransientDataAccessResourceException("connection lost during commit");
+                },
+                new SimpleMeterRegistry())) {
+            Map<Integer, String> answers = burst(commit, 20);
+            assertThat(answers)
+                    .hasSize(20)
+                    .allSatisfy(
+                            (item, answer) -> assertThat(answer).isEqualTo("failed: busy: may still apply, repeat it"));
+            assertThatThrownBy(() -> commit.submit(1, 0))
+                    .isInstanceOfSatisfying(
+                            OrdoException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThat(runs).as("retried before giving up").hasValueGreaterThan(4);
+        }
+    }
+
+    @Test
+    void a_batch_that_keeps_breaking_an_integrity_rule_hands_the_violation_on() throws InterruptedException {
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> {
+            throw new DuplicateKeyException("the same key again and again");
+        })) {
+            // A statement refused by the database wrote nothing: its caller learns why, not "may still apply".
+            assertThatThrownBy(() -> commit.submit(1, 0))
+                    .isInstanceOf(DuplicateKeyException.class)
+                    .hasMessage("the same key again and again");
         }
     }
 

@@ -26,10 +26,13 @@ import dev.ordo.jobs.JobHandler;
 import dev.ordo.jobs.RecurringJob;
 import dev.ordo.notify.Notifications;
 import dev.ordo.notify.Notifications.NotificationRef;
+import dev.ordo.shared.OldRows;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Each queue of the flow and the step that runs its jobs, with the order's id in the logging
@@ -168,6 +171,25 @@ class AcquiringConfiguration {
             orders.scanOvertime();
             refunds.scanOvertime();
         });
+    }
+
+    /**
+     * Refund signatures are kept twice the signature window and a minute (a request is valid from
+     * {@code window} before its timestamp to {@code window} after), then deleted.
+     */
+    @Bean
+    RecurringJob refundSignatureRetention(
+            JdbcClient jdbc,
+            Clock clock,
+            @Value("${ordo.acquiring.signature-window:5m}") Duration window,
+            @Value("${ordo.acquiring.refund-signatures.retention-interval:10m}") Duration interval) {
+        return RecurringJob.retention(
+                "oms:refund:signatures",
+                interval,
+                clock,
+                window.multipliedBy(2).plusMinutes(1),
+                new OldRows(jdbc, RefundSignatures.TABLE, "entry_id", "created_at"),
+                1_000);
     }
 
     /** Notifications are signed with the channel's secret as it is at each attempt. */

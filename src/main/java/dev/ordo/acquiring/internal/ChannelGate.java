@@ -46,6 +46,11 @@ public class ChannelGate {
         public String param(String name) {
             return params.get(name);
         }
+
+        /** Whether the request was signed (its channel is not legacy-unsigned), its signature verified. */
+        public boolean signed() {
+            return !Flag.yes(channel.legacyUnsigned());
+        }
     }
 
     public Admitted admit(HttpServletRequest request) {
@@ -61,7 +66,8 @@ public class ChannelGate {
                 .filter(DownChannel::active)
                 .orElseThrow(() ->
                         new OrdoException(ErrorCode.CHANNEL_UNAVAILABLE, "下游渠道(" + printable(channelNo) + ")不存在或已停用"));
-        if (!Flag.yes(channel.legacyUnsigned())) {
+        Admitted admitted = new Admitted(channel, params);
+        if (admitted.signed()) {
             verify(channel, params);
         }
         Limiter limiter = limiters.compute(
@@ -81,7 +87,7 @@ public class ChannelGate {
                     ErrorCode.RATE_LIMITED,
                     "渠道(" + channelNo + ")请求过于频繁: more than " + channel.rateLimit() + " requests per second");
         }
-        return new Admitted(channel, params);
+        return admitted;
     }
 
     private void verify(DownChannel channel, Map<String, String> params) {

@@ -141,7 +141,7 @@ class JdbcRefunds {
                 .param("id", refund.refundId())
                 .param("from", from.code())
                 .update();
-        return noted(moved, refund, to, reason);
+        return noted(moved, refund, from, to, reason);
     }
 
     boolean finish(Refund refund, RefundStatus from, RefundStatus to, long refundedSale, long loss, String reason) {
@@ -159,17 +159,19 @@ class JdbcRefunds {
                 .param("id", refund.refundId())
                 .param("from", from.code())
                 .update();
-        return noted(moved, refund, to, reason);
+        return noted(moved, refund, from, to, reason);
     }
 
     /** Records a refund's move in its order's history when it happened. */
-    private boolean noted(int moved, Refund refund, RefundStatus to, String reason) {
+    private boolean noted(int moved, Refund refund, RefundStatus from, RefundStatus to, String reason) {
         if (moved == 1) {
-            orders.note(
+            orders.noteMove(
                     refund.orderId(),
                     null,
                     refund.refundId(),
                     "refund." + to.name().toLowerCase(Locale.ROOT),
+                    from.code(),
+                    to.code(),
                     reason);
         }
         return moved == 1;
@@ -200,11 +202,13 @@ class JdbcRefunds {
         }
         int moved = statement.update();
         if (moved == 1 && to != ReturnStatus.RETURNING) {
-            orders.note(
+            orders.noteMove(
                     refund.orderId(),
                     unitId,
                     refund.refundId(),
                     "return." + to.name().toLowerCase(Locale.ROOT),
+                    from.code(),
+                    to.code(),
                     message);
         }
         return moved == 1;

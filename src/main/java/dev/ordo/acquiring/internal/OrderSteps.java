@@ -200,7 +200,17 @@ public class OrderSteps {
     private void refundFailedAndSettle(Order order) {
         for (Unit unit : orders.units(order.orderId())) {
             if (unit.status() == UnitStatus.FAILED || unit.status() == UnitStatus.STOPPED) {
-                refundUnit(order, unit, HandOn.CARRY_ON);
+                try {
+                    refundUnit(order, unit, HandOn.CARRY_ON);
+                } catch (RuntimeException e) {
+                    // Not the order's job's to wait for (a locked channel account, say): the unit refund
+                    // queue retries, for weeks if need be, and hands the order to up_pay when it is the last.
+                    log.warn(
+                            "refund of unit {} failed ({}); oms:overtime:refund retries it",
+                            unit.unitId(),
+                            e.toString());
+                    jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
+                }
             }
         }
         // Read again after the refunds: a callback or query may have settled another unit meanwhile,
@@ -569,9 +579,13 @@ public class OrderSteps {
                 }
                 // Read before the claim stamps the unit: its request starts within the window from here.
                 Instant claimedAt = clock.instant();
-                Boolean claimed = tx.execute(
-                        s -> orders.transition(unit, UnitStatus.PAID, UnitStatus.SUBMITTING, UnitResult.NONE, null)
-                                .applied());
+                Boolean claimed = tx.execute(s -> orders.transition(
+                                unit,
+                                UnitStatus.PAID,
+                                UnitStatus.SUBMITTING,
+                                UnitResult.NONE,
+                                "claimed for its one submission")
+                        .applied());
                 if (!Boolean.TRUE.equals(claimed)) {
                     return;
                 }
@@ -608,14 +622,20 @@ public class OrderSteps {
 
     /**
      * The one submission of a unit claimed (SUBMITTING) by the caller at {@code claimedAt}: not
-     * started past the adapter's start window from then (answered too late, it is claimed again).
+     * started past the adapter's start window from then, nor past the order's overtime (answered too
+     * late, it is claimed again — or, past the overtime, stopped), as in {@link #submitAll}.
      */
     private SupplierAnswer submit(Order order, Unit unit, UpChannel supplier, Instant claimedAt) {
         SupplierAdapter adapter = suppliers.adapter(supplier.protocol());
         SupplierEndpoint endpoint = endpoint(supplier);
-        return adapter.submitAll(
-                        endpoint, List.of(delivery(order, unit)), claimedAt.plus(adapter.startWindow(endpoint)))
+        return adapter.submitAll(endpoint, List.of(delivery(order, unit)), startBy(order, claimedAt, adapter, endpoint))
                 .getFirst();
+    }
+
+    /** When a request claimed at {@code claimed} must have started: within the adapter's window, and before the order's overtime. */
+    private static Instant startBy(Order order, Instant claimed, SupplierAdapter adapter, SupplierEndpoint endpoint) {
+        Instant startBy = claimed.plus(adapter.startWindow(endpoint));
+        return order.overtimeAt().isBefore(startBy) ? order.overtimeAt() : startBy;
     }
 
     /**
@@ -642,12 +662,10 @@ public class OrderSteps {
                     .map(Unit::submittedAt)
                     .min(Comparator.naturalOrder())
                     .orElseThrow();
-            Instant startBy = claimed.plus(adapter.startWindow(endpoint));
-            if (order.overtimeAt().isBefore(startBy)) {
-                startBy = order.overtimeAt();
-            }
             answers.addAll(adapter.submitAll(
-                    endpoint, group.stream().map(unit -> delivery(order, unit)).toList(), startBy));
+                    endpoint,
+                    group.stream().map(unit -> delivery(order, unit)).toList(),
+                    startBy(order, claimed, adapter, endpoint)));
             from = to;
         }
         return answers;

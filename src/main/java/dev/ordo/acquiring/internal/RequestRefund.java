@@ -20,6 +20,7 @@ import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.FirstWins;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Params;
+import dev.ordo.shared.Signatures;
 import dev.ordo.wallet.Identifiers;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public class RequestRefund {
     private final Catalog catalog;
     private final Jobs jobs;
     private final Notifications notifications;
+    private final RefundSignatures signatures;
     private final TransactionTemplate tx;
     private final Clock clock;
 
@@ -52,8 +54,10 @@ public class RequestRefund {
             Catalog catalog,
             Jobs jobs,
             Notifications notifications,
+            RefundSignatures signatures,
             TransactionTemplate tx,
             Clock clock) {
+        this.signatures = signatures;
         this.orders = orders;
         this.refunds = refunds;
         this.catalog = catalog;
@@ -128,6 +132,9 @@ public class RequestRefund {
         String notifyUrl = Params.required("notify_url", request.param("notify_url"));
         notifications.checkUrl(notifyUrl);
         String hash = AcceptOrder.hash(requestNo, refundNum, notifyUrl, mandatory);
+        if (request.signed()) {
+            signatures.tie(channelNo, request.param(Signatures.SIGN), mandatory ? "mandatory" : "general");
+        }
 
         String missing = mandatory ? "订单不存在" : "订单不存在或配置错误";
         if (!Identifiers.isId(requestNo)) {

@@ -240,6 +240,15 @@ class JdbcOrders implements Orders {
                     UnitStatus.PAID.code(),
                     "paid with the order",
                     now);
+            event(
+                    orderId,
+                    unit.unitId(),
+                    null,
+                    "unit.submitting",
+                    UnitStatus.PAID.code(),
+                    UnitStatus.SUBMITTING.code(),
+                    "claimed for its one submission",
+                    now);
         }
         return claimed;
     }
@@ -373,9 +382,7 @@ class JdbcOrders implements Orders {
             return UnitTransition.NOT_APPLIED;
         }
         review(unit, from, to, now);
-        if (to != UnitStatus.SUBMITTING) {
-            event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), reason, now);
-        }
+        event(orderId, unit.unitId(), null, "unit." + name(to), from.code(), to.code(), reason, now);
         if (!to.isFinal()) {
             return new UnitTransition(true, -1);
         }
@@ -500,6 +507,12 @@ class JdbcOrders implements Orders {
     @Override
     public void note(long orderId, Long unitId, Long refundId, String type, String reason) {
         event(orderId, unitId, refundId, type, null, null, reason, clock.instant());
+    }
+
+    @Override
+    public void noteMove(
+            long orderId, Long unitId, Long refundId, String type, int fromStatus, int toStatus, String reason) {
+        event(orderId, unitId, refundId, type, fromStatus, toStatus, reason, clock.instant());
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.ordo.wallet.internal;
 
 import dev.ordo.shared.DeferredWrites;
-import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.GroupCommit;
 import dev.ordo.shared.GroupCommit.Outcome;
-import dev.ordo.shared.OrdoException;
 import dev.ordo.wallet.BalanceChange;
 import dev.ordo.wallet.BalanceOutcome;
 import dev.ordo.wallet.Refusal;
@@ -18,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -78,23 +74,14 @@ public final class BalanceCombiner implements WalletBatches, DisposableBean {
         this.flowLanes = new GroupCommit<>("wallet-flow", flowLaneCount, maxBatch, timeout, BUSY, this::run, meters);
     }
 
-    private static final Logger log = LoggerFactory.getLogger(BalanceCombiner.class);
     private static final String BUSY =
             "the wallet is busy: the operation may still apply, repeat it with the same trade_no";
 
     /** One change with others queued at the same moment for its account; waits for the commit. */
     public BalanceOutcome apply(BalanceChange change) {
         Pending<BalanceOutcome> pending = new Pending<>(List.of(change), null, List::getFirst);
-        try {
-            return (BalanceOutcome) lanes.submit(pending, change.account().hashCode());
-        } catch (OrdoException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // A batch whose commit may have landed before the failure (the database gone mid-commit,
-            // then every retry failing): the caller is not told that nothing changed.
-            log.warn("wallet change {} of {}: outcome unknown ({})", change.tradeNo(), change.account(), e.toString());
-            throw new OrdoException(ErrorCode.UNAVAILABLE, BUSY);
-        }
+        // A batch that failed on the database answers 503 BUSY ("may still apply"), not "nothing changed".
+        return (BalanceOutcome) lanes.submit(pending, change.account().hashCode());
     }
 
     @Override

@@ -131,7 +131,9 @@ class UnitTransitionsTest {
                         "order.bound",
                         "order.paid",
                         "unit.paid",
+                        "unit.submitting",
                         "unit.paid",
+                        "unit.submitting",
                         "unit.delivered",
                         "unit.delivered",
                         "order.succeeded");
