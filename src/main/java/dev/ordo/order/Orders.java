@@ -118,9 +118,14 @@ public interface Orders {
     ReviewBacklog reviewBacklog();
 
     /** What a unit transition brings along: the supplier's answer, when there is one. */
-    record UnitResult(String resultCode, String resultMsg) {
+    /** A supplier's answer as stored on the unit; {@code supplierOrderNo} kept when an answer carries none. */
+    record UnitResult(String resultCode, String resultMsg, String supplierOrderNo) {
 
         public static final UnitResult NONE = new UnitResult(null, null);
+
+        public UnitResult(String resultCode, String resultMsg) {
+            this(resultCode, resultMsg, null);
+        }
     }
 
     /**
@@ -169,9 +174,11 @@ public interface Orders {
 
     /**
      * Records a change of status of something else the order holds (a refund, a unit's return), with
-     * its status codes, so that a consumer of the events can tell a stale one as for the order's own.
+     * its status codes, so that a consumer of the events can tell a stale one as for the order's own
+     * ({@code fromStatus} null where it came to be).
      */
-    void noteMove(long orderId, Long unitId, Long refundId, String type, int fromStatus, int toStatus, String reason);
+    void noteMove(
+            long orderId, Long unitId, Long refundId, String type, Integer fromStatus, int toStatus, String reason);
 
     List<OrderEvent> events(long orderId);
 

@@ -24,6 +24,7 @@ public record Unit(
         Instant resolvedAt,
         String resultCode,
         String resultMsg,
+        String supplierOrderNo,
         Long refundId,
         long version) {
 
@@ -43,6 +44,7 @@ public record Unit(
                 resolvedAt,
                 resultCode,
                 resultMsg,
+                supplierOrderNo,
                 refundId,
                 version);
     }

@@ -371,7 +371,9 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             return failure;
         }
         log.warn("{}: a batch of {} failed on the database, its outcome unknown: {}", name, items, failure.toString());
-        return new OrdoException(ErrorCode.UNAVAILABLE, busy);
+        OrdoException answer = new OrdoException(ErrorCode.UNAVAILABLE, busy);
+        answer.initCause(failure); // for a job's failure log; a caller over HTTP sees only the message
+        return answer;
     }
 
     private static void pause(int attempt) {

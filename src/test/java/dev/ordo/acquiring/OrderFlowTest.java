@@ -505,7 +505,9 @@ class OrderFlowTest {
                         tuple("order.succeeded", null, OrderStatus.PAID.code(), OrderStatus.SUCCEEDED.code()));
         assertThat(units)
                 .allSatisfy(u -> assertThat(u.submittedAt()).isNotNull())
-                .allSatisfy(u -> assertThat(u.resolvedAt()).isNotNull());
+                .allSatisfy(u -> assertThat(u.resolvedAt()).isNotNull())
+                // The supplier's own number for the delivery, for reconciliation (the mock's: M + order_no).
+                .allSatisfy(u -> assertThat(u.supplierOrderNo()).isEqualTo("M" + u.unitId()));
         assertThat(units)
                 .allSatisfy(u -> assertThat(mockSupplier.submissions(Long.toString(u.unitId())))
                         .isEqualTo(1));
@@ -615,6 +617,30 @@ class OrderFlowTest {
     }
 
     /**
+     * A unit refund the order's job handed over (its wait for the wallet ran out) may yet be committed
+     * by the batch it waited for, which hands nothing on: the refund job, finding the unit refunded,
+     * hands the order to up_pay when no unit is left open — else the order would stay paid for ever.
+     */
+    @Test
+    void a_unit_refund_job_that_finds_its_unit_refunded_settles_the_order_left_open() {
+        String requestNo = Unique.id("leftopen");
+        acquiring.order(requestNo, "100010000000001"); // '1': every unit fails
+        Order failed = acquiring.awaitFinal(requestNo);
+        assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
+        // As after that batch: every unit refunded, the order still paid.
+        jdbc.sql("update oms_order set status = :paid, finished_at = null where order_id = :id")
+                .param("paid", OrderStatus.PAID.code())
+                .param("id", failed.orderId())
+                .update();
+
+        steps.refundUnit(orders.units(failed.orderId()).getFirst().unitId());
+
+        Order settled = acquiring.awaitFinal(requestNo);
+        assertThat(settled.status()).isEqualTo(OrderStatus.FAILED);
+        assertMoneyOf(settled, orders.units(settled.orderId()));
+    }
+
+    /**
      * The order's job carries the order as accepted; run again after the order moved on (the node died
      * after the order was paid and delivered), it reads the order and charges and submits nothing twice.
      */
@@ -721,6 +747,24 @@ class OrderFlowTest {
         assertThat(callback("cbsup", 999_999_999L, "R0000", Fixtures.MOCK_SECRET)
                         .status())
                 .isEqualTo(404);
+        // Signed right, but sent again after the window (seen on the way and replayed): refused.
+        long stale = System.currentTimeMillis() / 1000 - 301;
+        Response replayed = callback("cbsup", units.get(0).unitId(), "R5124", Fixtures.MOCK_SECRET, stale);
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.json().get("code").asInt()).isEqualTo(914);
+        assertThat(http.withoutToken()
+                        .postForm(
+                                "/supplier/notify/cbsup",
+                                "order_no",
+                                Long.toString(units.get(0).unitId()),
+                                "code",
+                                "R5124",
+                                "code",
+                                "R0000")
+                        .status())
+                .isEqualTo(400);
+        assertThat(orders.units(order.orderId()))
+                .allSatisfy(u -> assertThat(u.status()).isEqualTo(UnitStatus.UNKNOWN));
         for (Unit unit : units) {
             assertThat(callback("cbsup", unit.unitId(), "R0000", Fixtures.MOCK_SECRET)
                             .status())
@@ -1053,11 +1097,15 @@ class OrderFlowTest {
     }
 
     private Response callback(String supplierNo, long unitId, String code, String secret) {
+        return callback(supplierNo, unitId, code, secret, System.currentTimeMillis() / 1000);
+    }
+
+    private Response callback(String supplierNo, long unitId, String code, String secret, long timestamp) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("order_no", Long.toString(unitId));
         form.put("code", code);
         form.put("msg", "callback");
-        form.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
+        form.put("timestamp", Long.toString(timestamp));
         form.put("sign", Signatures.sign(secret, form));
         return http.withoutToken()
                 .postForm(

@@ -180,7 +180,8 @@ class GroupCommitTest {
                             (item, answer) -> assertThat(answer).isEqualTo("failed: busy: may still apply, repeat it"));
             assertThatThrownBy(() -> commit.submit(1, 0))
                     .isInstanceOfSatisfying(
-                            OrdoException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
+                            OrdoException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE))
+                    .hasCauseInstanceOf(TransientDataAccessResourceException.class);
             assertThat(runs).as("retried before giving up").hasValueGreaterThan(4);
         }
     }

@@ -80,11 +80,13 @@ class JdbcRefunds {
                 .param("overtime", SqlTime.utc(overtimeAt))
                 .param("now", SqlTime.utc(clock.instant()))
                 .update();
-        orders.note(
+        orders.noteMove(
                 orderId,
                 null,
                 id,
                 "refund.requested",
+                null,
+                RefundStatus.RETURNING.code(),
                 (mandatory ? "mandatory" : "general") + " refund " + refundNo + " of " + refundNum);
         return find(id).orElseThrow();
     }

@@ -266,8 +266,9 @@ public class OrderSteps {
     private boolean settleDelivered(Order order, List<Unit> units, List<SupplierAnswer> answers) {
         OrderMoney money = units.stream().map(Unit::money).reduce(OrderMoney.ZERO, OrderMoney::plus);
         String reason = units.size() + " of " + units.size() + " units delivered; margin " + money.margin();
-        List<UnitResult> results =
-                answers.stream().map(a -> new UnitResult(a.code(), a.message())).toList();
+        List<UnitResult> results = answers.stream()
+                .map(a -> new UnitResult(a.code(), a.message(), a.supplierOrderNo()))
+                .toList();
         String how =
                 answers.stream().map(a -> "submitted: " + a.code()).distinct().collect(Collectors.joining(", "));
         // The order's job ends here: its completion commits with the order's end (on the lane's thread).
@@ -761,7 +762,7 @@ public class OrderSteps {
     private boolean resolve(
             Unit unit, UpChannel supplier, UnitStatus from, SupplierAnswer answer, String how, HandOn handOn) {
         int deal = catalog.dealCode(supplier.channelNo(), supplier.serviceClass(), answer.code());
-        UnitResult result = new UnitResult(answer.code(), answer.message());
+        UnitResult result = new UnitResult(answer.code(), answer.message(), answer.supplierOrderNo());
         return switch (deal) {
             case Catalog.SUCCESS -> delivered(unit, from, result, how + ": " + answer.code(), handOn);
             case Catalog.FAILURE ->
@@ -972,7 +973,20 @@ public class OrderSteps {
     /** {@code oms:overtime:refund}: give the channel back what it paid for a unit that failed or was stopped. */
     public void refundUnit(long unitId) {
         Unit unit = orders.unit(unitId).orElse(null);
-        if (unit == null || (unit.status() != UnitStatus.FAILED && unit.status() != UnitStatus.STOPPED)) {
+        if (unit == null) {
+            return;
+        }
+        if (unit.status() != UnitStatus.FAILED && unit.status() != UnitStatus.STOPPED) {
+            // Refunded meanwhile — perhaps by the order's job's batch after it had stopped waiting for
+            // it and handed the refund here, which hands nothing on: if it was the last open unit,
+            // the order is settled by up_pay.
+            Order order = orders.find(unit.orderId()).orElse(null);
+            if (order != null
+                    && order.status() == OrderStatus.PAID
+                    && orders.units(order.orderId()).stream()
+                            .allMatch(u -> u.status().isFinal())) {
+                jobs.enqueue(AcquiringQueues.UP_PAY, "o" + order.orderId(), new OrderRef(order.orderId()));
+            }
             return;
         }
         refundUnit(orders.find(unit.orderId()).orElseThrow(), unit, HandOn.ENQUEUE);

@@ -10,8 +10,11 @@ import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.supplier.Suppliers;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,7 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A supplier reports a delivery's result (SPEC A4): {@code POST /supplier/notify/{supplier}} with
  * {@code order_no} (Ordo's unit id), {@code code}, {@code msg}, {@code timestamp}, {@code sign} (the
- * supplier's secret). Idempotent: a result already known is acknowledged and changes nothing.
+ * supplier's secret). Idempotent: a result already known is acknowledged and changes nothing. As
+ * the channel API: each parameter once, and {@code timestamp} (Unix seconds) within the signature
+ * window of Ordo's clock, so that a callback seen on the way cannot be sent again later.
  */
 @RestController
 class SupplierCallbackController {
@@ -27,9 +32,18 @@ class SupplierCallbackController {
     private final Catalog catalog;
     private final OrderSteps steps;
 
-    SupplierCallbackController(Catalog catalog, OrderSteps steps) {
+    private final Clock clock;
+    private final Duration window;
+
+    SupplierCallbackController(
+            Catalog catalog,
+            OrderSteps steps,
+            Clock clock,
+            @Value("${ordo.acquiring.signature-window:5m}") Duration window) {
         this.catalog = catalog;
         this.steps = steps;
+        this.clock = clock;
+        this.window = window;
     }
 
     @PostMapping("/supplier/notify/{supplierNo}")
@@ -37,7 +51,12 @@ class SupplierCallbackController {
         UpChannel supplier =
                 catalog.supplier(supplierNo).orElseThrow(() -> OrdoException.notFound("no supplier " + supplierNo));
         Map<String, String> params = new LinkedHashMap<>();
-        request.getParameterMap().forEach((name, values) -> params.put(name, values[0]));
+        request.getParameterMap().forEach((name, values) -> {
+            if (values.length > 1) {
+                throw OrdoException.badParameter(name + " is given more than once");
+            }
+            params.put(name, values[0]);
+        });
         SupplierEndpoint endpoint = new SupplierEndpoint(
                 supplier.channelNo(),
                 supplier.protocol(),
@@ -48,6 +67,19 @@ class SupplierCallbackController {
                 null,
                 supplier.secret(),
                 supplier.timeoutMs());
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(String.valueOf(params.get("timestamp")));
+        } catch (NumberFormatException e) {
+            throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "timestamp (Unix seconds) is required");
+        }
+        long now = clock.instant().getEpochSecond();
+        // Compared without a subtraction, which could overflow.
+        if (timestamp < now - window.toSeconds() || timestamp > now + window.toSeconds()) {
+            throw new OrdoException(
+                    ErrorCode.SIGNATURE_INVALID,
+                    "timestamp is more than " + window.toMinutes() + " minutes away from the server's time");
+        }
         if (!Suppliers.verified(endpoint, params)) {
             throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "the callback's sign does not match");
         }

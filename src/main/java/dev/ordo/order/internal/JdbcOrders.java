@@ -288,6 +288,7 @@ class JdbcOrders implements Orders {
                     null,
                     null,
                     null,
+                    null,
                     0);
             stored.add(unit);
             OrderMoney m = unit.money();
@@ -361,7 +362,8 @@ class JdbcOrders implements Orders {
         String timestamps = to == UnitStatus.SUBMITTING
                 ? ", submitted_at = :now"
                 : (to == UnitStatus.DELIVERED || to == UnitStatus.FAILED ? ", resolved_at = :now" : "");
-        String answer = result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "";
+        String answer = (result.resultCode() != null ? ", result_code = :code, result_msg = :msg" : "")
+                + (result.supplierOrderNo() != null ? ", supplier_order_no = :supplierOrderNo" : "");
         var statement = jdbc.sql("update oms_order_unit set status = :to, version = version + 1" + timestamps + answer
                         + " where unit_id = :id and status = :from" + (atVersion ? " and version = :version" : ""))
                 .param("to", to.code())
@@ -373,10 +375,13 @@ class JdbcOrders implements Orders {
         if (!timestamps.isEmpty()) {
             statement = statement.param("now", SqlTime.utc(now));
         }
-        if (!answer.isEmpty()) {
+        if (result.resultCode() != null) {
             statement = statement
                     .param("code", truncate(result.resultCode(), 32))
                     .param("msg", truncate(result.resultMsg(), 256));
+        }
+        if (result.supplierOrderNo() != null) {
+            statement = statement.param("supplierOrderNo", truncate(result.supplierOrderNo(), 64));
         }
         if (statement.update() != 1) {
             return UnitTransition.NOT_APPLIED;
@@ -437,13 +442,14 @@ class JdbcOrders implements Orders {
                 SqlTime.utc(now),
                 truncate(result.resultCode(), 32),
                 truncate(result.resultMsg(), 256),
+                truncate(result.supplierOrderNo(), 64),
                 unit.unitId(),
                 from.code()
             });
         }
         DeferredWrites.writeAll(template, """
                         update oms_order_unit set status = ?, version = version + 1, resolved_at = ?, result_code = ?,
-                            result_msg = ?
+                            result_msg = ?, supplier_order_no = ?
                         where unit_id = ? and status = ?""", rows, 1, moved);
         // Every unit is final now: counted off with the order's end, under the order row's lock.
         DeferredWrites.write(template, FINISH, finishRow(orderId, orderFrom, orderTo, m, units.size(), now), 1, moved);
@@ -511,7 +517,7 @@ class JdbcOrders implements Orders {
 
     @Override
     public void noteMove(
-            long orderId, Long unitId, Long refundId, String type, int fromStatus, int toStatus, String reason) {
+            long orderId, Long unitId, Long refundId, String type, Integer fromStatus, int toStatus, String reason) {
         event(orderId, unitId, refundId, type, fromStatus, toStatus, reason, clock.instant());
     }
 
@@ -781,6 +787,7 @@ class JdbcOrders implements Orders {
                 SqlTime.instant(rs, "resolved_at"),
                 rs.getString("result_code"),
                 rs.getString("result_msg"),
+                rs.getString("supplier_order_no"),
                 nullableLong(rs, "refund_id"),
                 rs.getLong("version"));
     }

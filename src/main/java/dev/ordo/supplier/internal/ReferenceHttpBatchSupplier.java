@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -47,25 +47,33 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
     static final String PROTOCOL = "reference-http-batch";
 
     /**
-     * The deliveries of one caller, all to one supplier. Whoever comes first decides its fate, once:
-     * a lane taking it to send it, or its caller withdrawing it when it stops waiting — then it was
-     * not sent. No request carrying its deliveries starts at or after {@code startBy}.
+     * The deliveries of one caller, all to one supplier. Whoever comes first decides each delivery's
+     * fate, once: a lane taking it into a request about to start, or its caller withdrawing it when it
+     * stops waiting — then it was not sent. No request carrying one starts at or after {@code startBy}.
      */
     private record Submission(
-            SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy, AtomicBoolean decided) {
+            SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy, AtomicIntegerArray decided) {
 
         Submission(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
-            this(supplier, deliveries, startBy, new AtomicBoolean());
+            this(supplier, deliveries, startBy, new AtomicIntegerArray(deliveries.size()));
         }
 
-        /** By a lane: true if it may send it. */
-        boolean take() {
-            return decided.compareAndSet(false, true);
+        /** By a lane, right before the request that carries it: true if it may send delivery {@code i}. */
+        boolean take(int i) {
+            return decided.compareAndSet(i, 0, 1);
         }
 
-        /** By its caller: true if no lane took it, so it will never be sent. */
-        boolean withdraw() {
-            return decided.compareAndSet(false, true);
+        /** By its caller: true if no lane took delivery {@code i}, so it will never be sent. */
+        boolean withdraw(int i) {
+            return decided.compareAndSet(i, 0, 1);
+        }
+    }
+
+    /** One delivery of a submission on its way into a request. */
+    private record Entry(Submission submission, int index) {
+
+        Delivery delivery() {
+            return submission.deliveries().get(index);
         }
     }
 
@@ -128,12 +136,14 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         try {
             return batches.submit(submission, deliveries.getFirst().orderNo().hashCode());
         } catch (OrdoException e) {
-            // Shutting down, interrupted or a lane slow: withdrawn before a lane took it, it was not
-            // sent; taken, its request may have left — or still leave, until startBy.
-            SupplierAnswer answer = submission.withdraw()
-                    ? SupplierAnswer.notSent(e.getMessage())
-                    : SupplierAnswer.noAnswerYet(e.getMessage(), startBy.plus(supplier.longestCall()));
-            return Collections.nCopies(deliveries.size(), answer);
+            // Shutting down, interrupted or a lane slow: a delivery withdrawn before a lane took it was
+            // not sent, and never will be; one taken may be on its way (until startBy and a call).
+            SupplierAnswer maybeSent = SupplierAnswer.noAnswerYet(e.getMessage(), startBy.plus(supplier.longestCall()));
+            List<SupplierAnswer> answers = new ArrayList<>(deliveries.size());
+            for (int i = 0; i < deliveries.size(); i++) {
+                answers.add(submission.withdraw(i) ? SupplierAnswer.notSent(e.getMessage()) : maybeSent);
+            }
+            return answers;
         }
     }
 
@@ -142,16 +152,15 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
      * supplier and chunk, each delivery once. Never throws.
      */
     private List<Outcome<List<SupplierAnswer>>> send(List<Submission> submissions) {
-        List<Submission> taken = new ArrayList<>();
+        List<Entry> taken = new ArrayList<>();
         Map<String, SupplierAnswer> answers = new HashMap<>();
         try {
             sendAll(submissions, taken, answers);
         } catch (RuntimeException e) {
             // Not expected (each request answers for itself); whatever was sent is resolved by query.
-            for (Submission s : taken) {
-                for (Delivery d : s.deliveries()) {
-                    answers.putIfAbsent(key(s.supplier(), d), SupplierAnswer.noAnswer("no answer: " + e));
-                }
+            for (Entry t : taken) {
+                answers.putIfAbsent(
+                        key(t.submission().supplier(), t.delivery()), SupplierAnswer.noAnswer("no answer: " + e));
             }
         }
         List<Outcome<List<SupplierAnswer>>> outcomes = new ArrayList<>(submissions.size());
@@ -166,15 +175,15 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
 
     /**
      * Per supplier, chunks of whole submissions up to {@code maxPerRequest} deliveries (a larger
-     * submission alone, in several requests). A submission is taken right before its chunk's request:
-     * a caller that stops waiting while earlier requests of the batch are out withdraws it, and it is
-     * never sent — taken at the batch's start, it would count as maybe sent, be queried, be found
-     * unknown to the supplier (failed, the channel refunded), and then be sent. For the same reason
-     * no request starts with a delivery past its {@code startBy} (a submission larger than a request,
-     * its later parts behind a slow supplier): answered {@link SupplierAnswer#tooLate()}, it is
-     * claimed again.
+     * submission alone, in several requests). Each delivery is taken right before the request that
+     * carries it: a caller that stops waiting while earlier requests of the batch — or earlier parts
+     * of its own submission — are out withdraws the deliveries not yet taken, and they are never sent
+     * (taken at the batch's start, they would count as maybe sent, be queried, be found unknown to the
+     * supplier — failed, the channel refunded — and then be sent). For the same reason no request
+     * starts with a delivery past its {@code startBy} (a submission larger than a request, its later
+     * parts behind a slow supplier): answered {@link SupplierAnswer#tooLate()}, it is claimed again.
      */
-    private void sendAll(List<Submission> submissions, List<Submission> taken, Map<String, SupplierAnswer> answers) {
+    private void sendAll(List<Submission> submissions, List<Entry> taken, Map<String, SupplierAnswer> answers) {
         Map<SupplierEndpoint, List<Submission>> bySupplier = new LinkedHashMap<>();
         for (Submission s : submissions) {
             bySupplier.computeIfAbsent(s.supplier(), k -> new ArrayList<>()).add(s);
@@ -182,36 +191,31 @@ class ReferenceHttpBatchSupplier implements SupplierAdapter, DisposableBean {
         Set<String> seen = new HashSet<>();
         bySupplier.forEach((supplier, queued) -> {
             for (int next = 0; next < queued.size(); ) {
-                List<Submission> chunk = new ArrayList<>();
+                List<Entry> entries = new ArrayList<>();
                 int count = 0;
                 while (next < queued.size()
-                        && (chunk.isEmpty()
-                                || count + queued.get(next).deliveries().size() <= maxPerRequest)) {
-                    count += queued.get(next).deliveries().size();
-                    chunk.add(queued.get(next++));
-                }
-                List<Delivery> deliveries = new ArrayList<>(count);
-                List<Instant> startBys = new ArrayList<>(count);
-                for (Submission s : chunk) {
-                    if (s.take()) {
-                        taken.add(s);
-                        for (Delivery d : s.deliveries()) {
-                            if (seen.add(key(supplier, d))) {
-                                deliveries.add(d);
-                                startBys.add(s.startBy());
-                            }
+                        && (count == 0 || count + queued.get(next).deliveries().size() <= maxPerRequest)) {
+                    Submission s = queued.get(next++);
+                    count += s.deliveries().size();
+                    for (int i = 0; i < s.deliveries().size(); i++) {
+                        if (seen.add(key(supplier, s.deliveries().get(i)))) {
+                            entries.add(new Entry(s, i));
+                        } else {
+                            // The same delivery twice: sent (or not) once, both answered alike.
+                            s.take(i);
                         }
                     }
                 }
-                for (int from = 0; from < deliveries.size(); from += maxPerRequest) {
+                for (int from = 0; from < entries.size(); from += maxPerRequest) {
                     Instant now = clock.instant();
                     List<Delivery> part = new ArrayList<>(maxPerRequest);
-                    for (int i = from; i < Math.min(deliveries.size(), from + maxPerRequest); i++) {
-                        if (now.isBefore(startBys.get(i))) {
-                            part.add(deliveries.get(i));
-                        } else {
-                            answers.put(key(supplier, deliveries.get(i)), SupplierAnswer.tooLate());
-                        }
+                    for (Entry e : entries.subList(from, Math.min(entries.size(), from + maxPerRequest))) {
+                        if (!now.isBefore(e.submission().startBy())) {
+                            answers.put(key(supplier, e.delivery()), SupplierAnswer.tooLate());
+                        } else if (e.submission().take(e.index())) {
+                            taken.add(e);
+                            part.add(e.delivery());
+                        } // else withdrawn by its caller, who was answered: never sent
                     }
                     if (part.isEmpty()) {
                         continue;

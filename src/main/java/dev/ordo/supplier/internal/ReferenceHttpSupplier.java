@@ -95,8 +95,25 @@ class ReferenceHttpSupplier implements SupplierAdapter {
         return post(supplier, supplier.queryUrl(), form);
     }
 
+    /**
+     * An answer naming another delivery ({@code order_no} echoed but not the one asked about: a
+     * misrouted URL, a gateway answering for someone else) confirms nothing of this one: unknown, and
+     * its query tells. An answer that echoes no (or an empty) {@code order_no} is taken as this delivery's.
+     */
     private SupplierAnswer post(SupplierEndpoint supplier, String url, Map<String, String> form) {
         SupplierHttp.Reply reply = http.post(supplier, url, form);
-        return reply.whole() != null ? reply.whole() : SupplierHttp.answer(reply.json());
+        if (reply.whole() != null) {
+            return reply.whole();
+        }
+        String asked = form.get("order_no");
+        String echoed = SupplierHttp.text(reply.json(), "order_no");
+        if (asked != null && echoed != null && !echoed.isBlank() && !echoed.equals(asked)) {
+            return SupplierAnswer.noAnswer("answer for another delivery (order_no " + abbreviate(echoed) + ")");
+        }
+        return SupplierHttp.answer(reply.json());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64);
     }
 }

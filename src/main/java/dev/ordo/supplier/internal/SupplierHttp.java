@@ -167,7 +167,10 @@ class SupplierHttp implements DisposableBean {
             });
         } catch (ConnectException | ConnectTimeoutException | UnknownHostException e) {
             failed = SupplierAnswer.notSent("could not connect: " + e);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // Any other failure of the client (a request cancelled at its deadline while its host was
+            // still being looked up, the pool closed at shutdown) may have come after the request
+            // left: unknown, never "not sent".
             failed = SupplierAnswer.noAnswer(
                     request.isCancelled() && !String.valueOf(e.getMessage()).startsWith("answer longer")
                             ? "no complete answer within "

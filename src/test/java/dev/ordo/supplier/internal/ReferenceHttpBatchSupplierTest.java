@@ -361,6 +361,7 @@ class ReferenceHttpBatchSupplierTest {
             Future<SupplierAnswer> c = callers.submit(() -> submitOne(supplier(url, 5000), delivery(0)));
             assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
             Future<SupplierAnswer> a = callers.submit(() -> submitOne(supplier(url, 5000), delivery(1)));
+            Thread.sleep(100); // A queued before B: B's request goes after A's (B first, it would be out already)
             List<SupplierAnswer> bAnswer = new CopyOnWriteArrayList<>();
             Thread b = Thread.ofPlatform().start(() -> bAnswer.add(submitOne(other, delivery(2))));
             Thread.sleep(300); // A and B queued behind C
@@ -431,5 +432,37 @@ class ReferenceHttpBatchSupplierTest {
             assertThat(answer.transport()).isEqualTo(Transport.NO_ANSWER);
             assertThat(answer.onItsWayUntil()).isEqualTo(startBy.plus(supplier.longestCall()));
         });
+    }
+
+    @Test
+    void theLaterPartsOfASubmissionWhoseCallerGaveUpAreNeverSentAndItsCallerLearnsWhichMayBeOnTheirWay()
+            throws Exception {
+        client.destroy();
+        client = batchClient(1, 1); // one delivery per request: a submission of three takes three
+        String url = start(form -> {
+            if (requests.size() == 1) {
+                firstArrived.countDown();
+                await(release);
+            }
+            return echo(form);
+        });
+        SupplierEndpoint supplier = supplier(url, 5000);
+        Instant startBy = clock.instant().plus(ReferenceHttpBatchSupplier.LANE_WAIT);
+        List<SupplierAnswer> gaveUp = new CopyOnWriteArrayList<>();
+        Thread waiting = Thread.ofVirtual()
+                .start(() -> gaveUp.addAll(
+                        client.submitAll(supplier, List.of(delivery(0), delivery(1), delivery(2)), startBy)));
+        assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+        waiting.interrupt(); // its first part is out, the others wait their turn
+        waiting.join(5000);
+        release.countDown();
+
+        // Not sent, the others are claimed again and sent on their own — not queried, found unknown
+        // to the supplier and failed, as they would be if taken for maybe sent.
+        assertThat(gaveUp)
+                .extracting(SupplierAnswer::transport)
+                .containsExactly(Transport.NO_ANSWER, Transport.NOT_SENT, Transport.NOT_SENT);
+        Thread.sleep(500);
+        assertThat(requests).hasSize(1).allMatch(form -> form.get("orders").contains("\"u0\""));
     }
 }

@@ -104,6 +104,29 @@ class ReferenceHttpSupplierTest {
     }
 
     @Test
+    void aClientFailureOtherThanAnIoErrorLeavesTheDeliveryUnknownNotAnException() throws IOException {
+        String url = start();
+        http.destroy(); // its connection pool shut down, as at a node's shutdown: the client throws
+        // IllegalStateException
+
+        SupplierAnswer got = client.submit(supplier(url, 2000), delivery());
+
+        // Whether the request left cannot be told: queried, never taken for not sent.
+        assertThat(got.transport()).isEqualTo(Transport.NO_ANSWER);
+    }
+
+    @Test
+    void anAnswerNamingAnotherDeliveryConfirmsNothingOfThisOne() throws IOException {
+        String url = start();
+        answer.set(new Answer(200, "{\"code\":\"R0000\",\"order_no\":\"u9999\"}", 0));
+        assertThat(client.submit(supplier(url, 2000), delivery()).transport()).isEqualTo(Transport.NO_ANSWER);
+        assertThat(client.query(supplier(url, 2000), "u1001").transport()).isEqualTo(Transport.NO_ANSWER);
+
+        answer.set(new Answer(200, "{\"code\":\"R0000\",\"order_no\":\"u1001\"}", 0));
+        assertThat(client.query(supplier(url, 2000), "u1001").code()).isEqualTo("R0000");
+    }
+
+    @Test
     void anAnswerIsReadWithItsCodeAndTheFormIsSignedAndEncoded() throws IOException {
         answer.set(new Answer(200, "{\"code\":\"0000\",\"msg\":\"ok\",\"supplier_order_no\":\"S1\"}", 0));
         SupplierAnswer got = client.submit(supplier(start(), 2000), delivery());
