@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +42,26 @@ public final class Signatures {
 
     public static String sign(String secret, Map<String, String> parameters) {
         return hmacHex(secret, canonical(parameters));
+    }
+
+    /**
+     * Refuses (914) a {@code timestamp} that is missing, not Unix seconds, or more than {@code window}
+     * away from {@code clock}'s time: a signed request seen on the way cannot be sent again later.
+     */
+    public static void checkTimestamp(String timestamp, Clock clock, Duration window) {
+        long seconds;
+        try {
+            seconds = Long.parseLong(String.valueOf(timestamp));
+        } catch (NumberFormatException e) {
+            throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "timestamp must be Unix seconds");
+        }
+        long now = clock.instant().getEpochSecond();
+        // Compared without a subtraction: now - (now - 2^63) overflows, and its absolute value is negative.
+        if (seconds < now - window.toSeconds() || seconds > now + window.toSeconds()) {
+            throw new OrdoException(
+                    ErrorCode.SIGNATURE_INVALID,
+                    "timestamp is more than " + window.toMinutes() + " minutes away from the server's time");
+        }
     }
 
     /** Constant-time comparison of the given signature with the expected one. */

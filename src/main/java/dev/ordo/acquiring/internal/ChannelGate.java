@@ -96,19 +96,7 @@ public class ChannelGate {
         if (timestamp == null || sign == null) {
             throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "timestamp and sign are required for this channel");
         }
-        long seconds;
-        try {
-            seconds = Long.parseLong(timestamp);
-        } catch (NumberFormatException e) {
-            throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "timestamp must be Unix seconds");
-        }
-        long now = clock.instant().getEpochSecond();
-        // Compared without a subtraction: now - (now - 2^63) overflows, and its absolute value is negative.
-        if (seconds < now - window.toSeconds() || seconds > now + window.toSeconds()) {
-            throw new OrdoException(
-                    ErrorCode.SIGNATURE_INVALID,
-                    "timestamp is more than " + window.toMinutes() + " minutes away from the server's time");
-        }
+        Signatures.checkTimestamp(timestamp, clock, window);
         if (!Signatures.verify(channel.secret(), params, sign)) {
             throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "签名错误: sign does not match the parameters");
         }

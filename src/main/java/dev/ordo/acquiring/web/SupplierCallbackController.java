@@ -6,6 +6,7 @@ import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.OrdoException;
 import dev.ordo.shared.Params;
+import dev.ordo.shared.Signatures;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
 import dev.ordo.supplier.Suppliers;
@@ -67,19 +68,7 @@ class SupplierCallbackController {
                 null,
                 supplier.secret(),
                 supplier.timeoutMs());
-        long timestamp;
-        try {
-            timestamp = Long.parseLong(String.valueOf(params.get("timestamp")));
-        } catch (NumberFormatException e) {
-            throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "timestamp (Unix seconds) is required");
-        }
-        long now = clock.instant().getEpochSecond();
-        // Compared without a subtraction, which could overflow.
-        if (timestamp < now - window.toSeconds() || timestamp > now + window.toSeconds()) {
-            throw new OrdoException(
-                    ErrorCode.SIGNATURE_INVALID,
-                    "timestamp is more than " + window.toMinutes() + " minutes away from the server's time");
-        }
+        Signatures.checkTimestamp(params.get("timestamp"), clock, window);
         if (!Suppliers.verified(endpoint, params)) {
             throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "the callback's sign does not match");
         }
