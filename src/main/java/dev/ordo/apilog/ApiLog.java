@@ -1,6 +1,7 @@
 package dev.ordo.apilog;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.function.Function;
@@ -23,4 +24,17 @@ public interface ApiLog {
      * its reference from the {@code request_no} or else the {@code order_no} parameter.
      */
     Filter inbound(ApiCallKind kind, Function<HttpServletRequest, String> party);
+
+    /**
+     * Marks the request as coming from a caller the endpoint has admitted — a known channel, its
+     * signature verified. Only such a caller's refusals (a bad parameter, say) are logged as every
+     * call is; those of anybody else, who can send them without a secret, are logged within a limit
+     * per second, as requests refused before they were served.
+     */
+    static void admitted(ServletRequest request) {
+        request.setAttribute(ADMITTED, Boolean.TRUE);
+    }
+
+    /** The request attribute {@link #admitted} sets. */
+    String ADMITTED = "dev.ordo.apilog.admitted";
 }

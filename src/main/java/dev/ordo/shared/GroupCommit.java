@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -275,8 +278,36 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the items taken as one batch, leaving out those that fail it by name ({@link ItemFailed}).
+     * Such a refusal may rest on the items before it in its batch (a balance that they spent): it is
+     * answered only once they have committed. When one of them is left out in turn, or the batch does
+     * not commit as one, the refusal is decided again.
+     */
     private void run(List<Pending<I, O>> batchTaken) {
+        List<Refused<I, O>> held = new ArrayList<>();
+        boolean together = false;
+        try {
+            together = runTogether(batchTaken, held);
+        } finally {
+            if (together) {
+                held.forEach(refused -> refused.pending().result().completeExceptionally(refused.failure()));
+            } else if (!held.isEmpty()) {
+                oneByOne(held.stream().map(Refused::pending).toList());
+            }
+        }
+    }
+
+    /** A refusal that rests on the items before it ({@code position} in the batch taken). */
+    private record Refused<I, O>(Pending<I, O> pending, int position, RuntimeException failure) {}
+
+    /** True when the items left committed as one batch; false when they were run one by one. */
+    private boolean runTogether(List<Pending<I, O>> batchTaken, List<Refused<I, O>> held) {
         List<Pending<I, O>> taken = new ArrayList<>(batchTaken);
+        Map<Pending<I, O>, Integer> positions = new IdentityHashMap<>();
+        for (int i = 0; i < batchTaken.size(); i++) {
+            positions.put(batchTaken.get(i), i);
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 List<Outcome<O>> outcomes =
@@ -293,14 +324,30 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                         taken.get(i).result().complete(outcome.value());
                     }
                 }
-                return;
+                return true;
             } catch (ItemFailed failed) {
                 if (failed.index() < 0 || failed.index() >= taken.size()) {
                     throw new IllegalStateException(name + ": a batch named item " + failed.index(), failed);
                 }
-                taken.remove(failed.index()).result().completeExceptionally((RuntimeException) failed.getCause());
+                Pending<I, O> left = taken.remove(failed.index());
+                int position = positions.get(left);
+                RuntimeException failure = (RuntimeException) failed.getCause();
+                // The refusals decided after it saw its changes, which will not commit: they run again.
+                for (var it = held.iterator(); it.hasNext(); ) {
+                    Refused<I, O> refused = it.next();
+                    if (refused.position() > position) {
+                        it.remove();
+                        taken.add(refused.pending());
+                    }
+                }
+                taken.sort(Comparator.comparingInt(positions::get));
+                if (failed.index() == 0) {
+                    left.result().completeExceptionally(failure); // decided on its own: final
+                } else {
+                    held.add(new Refused<>(left, position, failure));
+                }
                 if (taken.isEmpty()) {
-                    return;
+                    return true;
                 }
                 attempt = 0; // the others again, as a new batch
             } catch (TransientDataAccessException | DataIntegrityViolationException e) {
@@ -313,13 +360,13 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                 }
                 log.warn("{}: batch of {} failed {} times ({}); one by one", name, taken.size(), attempt, e.toString());
                 oneByOne(taken);
-                return;
+                return false;
             } catch (RuntimeException e) {
                 if (taken.size() == 1) {
                     throw e;
                 }
                 oneByOne(taken);
-                return;
+                return false;
             }
         }
     }

@@ -12,6 +12,8 @@ import dev.ordo.testing.Unique;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -119,6 +121,20 @@ class CatalogAdminTest {
                 "{\"channel_no\":\"ghost\",\"service_class\":10,\"error_code\":\"X\",\"deal_code\":5,\"error_code_desc\":\"x\"}");
         assertThat(code.status()).isEqualTo(400);
         assertThat(code.json().get("msg").asString()).contains("deal_code").contains("no upstream channel ghost");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/admin/catalog/down-shelves|{\"shelf_name\":\"s\",\"order_overtime\":60,\"refund_overtime\":60,\"status\":0}",
+                "/admin/catalog/up-shelves|{\"shelf_name\":\"s\",\"delivery_overtime\":60,\"return_overtime\":60,\"status\":0}",
+                "/admin/catalog/error-codes|{\"service_class\":10,\"error_code\":\"X\",\"deal_code\":0,\"error_code_desc\":\"x\"}"
+            })
+    void an_entry_without_its_channel_is_refused_naming_the_field(String pathAndBody) {
+        String[] parts = pathAndBody.split("\\|", 2);
+        Response refused = http.post(parts[0], "application/json", parts[1]);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().get("msg").asString()).contains("channel_no");
     }
 
     @Test

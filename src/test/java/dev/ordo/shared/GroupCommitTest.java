@@ -143,6 +143,53 @@ class GroupCommitTest {
     }
 
     @Test
+    void a_refusal_that_rests_on_an_item_before_it_is_decided_again_when_that_item_is_left_out() throws Exception {
+        // A balance of 100: 80 and then 50 in one batch, the 50 refused as the 80 spent it; the 80 is
+        // then refused on its own (its order moved), so the 50 must be paid after all.
+        AtomicInteger runsWith80 = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        try (GroupCommit<Integer, String> commit = groupCommit(items -> {
+                    batches.add(List.copyOf(items));
+                    if (items.contains(-1)) {
+                        try {
+                            release.await(); // holds the lane while 80 and 50 queue up as one batch
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return List.of(Outcome.of("held"));
+                    }
+                    int balance = 100;
+                    for (int i = 0; i < items.size(); i++) {
+                        int amount = items.get(i);
+                        if (amount == 80 && runsWith80.incrementAndGet() > 1) {
+                            throw new GroupCommit.ItemFailed(i, new IllegalStateException("80: the order moved"));
+                        }
+                        if (amount > balance) {
+                            throw new GroupCommit.ItemFailed(i, new IllegalStateException(amount + ": insufficient"));
+                        }
+                        balance -= amount;
+                    }
+                    return items.stream().map(i -> Outcome.of("paid " + i)).toList();
+                });
+                ExecutorService callers = Executors.newFixedThreadPool(3)) {
+            Future<String> held = callers.submit(() -> commit.submit(-1, 0));
+            while (batches.isEmpty()) {
+                Thread.sleep(5);
+            }
+            Future<String> eighty = callers.submit(() -> commit.submit(80, 0));
+            Thread.sleep(200); // queued first
+            Future<String> fifty = callers.submit(() -> commit.submit(50, 0));
+            Thread.sleep(200);
+            release.countDown();
+            assertThat(held.get()).isEqualTo("held");
+            assertThatThrownBy(eighty::get).hasMessageContaining("80: the order moved");
+            assertThat(fifty.get()).isEqualTo("paid 50");
+        }
+        assertThat(batches).contains(List.of(80, 50)).endsWith(List.of(50));
+    }
+
+    @Test
     void a_batch_that_lost_a_unique_key_is_run_again() throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
         try (GroupCommit<Integer, String> commit = groupCommit(items -> {

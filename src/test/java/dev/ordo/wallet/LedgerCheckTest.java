@@ -68,7 +68,8 @@ class LedgerCheckTest {
     }
 
     @Test
-    void the_recurring_check_reads_only_the_records_after_the_marks_and_a_full_check_a_day_reads_them_all() {
+    void
+            the_recurring_check_reads_only_the_records_after_the_marks_and_a_full_check_a_day_reads_them_all_and_its_breaks_stay_reported() {
         Http http = new Http(port);
         long id = checkedAccountHolding400(http);
 
@@ -94,6 +95,12 @@ class LedgerCheckTest {
                 assertThat(b.get("expected").asLong()).isEqualTo(500);
                 assertThat(b.get("actual").asLong()).isEqualTo(400);
             });
+
+            // The next check from the marks still reports it: the broken account lost its mark.
+            JsonNode after = runRecurringCheck(http);
+            assertThat(after.get("full").asBoolean()).isFalse();
+            assertThat(after.get("breaks").valueStream())
+                    .anySatisfy(b -> assertThat(b.get("subject_id").asLong()).isEqualTo(id));
         } finally {
             jdbc.sql("update wallet_record set amount = 500 where account_id = :id and trade_no = 't1'")
                     .param("id", id)
@@ -155,6 +162,22 @@ class LedgerCheckTest {
                 "update wallet_account set version = 7 where account_id = :id",
                 "update wallet_account set version = 1 where account_id = :id",
                 id);
+        assertThat(report.breaks())
+                .anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
+    }
+
+    @Test
+    void a_stray_record_below_the_first_version_is_a_break() {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        long id = open(http, eid);
+        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        LedgerCheck.Report report =
+                checkWhile("""
+                insert into wallet_record (record_id, account_id, trade_no, amount, balance, change_type, account_version,
+                    create_time)
+                select record_id + 1000000000000, account_id, 'stray', 0, balance, change_type, 0, create_time
+                  from wallet_record where account_id = :id""", "delete from wallet_record where account_id = :id and trade_no = 'stray'", id);
         assertThat(report.breaks())
                 .anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
     }

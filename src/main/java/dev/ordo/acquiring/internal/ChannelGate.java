@@ -1,5 +1,6 @@
 package dev.ordo.acquiring.internal;
 
+import dev.ordo.apilog.ApiLog;
 import dev.ordo.catalog.Catalog;
 import dev.ordo.catalog.CatalogEntries.DownChannel;
 import dev.ordo.catalog.Flag;
@@ -70,6 +71,7 @@ public class ChannelGate {
         if (admitted.signed()) {
             verify(channel, params);
         }
+        ApiLog.admitted(request);
         Limiter limiter = limiters.compute(
                 channelNo,
                 (no, current) -> current != null && current.perSecond() == channel.rateLimit()

@@ -1,6 +1,7 @@
 package dev.ordo.acquiring.web;
 
 import dev.ordo.acquiring.internal.OrderSteps;
+import dev.ordo.apilog.ApiLog;
 import dev.ordo.catalog.Catalog;
 import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.shared.ErrorCode;
@@ -72,6 +73,7 @@ class SupplierCallbackController {
         if (!Suppliers.verified(endpoint, params)) {
             throw new OrdoException(ErrorCode.SIGNATURE_INVALID, "the callback's sign does not match");
         }
+        ApiLog.admitted(request);
         long unitId = Params.requiredNumber("order_no", params.get("order_no"), 1, Long.MAX_VALUE);
         String code = Params.required("code", params.get("code"));
         boolean known = steps.settleByCallback(

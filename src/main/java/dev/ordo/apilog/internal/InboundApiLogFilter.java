@@ -2,6 +2,7 @@ package dev.ordo.apilog.internal;
 
 import dev.ordo.apilog.ApiCall;
 import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.apilog.ApiLog;
 import dev.ordo.shared.Masking;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -83,14 +84,18 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
                 status,
                 failure == null ? text(response.getContentAsByteArray()) : failure,
                 (System.nanoTime() - started) / 1_000_000);
-        if (REFUSED_UNSERVED.contains(status)) {
+        if (REFUSED_UNSERVED.contains(status)
+                || status >= 400 && status < 500 && request.getAttribute(ApiLog.ADMITTED) == null) {
             log.recordRefused(call);
         } else {
             log.record(call);
         }
     }
 
-    /** Answers given before a request was served: anyone can cause them, so they are logged within a limit. */
+    /**
+     * Answers given before a request was served: anyone can cause them, so they are logged within a
+     * limit — as is any other 4xx answered to a caller the endpoint did not admit ({@link ApiLog#admitted}).
+     */
     private static final Set<Integer> REFUSED_UNSERVED = Set.of(401, 403, 404, 429);
 
     /** The channel's request number, or else Ordo's delivery a supplier reports on. */

@@ -5,6 +5,7 @@ import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.apilog.ApiLog;
 import dev.ordo.apilog.ApiLogQuery;
 import dev.ordo.shared.Ids;
+import dev.ordo.shared.Masking;
 import dev.ordo.shared.SqlText;
 import dev.ordo.shared.SqlTime;
 import io.micrometer.core.instrument.Counter;
@@ -119,6 +120,11 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
         }
     }
 
+    /** The calls waiting to be written, oldest first, as they will be stored. */
+    List<ApiCall> buffered() {
+        return List.copyOf(queue);
+    }
+
     /**
      * Queues an inbound call that was refused before it was served — unknown channel, bad signature,
      * unknown path, over its rate — as {@link #record}, but at most {@code refusedPerSecond} of them a
@@ -148,7 +154,11 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
         }
     }
 
-    /** The call as stored: texts cut to their columns and to {@code maxText}, without NUL characters. */
+    /**
+     * The call as stored: texts cut to their columns and to {@code maxText}, without NUL characters;
+     * the values of the request's secret-looking parameters ({@code sign} among them) masked, whoever
+     * recorded it ({@link Masking#params}).
+     */
     private ApiCall kept(ApiCall call) {
         return new ApiCall(
                 0,
@@ -157,7 +167,7 @@ final class JdbcApiLog implements ApiLog, SmartLifecycle {
                 storable(call.party(), 64),
                 storable(call.endpoint() == null ? "" : call.endpoint(), 500),
                 storable(call.reference(), 64),
-                storable(call.request(), maxText),
+                storable(call.request() == null ? null : Masking.params(call.request()), maxText),
                 call.status(),
                 storable(call.response(), maxText),
                 call.durationMs());

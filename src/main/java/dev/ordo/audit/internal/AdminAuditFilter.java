@@ -1,7 +1,9 @@
 package dev.ordo.audit.internal;
 
 import dev.ordo.audit.AuditEntry;
+import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.Masking;
+import dev.ordo.shared.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
@@ -27,8 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Records every change asked of the admin API (any method but GET, HEAD and OPTIONS on
- * {@code /admin/**}, and the wallet's changes of account and package terms, {@link #WALLET_TERMS})
- * once it has been answered, refused ones included. Runs behind the security
+ * {@code /admin/**}, and the wallet's changes of account and package terms, {@link #WALLET_TERMS}),
+ * refused ones included: the entry is written before the change is applied (a change that cannot be
+ * audited is answered 503 and not applied) and completed with the body and the answer's status. Runs behind the security
  * filters: a request without a valid token never gets here. Values of parameters and JSON
  * properties that may hold a secret are masked, and so are the user info of URLs and the values of
  * such parameters in them ({@link Masking}).
@@ -89,22 +92,12 @@ class AdminAuditFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         var cached = new ContentCachingRequestWrapper(request, MAX_BODY);
-        // The answer is held until the entry is written: a client that has its answer finds the change
-        // in the trail.
-        var answer = new ContentCachingResponseWrapper(response);
-        int status = 500;
+        // The entry is written before the change is applied: a change that cannot be audited is refused
+        // and not applied. Its body and the answer's status complete it afterwards; an entry left with
+        // status 0 is a change whose answer was never recorded (the node stopped in between).
+        long auditId;
         try {
-            chain.doFilter(cached, answer);
-            status = answer.getStatus();
-        } finally {
-            record(cached, status);
-            answer.copyBodyToResponse();
-        }
-    }
-
-    private void record(ContentCachingRequestWrapper request, int status) {
-        try {
-            audit.add(new AuditEntry(
+            auditId = audit.begin(new AuditEntry(
                     0,
                     clock.instant(),
                     actor(),
@@ -112,12 +105,54 @@ class AdminAuditFilter extends OncePerRequestFilter {
                     request.getMethod(),
                     truncate(path(request), 500),
                     request.getQueryString() == null ? null : truncate(Masking.params(request.getQueryString()), 2000),
-                    body(request),
-                    status));
+                    null,
+                    UNANSWERED));
         } catch (RuntimeException e) {
             failures.increment();
-            log.error("audit: could not record {} {} ({})", request.getMethod(), request.getRequestURI(), status, e);
+            log.error("audit: could not record {} {}, refused", request.getMethod(), path(request), e);
+            refuse(request, response);
+            return;
         }
+        // The answer is held until the entry is completed: a client that has its answer finds the
+        // change in the trail with it.
+        var answer = new ContentCachingResponseWrapper(response);
+        int status = 500;
+        try {
+            chain.doFilter(cached, answer);
+            status = answer.getStatus();
+        } finally {
+            answered(auditId, cached, status);
+            answer.copyBodyToResponse();
+        }
+    }
+
+    /** The status of an entry whose change has not been answered (yet). */
+    static final int UNANSWERED = 0;
+
+    private void answered(long auditId, ContentCachingRequestWrapper request, int status) {
+        try {
+            audit.answered(auditId, body(request), status);
+        } catch (RuntimeException e) {
+            failures.increment();
+            log.error(
+                    "audit: could not record the answer {} to {} {} (entry {})",
+                    status,
+                    request.getMethod(),
+                    path(request),
+                    auditId,
+                    e);
+        }
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        var problem = Problems.of(
+                ErrorCode.UNAVAILABLE,
+                "the change could not be written to the audit trail and was not applied; try again",
+                path(request));
+        response.setStatus(ErrorCode.UNAVAILABLE.status().value());
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(json.writeValueAsString(problem));
     }
 
     private static String actor() {

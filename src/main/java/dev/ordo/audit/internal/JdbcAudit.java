@@ -23,11 +23,16 @@ class JdbcAudit implements AuditTrail {
         this.ids = ids;
     }
 
-    void add(AuditEntry e) {
+    /**
+     * Writes the entry of a change about to be applied, with its status {@code 0} (not answered yet),
+     * and returns its id.
+     */
+    long begin(AuditEntry e) {
+        long id = ids.next("admin_audit");
         jdbc.sql("""
                         insert into admin_audit (audit_id, at, actor, remote_addr, method, path, query, body, status)
                         values (:id, :at, :actor, :remote, :method, :path, :query, :body, :status)""")
-                .param("id", ids.next("admin_audit"))
+                .param("id", id)
                 .param("at", SqlTime.utc(e.at()))
                 .param("actor", e.actor())
                 .param("remote", e.remoteAddr())
@@ -36,6 +41,16 @@ class JdbcAudit implements AuditTrail {
                 .param("query", e.query())
                 .param("body", e.body())
                 .param("status", e.status())
+                .update();
+        return id;
+    }
+
+    /** Completes the entry {@link #begin} wrote with the request's body and the answer's status. */
+    void answered(long auditId, String body, int status) {
+        jdbc.sql("update admin_audit set body = :body, status = :status where audit_id = :id")
+                .param("body", body)
+                .param("status", status)
+                .param("id", auditId)
                 .update();
     }
 

@@ -304,7 +304,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 : shelf;
         List<String> problems = withId.problems();
         require(
-                jdbc.load().downChannels().containsKey(withId.channelNo()),
+                known(jdbc.load().downChannels(), withId.channelNo()),
                 "no downstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
@@ -351,8 +351,8 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 : product;
         List<String> problems = p.problems();
         CatalogSnapshot current = jdbc.load();
-        require(current.downShelves().containsKey(p.shelfId()), "no downstream shelf " + p.shelfId(), problems);
-        require(current.lines().containsKey(p.lineId()), "no product line " + p.lineId(), problems);
+        require(known(current.downShelves(), p.shelfId()), "no downstream shelf " + p.shelfId(), problems);
+        require(known(current.lines(), p.lineId()), "no product line " + p.lineId(), problems);
         if (problems.isEmpty() && Flag.yes(p.status())) {
             String reason = current.unsellableReason(p);
             if (reason != null) {
@@ -424,7 +424,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 : shelf;
         List<String> problems = withId.problems();
         require(
-                jdbc.load().upChannels().containsKey(withId.channelNo()),
+                known(jdbc.load().upChannels(), withId.channelNo()),
                 "no upstream channel " + withId.channelNo(),
                 problems);
         return saved(problems, () -> {
@@ -454,8 +454,8 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 : product;
         List<String> problems = p.problems();
         CatalogSnapshot current = jdbc.load();
-        require(current.upShelves().containsKey(p.shelfId()), "no upstream shelf " + p.shelfId(), problems);
-        require(current.lines().containsKey(p.lineId()), "no product line " + p.lineId(), problems);
+        require(known(current.upShelves(), p.shelfId()), "no upstream shelf " + p.shelfId(), problems);
+        require(known(current.lines(), p.lineId()), "no product line " + p.lineId(), problems);
         return saved(problems, () -> {
             return p.withVersion(jdbc.save(p, create || product.productId() == null));
         });
@@ -470,12 +470,20 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     public ErrorCodeEntry save(ErrorCodeEntry entry) {
         List<String> problems = entry.problems();
         require(
-                jdbc.load().upChannels().containsKey(entry.channelNo()),
+                known(jdbc.load().upChannels(), entry.channelNo()),
                 "no upstream channel " + entry.channelNo(),
                 problems);
         return saved(problems, () -> {
             jdbc.save(entry);
             return entry;
         });
+    }
+
+    /**
+     * A key left out, which the entry's own checks report as missing, or one found (the catalog's
+     * maps refuse to be asked for a null key).
+     */
+    private static boolean known(Map<?, ?> entries, Object key) {
+        return key == null || entries.containsKey(key);
     }
 }

@@ -39,8 +39,8 @@ class SharedConfiguration {
     }
 
     @Bean
-    static MySqlSessions mySqlSessions() {
-        return new MySqlSessions();
+    static DatabaseSessions databaseSessions() {
+        return new DatabaseSessions();
     }
 
     @Bean

@@ -41,34 +41,33 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
     private static final int PAGE = 500;
 
     /**
-     * Every account with what its records say: from its mark on, the mark's total and count plus the
-     * records after it ({@code %1$s} the mark's total, {@code %2$s} its version), or from the first
-     * record ({@code 0} and {@code 0}, a full check); {@code marked} the mark's version, -1 for none.
+     * Every account ({@code subject} {@code account}) or package with what its records say: from its
+     * mark on, the mark's total and count plus the records after it, or ({@code full}) every record
+     * from the first, whatever its version; {@code marked} the mark's version, -1 for none.
      */
-    private static final String ACCOUNTS = """
-            select a.account_id as id, a.balance as actual, a.credit as credit, a.version as version,
-                   %1$s + (select coalesce(sum(r.amount), 0) from wallet_record r
-                            where r.account_id = a.account_id and r.account_version > %2$s) as expected,
-                   %2$s + (select count(*) from wallet_record r
-                            where r.account_id = a.account_id and r.account_version > %2$s) as records,
-                   coalesce(m.version, -1) as marked
-              from wallet_account a
-              left join wallet_ledger_mark m on m.subject = 'account' and m.subject_id = a.account_id""";
-
-    /** {@link #ACCOUNTS} for packages. */
-    private static final String PACKAGES = """
-            select p.pkg_id as id, p.total_remain as actual, 0 as credit, p.version as version,
-                   %1$s + (select coalesce(sum(r.num), 0) from wallet_package_record r
-                            where r.pkg_id = p.pkg_id and r.pkg_version > %2$s) as expected,
-                   %2$s + (select count(*) from wallet_package_record r
-                            where r.pkg_id = p.pkg_id and r.pkg_version > %2$s) as records,
-                   coalesce(m.version, -1) as marked
-              from wallet_package p
-              left join wallet_ledger_mark m on m.subject = 'package' and m.subject_id = p.pkg_id""";
-
-    /** {@link #ACCOUNTS} or {@link #PACKAGES} from the marks on, or from the first record. */
-    private static String fromMarks(String select, boolean full) {
-        return full ? select.formatted("0", "0") : select.formatted("coalesce(m.total, 0)", "coalesce(m.version, 0)");
+    private static String select(String subject, boolean full) {
+        boolean account = subject.equals("account");
+        String after =
+                full ? "" : " and r.%s > coalesce(m.version, 0)".formatted(account ? "account_version" : "pkg_version");
+        String records = account
+                ? "wallet_record r where r.account_id = a.account_id" + after
+                : "wallet_package_record r where r.pkg_id = a.pkg_id" + after;
+        return """
+                select a.%1$s as id, a.%2$s as actual, %3$s as credit, a.version as version,
+                       %4$s + (select coalesce(sum(r.%5$s), 0) from %6$s) as expected,
+                       %7$s + (select count(*) from %6$s) as records,
+                       coalesce(m.version, -1) as marked
+                  from %8$s a
+                  left join wallet_ledger_mark m on m.subject = '%9$s' and m.subject_id = a.%1$s""".formatted(
+                        account ? "account_id" : "pkg_id",
+                        account ? "balance" : "total_remain",
+                        account ? "a.credit" : "0",
+                        full ? "0" : "coalesce(m.total, 0)",
+                        account ? "amount" : "num",
+                        records,
+                        full ? "0" : "coalesce(m.version, 0)",
+                        account ? "wallet_account" : "wallet_package",
+                        subject);
     }
 
     private final JdbcClient jdbc;
@@ -157,8 +156,8 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                 .param("full", full)
                 .update();
         List<Break> breaks = new ArrayList<>();
-        long accounts = scan(fromMarks(ACCOUNTS, full), "a.account_id", "account", breaks);
-        long packages = scan(fromMarks(PACKAGES, full), "p.pkg_id", "package", breaks);
+        long accounts = scan(select("account", full), "a.account_id", "account", breaks);
+        long packages = scan(select("package", full), "a.pkg_id", "package", breaks);
         for (Break b : breaks) {
             log.error(
                     "ledger break: {} {} {}: records say {}, row says {}",
@@ -221,6 +220,8 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                                 breaks.addAll(still);
                                 if (still.isEmpty()) {
                                     right.add(again);
+                                } else {
+                                    unmark(subject, again);
                                 }
                             });
                 }
@@ -248,7 +249,7 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                 .list();
     }
 
-    /** An account's or package's row with what its records say (see {@link #ACCOUNTS}). */
+    /** An account's or package's row with what its records say (see {@link #select}). */
     private record Row(long id, long actual, long credit, long version, long expected, long records, long marked) {
 
         List<Break> breaks(String subject) {
@@ -304,6 +305,20 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                         .param("id", row.id())
                         .update();
             }
+        }
+    }
+
+    /**
+     * Drops the mark of a row found broken: the checks after this one sum its records from the first
+     * again, so they report the break too until it is mended — a full check's find would otherwise
+     * vanish at the next check from the marks, when the record at fault lies below the mark.
+     */
+    private void unmark(String subject, Row row) {
+        if (row.marked() >= 0) {
+            jdbc.sql("delete from wallet_ledger_mark where subject = :subject and subject_id = :id")
+                    .param("subject", subject)
+                    .param("id", row.id())
+                    .update();
         }
     }
 

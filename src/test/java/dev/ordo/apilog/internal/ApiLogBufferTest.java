@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ordo.apilog.ApiCall;
 import dev.ordo.apilog.ApiCallKind;
+import dev.ordo.apilog.ApiLog;
 import dev.ordo.shared.Urls;
 import dev.ordo.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 /** The log never holds up a call: past its buffer, entries are dropped and counted. */
 class ApiLogBufferTest {
@@ -88,5 +92,48 @@ class ApiLogBufferTest {
         assertThat(log.cut("x".repeat(150))).hasSize(100);
         assertThat(log.cut("short")).isEqualTo("short");
         assertThat(log.cut(null)).isNull();
+    }
+
+    @Test
+    void a_4xx_answered_to_a_caller_the_endpoint_did_not_admit_is_logged_within_the_refused_rate() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, true, 100, 4000, 0);
+        var filter = new InboundApiLogFilter(log, Clock.systemUTC(), ApiCallKind.CHANNEL_REQUEST, r -> "x", 4000);
+
+        // Anybody: a parameter given twice, refused before the channel is known.
+        filter.doFilter(
+                new MockHttpServletRequest("GET", "/order/request"),
+                new MockHttpServletResponse(),
+                (request, response) -> ((HttpServletResponse) response).setStatus(400));
+        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(1);
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isZero();
+
+        // A channel admitted, its amount refused: logged as every call is.
+        filter.doFilter(
+                new MockHttpServletRequest("GET", "/order/request"),
+                new MockHttpServletResponse(),
+                (request, response) -> {
+                    ApiLog.admitted(request);
+                    ((HttpServletResponse) response).setStatus(400);
+                });
+        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(1);
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void the_values_of_sign_and_secret_looking_parameters_are_masked_whoever_records_the_call() {
+        JdbcApiLog log =
+                new JdbcApiLog(null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 2, 4000, 50);
+        log.record(ApiCall.of(
+                Instant.now(),
+                ApiCallKind.SUPPLIER_REQUEST,
+                "ycup",
+                "http://127.0.0.1/submit",
+                "1",
+                "order_no=1&timestamp=2&sign=4f2a9c&api_key=k3y",
+                200,
+                "{}",
+                1));
+        assertThat(log.buffered().getFirst().request()).isEqualTo("order_no=1&timestamp=2&sign=***&api_key=***");
     }
 }

@@ -2,10 +2,18 @@ package dev.ordo.audit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ordo.audit.AuditEntry;
 import dev.ordo.shared.Masking;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -88,5 +96,29 @@ class AdminAuditFilterTest {
 
         assertThat(body.toString())
                 .isEqualTo("{\"secret\":\"***\",\"inner\":{\"app_secret\":null,\"token\":\"\"},\"name\":\"x\"}");
+    }
+
+    @Test
+    void a_change_whose_audit_entry_cannot_be_written_is_refused_and_not_applied() throws Exception {
+        JdbcAudit unwritable = new JdbcAudit(null, null) {
+            @Override
+            long begin(AuditEntry entry) {
+                throw new CannotGetJdbcConnectionException("no connection within 10 s");
+            }
+        };
+        var filter = new AdminAuditFilter(
+                unwritable, JsonMapper.builder().build(), Clock.systemUTC(), new SimpleMeterRegistry());
+        var request = new MockHttpServletRequest("POST", "/admin/catalog/lines");
+        request.setContentType("application/json");
+        request.setContent("{\"line_id\":1}".getBytes(StandardCharsets.UTF_8));
+        var response = new MockHttpServletResponse();
+        AtomicBoolean applied = new AtomicBoolean();
+
+        filter.doFilter(request, response, (req, res) -> applied.set(true));
+
+        assertThat(applied).isFalse();
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getContentType()).startsWith("application/problem+json");
+        assertThat(response.getContentAsString()).contains("\"code\":503").contains("audit trail");
     }
 }

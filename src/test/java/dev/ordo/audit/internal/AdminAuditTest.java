@@ -205,9 +205,9 @@ class AdminAuditTest {
     void entries_older_than_the_retention_are_deleted_and_newer_ones_kept() throws Exception {
         String oldPath = "/admin/" + Unique.id("old");
         String newPath = "/admin/" + Unique.id("new");
-        audit.add(new AuditEntry(
+        audit.begin(new AuditEntry(
                 0, Instant.now().minus(Duration.ofDays(400)), "admin", null, "POST", oldPath, null, null, 200));
-        audit.add(new AuditEntry(
+        audit.begin(new AuditEntry(
                 0, Instant.now().minus(Duration.ofDays(300)), "admin", null, "POST", newPath, null, null, 200));
         retention.run();
         assertThat(audit.search(oldPath, null, null, 10)).isEmpty();

@@ -11,9 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** MySQL and MariaDB sessions are set up for locking reads that see the latest row (MariaDB 11.6.2+ would fail them). */
+/**
+ * Sessions end a transaction left idle for a minute (a node cut off in the middle of one must not hold
+ * its locks for hours); MySQL and MariaDB sessions are set up for locking reads that see the latest
+ * row (MariaDB 11.6.2+ would fail them).
+ */
 @DatabaseTest
-class MySqlSessionsTest {
+class DatabaseSessionsTest {
 
     @Autowired
     JdbcClient jdbc;
@@ -32,23 +36,24 @@ class MySqlSessionsTest {
     }
 
     @Test
-    void mysql_and_mariadb_pools_get_the_session_statement_and_others_do_not() {
-        MySqlSessions sessions = new MySqlSessions();
+    void postgresql_mysql_and_mariadb_pools_get_their_session_statement_and_h2_none() {
+        DatabaseSessions sessions = new DatabaseSessions();
         for (String url : new String[] {"jdbc:mariadb://db:3306/ordo", "jdbc:mysql://db/ordo", "JDBC:MariaDB://db/o"}) {
             HikariDataSource pool =
                     (HikariDataSource) sessions.postProcessAfterInitialization(pool(url, null), "dataSource");
-            assertThat(pool.getConnectionInitSql()).as(url).isEqualTo(MySqlSessions.INIT_SQL);
+            assertThat(pool.getConnectionInitSql()).as(url).isEqualTo(DatabaseSessions.MYSQL_INIT_SQL);
         }
-        for (String url : new String[] {"jdbc:postgresql://db/ordo", "jdbc:h2:mem:x"}) {
-            HikariDataSource pool =
-                    (HikariDataSource) sessions.postProcessAfterInitialization(pool(url, null), "dataSource");
-            assertThat(pool.getConnectionInitSql()).as(url).isNull();
-        }
+        HikariDataSource postgres = (HikariDataSource)
+                sessions.postProcessAfterInitialization(pool("jdbc:postgresql://db/ordo", null), "dataSource");
+        assertThat(postgres.getConnectionInitSql()).isEqualTo(DatabaseSessions.POSTGRESQL_INIT_SQL);
+        HikariDataSource h2 =
+                (HikariDataSource) sessions.postProcessAfterInitialization(pool("jdbc:h2:mem:x", null), "dataSource");
+        assertThat(h2.getConnectionInitSql()).isNull();
     }
 
     @Test
     void an_operators_own_init_statement_is_kept() {
-        HikariDataSource pool = (HikariDataSource) new MySqlSessions()
+        HikariDataSource pool = (HikariDataSource) new DatabaseSessions()
                 .postProcessAfterInitialization(
                         pool("jdbc:mariadb://db/ordo", "SET time_zone = '+00:00'"), "dataSource");
         assertThat(pool.getConnectionInitSql()).isEqualTo("SET time_zone = '+00:00'");
@@ -56,15 +61,17 @@ class MySqlSessionsTest {
 
     /**
      * A fresh pool configured as the service's runs the statement on the database at hand (MariaDB
-     * 10.11 here: the user variable only; 11.6.2 and later: snapshot isolation off too). The service's
+     * 10.11 here: the user variable and the idle transaction timeout; 11.6.2 and later: snapshot
+     * isolation off too). The service's
      * own connections are not asked: Flyway sets the user variables of the connection it used to NULL.
      */
     @Test
-    void the_session_statement_runs_on_this_database_and_leaves_snapshot_isolation_off_where_it_exists()
-            throws Exception {
+    void
+            the_session_statement_runs_on_mariadb_ends_idle_transactions_and_leaves_snapshot_isolation_off_where_it_exists()
+                    throws Exception {
         assumeTrue(dialect == Dialect.MYSQL, "MySQL and MariaDB only");
         HikariDataSource service = (HikariDataSource) dataSource;
-        assertThat(service.getConnectionInitSql()).isEqualTo(MySqlSessions.INIT_SQL);
+        assertThat(service.getConnectionInitSql()).isEqualTo(DatabaseSessions.MYSQL_INIT_SQL);
         try (HikariDataSource fresh = new HikariDataSource()) {
             fresh.setJdbcUrl(service.getJdbcUrl());
             fresh.setUsername(service.getUsername());
@@ -79,6 +86,10 @@ class MySqlSessionsTest {
                             .query(Long.class)
                             .single()
                     > 0;
+            assertThat(client.sql("select @@session.idle_transaction_timeout")
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(60L);
             if (hasSnapshotIsolation) {
                 assertThat(client.sql("select @@session.innodb_snapshot_isolation")
                                 .query(String.class)
@@ -86,5 +97,16 @@ class MySqlSessionsTest {
                         .isIn("0", "OFF");
             }
         }
+    }
+
+    @Test
+    void a_postgresql_session_ends_a_transaction_left_idle_for_a_minute() {
+        assumeTrue(dialect == Dialect.POSTGRESQL, "PostgreSQL only");
+        assertThat(((HikariDataSource) dataSource).getConnectionInitSql())
+                .isEqualTo(DatabaseSessions.POSTGRESQL_INIT_SQL);
+        assertThat(jdbc.sql("show idle_in_transaction_session_timeout")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("1min");
     }
 }
