@@ -1,5 +1,7 @@
 package dev.ordo.jobs;
 
+import java.util.function.Consumer;
+
 /**
  * Runs the jobs of one queue. A job may run more than once (a node dies after the work committed
  * but before the job was marked done), so every handler must be idempotent: it checks the state it
@@ -11,6 +13,14 @@ public interface JobHandler<T> {
 
     void handle(Job<T> job) throws Exception;
 
+    /**
+     * Called once a job of the queue is in the dead-letter list — its last attempt failed, or its node
+     * stopped during its last attempt — so that the handler's own record of the work can say that it
+     * was given up. Not called for a job whose payload could not be read; a failure is logged (the job
+     * stays dead). Nothing by default.
+     */
+    default void dead(T payload) {}
+
     /** What a handler does with one job. */
     @FunctionalInterface
     interface Action<T> {
@@ -18,6 +28,11 @@ public interface JobHandler<T> {
     }
 
     static <T> JobHandler<T> of(JobQueue<T> queue, Action<T> action) {
+        return of(queue, action, payload -> {});
+    }
+
+    /** As {@link #of(JobQueue, Action)}, with what to do when a job goes dead ({@link #dead}). */
+    static <T> JobHandler<T> of(JobQueue<T> queue, Action<T> action, Consumer<T> dead) {
         return new JobHandler<>() {
             @Override
             public JobQueue<T> queue() {
@@ -27,6 +42,11 @@ public interface JobHandler<T> {
             @Override
             public void handle(Job<T> job) throws Exception {
                 action.run(job);
+            }
+
+            @Override
+            public void dead(T payload) {
+                dead.accept(payload);
             }
         };
     }

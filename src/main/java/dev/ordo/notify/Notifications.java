@@ -27,7 +27,11 @@ public interface Notifications {
      */
     void send(JobQueue<NotificationRef> queue, String eventId, String channelNo, String url, Map<String, String> form);
 
-    /** A channel's current signing secret; null or empty for a channel whose notifications go unsigned. */
+    /**
+     * A channel's current signing secret; null or empty for a channel whose notifications go unsigned.
+     * Throws for a channel it does not know (yet: a node's catalog may lag): that attempt fails and is
+     * retried, rather than sent unsigned.
+     */
     @FunctionalInterface
     interface Secrets {
         String of(String channelNo);
@@ -42,6 +46,12 @@ public interface Notifications {
      * without an attempt recorded or counted.
      */
     void deliver(long notificationId, Secrets secrets);
+
+    /**
+     * The notification's job died (its attempts ran out, its node stopped during the last one): a
+     * notification still pending gives up, as it would at its last failed attempt.
+     */
+    void giveUp(long notificationId);
 
     Optional<Notification> find(String eventId);
 

@@ -330,7 +330,7 @@ class JobsTest {
     }
 
     @Test
-    void a_failing_job_is_retried_with_growing_backoff_then_becomes_dead_and_can_be_sent_back() {
+    void a_failing_job_is_retried_with_growing_backoff_then_becomes_dead_its_handler_told_and_can_be_sent_back() {
         Http http = new Http(port);
         String key = Unique.id("dies");
         jobs.enqueue(PROBE, key, new Probe(key, 3, 0));
@@ -356,6 +356,7 @@ class JobsTest {
                 .orElseThrow();
         assertThat(dead.get("attempts").asInt()).isEqualTo(3);
         assertThat(dead.get("last_error").asString()).contains("fails on purpose");
+        assertThat(TestJobs.DEAD).as("its handler is told").contains(key);
         assertThat(http.get("/admin/jobs").json().get("queues").valueStream()).anySatisfy(q -> {
             assertThat(q.get("queue").asString()).isEqualTo(PROBE.name());
             assertThat(q.get("dead").asLong()).isPositive();
@@ -714,7 +715,7 @@ class JobsTest {
     }
 
     @Test
-    void a_job_whose_node_dies_on_its_last_attempt_is_dead_not_revived_forever() {
+    void a_job_whose_node_dies_on_its_last_attempt_is_dead_not_revived_forever_and_its_handler_told() {
         // As a job that brings its node down (out of memory, a crash) leaves itself after its attempts.
         String key = orphan(PROBE.maxAttempts() - 1);
         await().atMost(Duration.ofSeconds(20))
@@ -725,6 +726,7 @@ class JobsTest {
                             assertThat(dead.attempts()).isEqualTo(PROBE.maxAttempts());
                             assertThat(dead.lastError()).contains("node stopped while running it");
                         }));
+        await().atMost(PATIENCE).until(() -> TestJobs.DEAD.contains(key)); // told just after
         assertThat(jdbc.queryForObject(
                         "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
                         Integer.class,

@@ -76,6 +76,9 @@ public class TestJobs {
     /** Probe keys that sleep at the given run only (counting from 1). */
     public static final Map<String, Integer> SLEEP_AT_RUN = new ConcurrentHashMap<>();
 
+    /** Keys of probe jobs their handler was told went dead ({@link JobHandler#dead}). */
+    public static final Set<String> DEAD = ConcurrentHashMap.newKeySet();
+
     /** Every run of every probe job, across all nodes of this JVM. */
     public static final Map<String, List<Run>> RUNS = new ConcurrentHashMap<>();
 
@@ -123,6 +126,11 @@ public class TestJobs {
                 } finally {
                     RUNNING.get(node).decrementAndGet();
                 }
+            }
+
+            @Override
+            public void dead(Probe payload) {
+                DEAD.add(payload.key());
             }
         };
     }

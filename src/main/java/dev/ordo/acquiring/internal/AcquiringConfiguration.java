@@ -102,7 +102,9 @@ class AcquiringConfiguration {
     @Bean
     JobHandler<NotificationRef> orderNotifyHandler(Notifications notifications, Catalog catalog) {
         return JobHandler.of(
-                ORDER_NOTIFY, job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)));
+                ORDER_NOTIFY,
+                job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)),
+                ref -> notifications.giveUp(ref.notificationId()));
     }
 
     @Bean
@@ -160,7 +162,9 @@ class AcquiringConfiguration {
     @Bean
     JobHandler<NotificationRef> refundNotifyHandler(Notifications notifications, Catalog catalog) {
         return JobHandler.of(
-                REFUND_NOTIFY, job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)));
+                REFUND_NOTIFY,
+                job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)),
+                ref -> notifications.giveUp(ref.notificationId()));
     }
 
     /** Orders and refunds whose overtime has come get their overtime job. */
@@ -192,8 +196,14 @@ class AcquiringConfiguration {
                 1_000);
     }
 
-    /** Notifications are signed with the channel's secret as it is at each attempt. */
-    private static Notifications.Secrets secrets(Catalog catalog) {
-        return channelNo -> catalog.downChannel(channelNo).map(c -> c.secret()).orElse(null);
+    /**
+     * Notifications are signed with the channel's secret as it is at each attempt; a channel this
+     * node's catalog does not know yet fails the attempt, to be retried.
+     */
+    static Notifications.Secrets secrets(Catalog catalog) {
+        return channelNo -> catalog.downChannel(channelNo)
+                .orElseThrow(() -> new IllegalStateException(
+                        "channel " + channelNo + " is not in this node's catalog (yet): not sent unsigned"))
+                .secret();
     }
 }

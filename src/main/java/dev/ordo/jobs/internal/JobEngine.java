@@ -296,7 +296,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         // The completion of a job whose handler's last transaction removed it: nothing left to do.
         CompletionHandler<T> removed = (complete, operations) -> {};
         RetryThenDeadLetter<T> failures = new RetryThenDeadLetter<>(
-                queue, deadLetters, json, clock, tx, jdbc, metrics.revived(queue.name()), () -> !running);
+                queue, handler, deadLetters, json, clock, tx, jdbc, metrics.revived(queue.name()), () -> !running);
         return new OneTimeTask<T>(queue.name(), queue.payloadType(), failures, failures) {
             @Override
             public void executeOnce(TaskInstance<T> instance, ExecutionContext context) {

@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import dev.ordo.jobs.JobHandler;
 import dev.ordo.jobs.JobQueue;
 import io.micrometer.core.instrument.Counter;
 import java.io.InterruptedIOException;
@@ -30,6 +31,7 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
     private static final Logger log = LoggerFactory.getLogger(RetryThenDeadLetter.class);
 
     private final JobQueue<T> queue;
+    private final JobHandler<T> handler;
     private final DeadLetters deadLetters;
     private final JsonMapper json;
     private final Clock clock;
@@ -40,6 +42,7 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
 
     RetryThenDeadLetter(
             JobQueue<T> queue,
+            JobHandler<T> handler,
             DeadLetters deadLetters,
             JsonMapper json,
             Clock clock,
@@ -52,6 +55,7 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
         this.revived = revived;
         this.stopping = stopping;
         this.queue = queue;
+        this.handler = handler;
         this.deadLetters = deadLetters;
         this.json = json;
         this.clock = clock;
@@ -153,6 +157,14 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
             // Throws when the execution moved meanwhile (taken over): then it is not dead either.
             operations.stop();
         });
+        T data = dataOf(execution.taskInstance);
+        if (data != null) {
+            try {
+                handler.dead(data);
+            } catch (RuntimeException e) {
+                log.error("job {} of {}: its handler failed on its death: {}", id, queue.name(), e.toString(), e);
+            }
+        }
         log.error(
                 "job {} of {} is dead after {} attempts: {}",
                 id,
@@ -160,6 +172,16 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
                 attempt,
                 error,
                 complete.getCause().orElse(null));
+    }
+
+    /** The job's payload, null when there is none or it does not read as the queue's payload. */
+    private T dataOf(TaskInstance<?> instance) {
+        try {
+            Object data = instance.getData();
+            return queue.payloadType().isInstance(data) ? queue.payloadType().cast(data) : null;
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /**

@@ -239,6 +239,11 @@ class DefaultNotifications implements Notifications, DisposableBean {
                 + (httpStatus != null ? "HTTP " + httpStatus : failure));
     }
 
+    @Override
+    public void giveUp(long notificationId) {
+        row(notificationId).ifPresent(n -> giveUp(notificationId, n.eventId(), n.url(), n.attempts()));
+    }
+
     private void giveUp(long notificationId, String eventId, String url, int attempts) {
         jdbc.sql("update notification set status = 2 where notification_id = :id and status = 0")
                 .param("id", notificationId)

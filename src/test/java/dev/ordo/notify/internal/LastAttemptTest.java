@@ -166,4 +166,37 @@ class LastAttemptTest {
                         .single())
                 .isEqualTo(1);
     }
+
+    @Test
+    void a_notification_whose_job_died_gives_up_and_one_delivered_stays_delivered() throws Exception {
+        long id = failingNotification();
+        notifications.giveUp(id);
+        assertThat(status(id)).isEqualTo(2);
+
+        long delivered = failingNotification();
+        jdbc.sql("update notification set status = 1 where notification_id = :id")
+                .param("id", delivered)
+                .update();
+        notifications.giveUp(delivered);
+        assertThat(status(delivered)).isEqualTo(1);
+    }
+
+    @Test
+    void an_attempt_for_a_channel_this_nodes_catalog_does_not_know_fails_to_be_retried_and_sends_nothing_unsigned()
+            throws Exception {
+        long id = failingNotification();
+        lastAttempt = false;
+
+        assertThatThrownBy(() -> notifications.deliver(id, channel -> {
+                    throw new IllegalStateException("channel " + channel + " is not in this node's catalog (yet)");
+                }))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(status(id)).isZero();
+        assertThat(jdbc.sql("select error from notification_attempt where notification_id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .contains("not in this node's catalog");
+    }
 }
