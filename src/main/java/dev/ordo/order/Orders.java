@@ -188,6 +188,9 @@ public interface Orders {
     /** Stops watching the order's overtime (it is final, or nothing more can be stopped). */
     void endOvertimeWatch(long orderId);
 
+    /** The order's overtime job runs again at {@code at}, unless the order has finished meanwhile. */
+    void watchAgainAt(long orderId, Instant at);
+
     /** Reserves a delivered unit for a refund; false if another refund holds it. */
     boolean claimForRefund(long unitId, long refundId);
 

@@ -809,6 +809,67 @@ class OrderFlowTest {
     }
 
     /**
+     * An unknown unit's query chain dies (its job's attempts spent while the database was away): the
+     * order's overtime watch carries it on once its queries should have settled it — to manual
+     * review, where an operator sees it — instead of leaving the order paid for ever.
+     */
+    @Test
+    void an_unknown_unit_whose_query_chain_died_reaches_manual_review_through_the_overtime_watch() throws Exception {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/mock/supplier/query", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        try (supplier) {
+            Fixtures.supplierLine(http, 57, "deadqo", supplier.url(), true, true, 600, 60);
+            Fixtures.channel(http, "dqoch", 100_000_000, 0, 10_000, 57);
+            String requestNo = Unique.id("dqo");
+            http.withoutToken()
+                    .get("/order/request", Acquiring.exampleOrder("dqoch", requestNo, "57", "rechage_account", "12"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> orders.findByRequest("dqoch", requestNo)
+                            .map(o -> !orders.units(o.orderId()).isEmpty()
+                                    && orders.units(o.orderId()).stream()
+                                            .allMatch(u -> u.status() == UnitStatus.UNKNOWN))
+                            .orElse(false));
+            Order order = orders.findByRequest("dqoch", requestNo).orElseThrow();
+
+            // The query chain dies: no query of its units is left.
+            List<String> prefixes = orders.units(order.orderId()).stream()
+                    .map(u -> "u" + u.unitId() + "#q%")
+                    .toList();
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(3)).until(() -> {
+                long left = 0;
+                for (String prefix : prefixes) {
+                    jdbc.sql("delete from scheduled_tasks where task_name = 'oms:overtime:delivery_unknown'"
+                                    + " and task_instance like :prefix and picked = false")
+                            .param("prefix", prefix)
+                            .update();
+                    left += jdbc.sql(
+                                    "select count(*) from scheduled_tasks"
+                                            + " where task_name = 'oms:overtime:delivery_unknown' and task_instance like :prefix")
+                            .param("prefix", prefix)
+                            .query(Long.class)
+                            .single();
+                }
+                return left == 0;
+            });
+            // Submitted long ago, its delivery overtime past; the order's overtime too.
+            jdbc.sql("update oms_order_unit set submitted_at = :past where order_id = :id")
+                    .param("past", SqlTime.utc(Instant.now().minus(Duration.ofMinutes(30))))
+                    .param("id", order.orderId())
+                    .update();
+            jdbc.sql("update oms_order set overtime_at = :past, deadline_at = :now where order_id = :id")
+                    .param("past", SqlTime.utc(Instant.now().minus(Duration.ofMinutes(20))))
+                    .param("now", SqlTime.utc(Instant.now()))
+                    .param("id", order.orderId())
+                    .update();
+
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(orders.units(order.orderId()))
+                            .allSatisfy(u -> assertThat(u.status()).isEqualTo(UnitStatus.MANUAL_REVIEW)));
+        }
+    }
+
+    /**
      * PostgreSQL refuses NUL in text: a supplier's answer carrying one (JSON's \u0000) must still
      * settle its unit, not fail every transaction that stores the message until the job dies.
      */

@@ -10,6 +10,7 @@ import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
 import dev.ordo.shared.Signatures;
+import dev.ordo.shared.SqlTime;
 import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Http;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -659,6 +661,64 @@ class RefundTest {
             Order order = deliveredOn(channel, "47", requestNo);
             assertThat(refundEnds("general", channel, requestNo, Unique.id("r")))
                     .as("refunded: the supplier took it back, though its answer came after the overtime")
+                    .isZero();
+            assertTakenBackAfterAnUnknownReturn(order, channel);
+        }
+    }
+
+    @Test
+    void a_refund_whose_return_query_chain_died_still_finishes_after_its_overtime() throws IOException {
+        // The supplier answers a return "unknown" and its queries "unknown" until it has taken it back.
+        AtomicBoolean takenBack = new AtomicBoolean();
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/return", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/query", exchange -> Fixtures.supplierAnswer(exchange, takenBack.get() ? "R0000" : "R9999"));
+        try (supplier) {
+            String channel = Unique.id("dqc");
+            String at = supplier.url();
+            refundLine(56, "deadq", channel, at + "/query", at + "/return", 2000, 600);
+            String requestNo = Unique.id("dqc");
+            Order order = deliveredOn(channel, "56", requestNo);
+            String refundNo = Unique.id("r");
+            assertThat(refund("general", channel, requestNo, refundNo, 1).status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> orders.events(order.orderId()).stream()
+                                    .filter(e -> e.type().equals("return.unknown"))
+                                    .count()
+                            == acquiring.units(order).size());
+            long refundId = jdbc.sql("select refund_id from oms_refund where channel_no = :c and refund_no = :r")
+                    .param("c", channel)
+                    .param("r", refundNo)
+                    .query(Long.class)
+                    .single();
+
+            // The query chain dies (its job's attempts spent while the database was away): no query is left.
+            String queries = "from scheduled_tasks where task_name = 'oms:overtime:return_unknown'"
+                    + " and task_instance like :prefix";
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(3)).until(() -> {
+                jdbc.sql("delete " + queries + " and picked = false")
+                        .param("prefix", "r" + refundId + "u%")
+                        .update();
+                return jdbc.sql("select count(*) " + queries)
+                                .param("prefix", "r" + refundId + "u%")
+                                .query(Long.class)
+                                .single()
+                        == 0;
+            });
+            takenBack.set(true);
+            // Its overtime came a while ago.
+            jdbc.sql("update oms_refund set overtime_at = :past, deadline_at = :now where refund_id = :id")
+                    .param("past", SqlTime.utc(Instant.now().minus(Duration.ofMinutes(2))))
+                    .param("now", SqlTime.utc(Instant.now()))
+                    .param("id", refundId)
+                    .update();
+
+            assertThat(awaitRefund(channel, requestNo, refundNo)
+                            .json()
+                            .get("status")
+                            .asInt())
+                    .as("refunded: the supplier took it back, asked again after the overtime")
                     .isZero();
             assertTakenBackAfterAnUnknownReturn(order, channel);
         }

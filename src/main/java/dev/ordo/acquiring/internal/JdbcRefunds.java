@@ -224,6 +224,14 @@ class JdbcRefunds {
                 .list();
     }
 
+    /** The refund's overtime job runs again at {@code at} ({@link RefundSteps#overtime}). */
+    void watchAgainAt(long refundId, Instant at) {
+        jdbc.sql("update oms_refund set deadline_at = :at where refund_id = :id and deadline_at is not null")
+                .param("at", SqlTime.utc(at))
+                .param("id", refundId)
+                .update();
+    }
+
     void endOvertimeWatch(long refundId) {
         jdbc.sql("update oms_refund set deadline_at = null where refund_id = :id")
                 .param("id", refundId)

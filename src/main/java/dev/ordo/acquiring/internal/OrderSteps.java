@@ -1138,28 +1138,71 @@ public class OrderSteps {
     // ---------------------------------------------------------------- overtime
 
     /**
-     * {@code oms:overtime:order_deal}: the order's overtime has come. Before payment it fails; after
-     * payment the units not yet submitted are stopped (and refunded); submitted units run their course.
+     * {@code oms:overtime:order_deal}: the order's overtime has come. Before payment the order fails;
+     * after it, units not submitted yet are stopped (and refunded).
+     *
+     * <p>A paid order stays watched while a unit is being submitted or unknown: each {@link
+     * RefundSteps#WATCH_AGAIN}, a unit whose submission or query should have settled it by now — its
+     * jobs may have died, their attempts spent while the database was away — is carried on again:
+     * one found submitting is queried once its request can have arrived, one still unknown past its
+     * delivery overtime and its next query goes to manual review, where an operator sees it.
      */
     public void overtime(long orderId) {
         Order order = orders.find(orderId).orElse(null);
         if (order == null) {
             return;
         }
+        Instant now = clock.instant();
+        List<Unit> units = order.status() == OrderStatus.PAID ? orders.units(orderId) : List.of();
         tx.executeWithoutResult(s -> {
             switch (order.status()) {
                 case ACCEPTED, BOUND -> cancel(order, orders.units(orderId), "order overtime before payment");
                 case PAID -> {
-                    for (Unit unit : orders.units(orderId)) {
+                    for (Unit unit : units) {
                         if (unit.status() == UnitStatus.PAID) {
                             stop(unit, "not submitted before the order's overtime", HandOn.ENQUEUE);
                         }
                     }
-                    orders.endOvertimeWatch(orderId);
+                    if (units.stream().anyMatch(OrderSteps::inFlightOrUnknown)) {
+                        orders.watchAgainAt(orderId, now.plus(RefundSteps.WATCH_AGAIN));
+                    } else {
+                        orders.endOvertimeWatch(orderId);
+                    }
                 }
                 default -> orders.endOvertimeWatch(orderId);
             }
         });
+        for (Unit unit : units) {
+            if (inFlightOrUnknown(unit) && unit.submittedAt() != null) {
+                carryOnAfterOvertime(order, unit, now);
+            }
+        }
+    }
+
+    private static boolean inFlightOrUnknown(Unit unit) {
+        return unit.status() == UnitStatus.SUBMITTING || unit.status() == UnitStatus.UNKNOWN;
+    }
+
+    /** See {@link #overtime}: a unit that its own jobs should have settled by now is carried on again. */
+    private void carryOnAfterOvertime(Order order, Unit unit, Instant now) {
+        UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+        if (unit.status() == UnitStatus.SUBMITTING) {
+            Instant settledBy = unit.submittedAt()
+                    .plus(suppliers.adapter(supplier.protocol()).longestSubmission(endpoint(supplier)))
+                    .plus(RefundSteps.WATCH_AGAIN);
+            if (!now.isBefore(settledBy)) {
+                deliver(order, unit, HandOn.ENQUEUE); // made unknown, and queried
+            }
+            return;
+        }
+        Instant reviewedBy = unit.submittedAt()
+                .plusSeconds(deliveryOvertime(unit))
+                .plusSeconds(Math.max(1, supplier.queryReplenishTime()))
+                .plus(RefundSteps.WATCH_AGAIN);
+        if (!now.isBefore(reviewedBy)) {
+            jobs.enqueue(
+                    AcquiringQueues.DELIVERY_UNKNOWN, "u" + unit.unitId() + "#qo", new UnitQuery(unit.unitId(), 0));
+        }
     }
 
     /** Finds orders past their overtime; run by the timer {@code oms:overtime:scan}. */

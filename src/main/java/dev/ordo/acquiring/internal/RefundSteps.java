@@ -516,6 +516,11 @@ public class RefundSteps {
      * stays with the supplier. An unknown return is left to its query ({@link #queryReturn}), whose
      * answer may be on its way right now: the next query after the overtime applies a known answer
      * or, still unknown, decides that the supplier kept it.
+     *
+     * <p>The refund stays watched while it is returning: each {@link #WATCH_AGAIN} after its
+     * overtime, the jobs that carry it on are enqueued again — a return found in flight, a query of an
+     * unknown one, the completion — as any of them may have died meanwhile (their attempts spent while
+     * the database was away), which would leave the refund returning for ever. Each is idempotent.
      */
     public void overtime(long refundId) {
         Refund refund = refunds.find(refundId).orElse(null);
@@ -526,8 +531,10 @@ public class RefundSteps {
             refunds.endOvertimeWatch(refundId);
             return;
         }
+        Instant now = clock.instant();
+        List<RefundUnit> units = refunds.units(refundId);
         tx.executeWithoutResult(s -> {
-            for (RefundUnit u : refunds.units(refundId)) {
+            for (RefundUnit u : units) {
                 if (u.status() == ReturnStatus.PENDING) {
                     refunds.transition(
                             refund,
@@ -538,10 +545,38 @@ public class RefundSteps {
                             "not back before the refund's overtime");
                 }
             }
-            refunds.endOvertimeWatch(refundId);
+            refunds.watchAgainAt(refundId, now.plus(WATCH_AGAIN));
         });
+        if (!now.isBefore(refund.overtimeAt().plus(WATCH_AGAIN))) {
+            for (RefundUnit u : units) {
+                switch (u.status()) {
+                    case RETURNING -> jobs.enqueue(AcquiringQueues.RETURN, "r" + refundId, new RefundRef(refundId));
+                    case UNKNOWN -> {
+                        // Once its own query after the overtime should have settled it; and not before a
+                        // return that was in flight a moment ago can have reached the supplier.
+                        Unit unit = orders.unit(u.unitId()).orElseThrow();
+                        UpChannel supplier =
+                                catalog.supplier(unit.upChannelNo()).orElseThrow();
+                        if (!now.isBefore(refund.overtimeAt()
+                                .plusSeconds(Math.max(1, supplier.queryReplenishTime()))
+                                .plus(WATCH_AGAIN))) {
+                            jobs.enqueue(
+                                    AcquiringQueues.RETURN_UNKNOWN,
+                                    returnNo(refundId, u.unitId()) + "#qo",
+                                    new ReturnQuery(refundId, u.unitId(), 0),
+                                    now.plus(orderSteps.endpoint(supplier).longestCall())
+                                            .plus(RETURN_START_SLACK));
+                        }
+                    }
+                    default -> {}
+                }
+            }
+        }
         completeIfSettled(refund);
     }
+
+    /** How often a refund still returning after its overtime has the jobs that carry it on enqueued again. */
+    static final Duration WATCH_AGAIN = Duration.ofMinutes(1);
 
     public int scanOvertime() {
         List<Long> due = refunds.dueForOvertime(clock.instant(), 500);

@@ -547,6 +547,14 @@ class JdbcOrders implements Orders {
     }
 
     @Override
+    public void watchAgainAt(long orderId, Instant at) {
+        jdbc.sql("update oms_order set deadline_at = :at where order_id = :id and deadline_at is not null")
+                .param("at", SqlTime.utc(at))
+                .param("id", orderId)
+                .update();
+    }
+
+    @Override
     public boolean claimForRefund(long unitId, long refundId) {
         return jdbc.sql("""
                         update oms_order_unit set refund_id = :refund, version = version + 1
