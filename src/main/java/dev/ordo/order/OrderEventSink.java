@@ -12,5 +12,23 @@ public interface OrderEventSink {
 
     String name();
 
+    /**
+     * Takes the events, oldest first. Throwing, it took none of them — or, throwing {@link
+     * PartlyPublished}, the oldest {@code taken}: only the others are handed to it again.
+     */
     void publish(List<OrderEvent> events) throws Exception;
+
+    /** The sink took the oldest {@code taken} events of a batch, and not the next (the cause). */
+    final class PartlyPublished extends Exception {
+        private final int taken;
+
+        public PartlyPublished(int taken, Exception cause) {
+            super(cause.getMessage(), cause);
+            this.taken = taken;
+        }
+
+        public int taken() {
+            return taken;
+        }
+    }
 }

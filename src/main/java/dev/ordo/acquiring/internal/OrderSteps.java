@@ -1153,24 +1153,27 @@ public class OrderSteps {
             return;
         }
         Instant now = clock.instant();
-        List<Unit> units = order.status() == OrderStatus.PAID ? orders.units(orderId) : List.of();
-        tx.executeWithoutResult(s -> {
+        List<Unit> units = tx.execute(s -> {
             switch (order.status()) {
                 case ACCEPTED, BOUND -> cancel(order, orders.units(orderId), "order overtime before payment");
                 case PAID -> {
-                    for (Unit unit : units) {
+                    for (Unit unit : orders.units(orderId)) {
                         if (unit.status() == UnitStatus.PAID) {
                             stop(unit, "not submitted before the order's overtime", HandOn.ENQUEUE);
                         }
                     }
-                    if (units.stream().anyMatch(OrderSteps::inFlightOrUnknown)) {
+                    // Read again: a unit claimed meanwhile (its stop did not apply) is being submitted.
+                    List<Unit> after = orders.units(orderId);
+                    if (after.stream().anyMatch(OrderSteps::inFlightOrUnknown)) {
                         orders.watchAgainAt(orderId, now.plus(RefundSteps.WATCH_AGAIN));
                     } else {
                         orders.endOvertimeWatch(orderId);
                     }
+                    return after;
                 }
                 default -> orders.endOvertimeWatch(orderId);
             }
+            return List.<Unit>of();
         });
         for (Unit unit : units) {
             if (inFlightOrUnknown(unit) && unit.submittedAt() != null) {

@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The outbox relay (SPEC K4): order events are written in the same transaction as the change they
  * describe; this timer hands the ones not yet published to every {@link OrderEventSink}, oldest
  * first, and marks them published. A sink that fails gets the same events on the next run: at least
- * once. Runs on one node at a time (it is a recurring job). Only exists when there is a sink.
+ * once — but not those it took before the one that failed ({@link OrderEventSink.PartlyPublished}),
+ * so that a message the broker keeps refusing does not have the ones before it sent again every run. Runs on one node at a time (it is a recurring job). Only exists when there is a sink.
  */
 final class OrderEventRelay implements RecurringJob {
 
@@ -95,16 +96,41 @@ final class OrderEventRelay implements RecurringJob {
             if (events.isEmpty()) {
                 return;
             }
+            // Marked published: the oldest events every sink took (all of them, unless one failed).
+            int taken = events.size();
             for (OrderEventSink sink : sinks) {
                 try {
-                    sink.publish(events);
+                    sink.publish(events.subList(0, taken));
+                } catch (OrderEventSink.PartlyPublished partly) {
+                    unreachable(sink, partly);
+                    taken = Math.min(taken, partly.taken());
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt(); // stopping: the same events at the next start
                     }
                     unreachable(sink, e);
-                    return; // the same events again at the next run: at least once
+                    taken = 0;
                 }
+                if (taken == 0) {
+                    break;
+                }
+            }
+            List<OrderEvent> relayed = events.subList(0, taken);
+            if (!relayed.isEmpty()) {
+                // By the primary key, (order_id, event_id).
+                jdbc.sql("update oms_order_event set published_at = :now where (order_id, event_id) in (:keys)")
+                        .param("now", SqlTime.utc(clock.instant()))
+                        .param(
+                                "keys",
+                                relayed.stream()
+                                        .map(e -> new Object[] {e.orderId(), e.eventId()})
+                                        .toList())
+                        .update();
+                published.increment(relayed.size());
+                log.debug("relayed {} order events", relayed.size());
+            }
+            if (taken < events.size()) {
+                return; // the others again at the next run: at least once, in order
             }
             if (failingSince != null) {
                 log.info(
@@ -112,17 +138,6 @@ final class OrderEventRelay implements RecurringJob {
                         Duration.between(failingSince, clock.instant()));
                 failingSince = null;
             }
-            // By the primary key, (order_id, event_id).
-            jdbc.sql("update oms_order_event set published_at = :now where (order_id, event_id) in (:keys)")
-                    .param("now", SqlTime.utc(clock.instant()))
-                    .param(
-                            "keys",
-                            events.stream()
-                                    .map(e -> new Object[] {e.orderId(), e.eventId()})
-                                    .toList())
-                    .update();
-            published.increment(events.size());
-            log.debug("relayed {} order events", events.size());
             if (events.size() < BATCH) {
                 return;
             }

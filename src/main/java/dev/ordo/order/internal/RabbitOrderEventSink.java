@@ -59,14 +59,14 @@ final class RabbitOrderEventSink implements OrderEventSink {
      * every later publish, and the outbox grow until every node restarted.
      */
     @Override
-    public void publish(List<OrderEvent> events) {
+    public void publish(List<OrderEvent> events) throws PartlyPublished {
         if (!declared) {
             admin.declareExchange(new TopicExchange(exchange, true, false));
             declared = true;
         }
         try {
             send(events);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | PartlyPublished e) {
             declared = false;
             throw e;
         }
@@ -79,7 +79,7 @@ final class RabbitOrderEventSink implements OrderEventSink {
      * connection dropped), is a failed batch — not one confirmed because the wait for confirms ran on
      * a channel opened afresh with nothing outstanding.
      */
-    private void send(List<OrderEvent> events) {
+    private void send(List<OrderEvent> events) throws PartlyPublished {
         List<CorrelationData> confirms = new ArrayList<>(events.size());
         rabbit.invoke(operations -> {
             for (OrderEvent event : events) {
@@ -95,22 +95,35 @@ final class RabbitOrderEventSink implements OrderEventSink {
             return null;
         });
         long deadline = System.nanoTime() + CONFIRM_WAIT.toNanos();
-        for (CorrelationData sent : confirms) {
-            CorrelationData.Confirm confirm;
+        for (int i = 0; i < confirms.size(); i++) {
             try {
-                confirm = sent.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new AmqpTimeoutException(
-                        "no confirm from the broker within " + CONFIRM_WAIT + " for " + sent.getId());
-            } catch (ExecutionException e) {
-                throw new AmqpException("no confirm for " + sent.getId(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AmqpException("interrupted waiting for confirms", e);
+                confirmed(confirms.get(i), deadline);
+            } catch (AmqpException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                // The ones before it are the broker's: not sent again with the rest.
+                throw new PartlyPublished(i, e);
             }
-            if (!confirm.ack()) {
-                throw new AmqpException("the broker did not take " + sent.getId() + ": " + confirm.reason());
-            }
+        }
+    }
+
+    /** Waits for the broker's confirm of one message, at most until {@code deadline}; throws unless it took it. */
+    private static void confirmed(CorrelationData sent, long deadline) {
+        CorrelationData.Confirm confirm;
+        try {
+            confirm = sent.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new AmqpTimeoutException(
+                    "no confirm from the broker within " + CONFIRM_WAIT + " for " + sent.getId());
+        } catch (ExecutionException e) {
+            throw new AmqpException("no confirm for " + sent.getId(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AmqpException("interrupted waiting for confirms", e);
+        }
+        if (!confirm.ack()) {
+            throw new AmqpException("the broker did not take " + sent.getId() + ": " + confirm.reason());
         }
     }
 

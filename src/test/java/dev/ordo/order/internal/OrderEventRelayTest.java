@@ -118,6 +118,63 @@ class OrderEventRelayTest {
         assertThat(mine(received)).as("published events are not sent again").isEmpty();
     }
 
+    @Test
+    void a_message_the_broker_refuses_holds_back_itself_and_the_later_ones_but_not_those_taken_before_it()
+            throws Exception {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        outboxRow(orderId, "order.accepted", t);
+        outboxRow(orderId + 1, "order.bound", t.plusSeconds(1));
+        outboxRow(orderId + 2, "order.succeeded", t.plusSeconds(2));
+        List<OrderEvent> taken = new ArrayList<>();
+        OrderEventSink refusingBound = new OrderEventSink() {
+            @Override
+            public String name() {
+                return "refusing";
+            }
+
+            @Override
+            public void publish(List<OrderEvent> events) throws PartlyPublished {
+                for (int i = 0; i < events.size(); i++) {
+                    OrderEvent event = events.get(i);
+                    if (event.orderId() == orderId && event.type().equals("order.bound")) {
+                        throw new PartlyPublished(i, new IOException("the broker did not take it"));
+                    }
+                    taken.add(event);
+                }
+            }
+        };
+        new OrderEventRelay(
+                        jdbc,
+                        List.of(refusingBound),
+                        Clock.systemUTC(),
+                        Duration.ofSeconds(1),
+                        new SimpleMeterRegistry())
+                .run();
+        assertThat(mine(taken)).extracting(OrderEvent::type).containsExactly("order.accepted");
+        assertThat(unpublished()).as("the refused one and the one after it").isEqualTo(2);
+
+        List<OrderEvent> received = new ArrayList<>();
+        OrderEventSink recording = new OrderEventSink() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public void publish(List<OrderEvent> events) {
+                received.addAll(events);
+            }
+        };
+        new OrderEventRelay(
+                        jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
+                .run();
+        assertThat(mine(received))
+                .as("the one taken before is not sent again")
+                .extracting(OrderEvent::type)
+                .containsExactly("order.bound", "order.succeeded");
+        assertThat(unpublished()).isZero();
+    }
+
     private long unpublished() {
         return jdbc.sql("select count(*) from oms_order_event where order_id = :o and published_at is null")
                 .param("o", orderId)
