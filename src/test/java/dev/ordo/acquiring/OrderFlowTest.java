@@ -819,11 +819,7 @@ class OrderFlowTest {
         supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
         supplier.on("/mock/supplier/query", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
         try (supplier) {
-            Fixtures.supplierLine(http, 57, "deadqo", supplier.url(), true, true, 600, 60);
-            Fixtures.channel(http, "dqoch", 100_000_000, 0, 10_000, 57);
-            String requestNo = Unique.id("dqo");
-            http.withoutToken()
-                    .get("/order/request", Acquiring.exampleOrder("dqoch", requestNo, "57", "rechage_account", "12"));
+            String requestNo = orderOnStubLine(57, "deadqo", "dqoch", supplier, true);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> orders.findByRequest("dqoch", requestNo)
                             .map(o -> !orders.units(o.orderId()).isEmpty()
@@ -886,11 +882,7 @@ class OrderFlowTest {
             }
         });
         try (supplier) {
-            Fixtures.supplierLine(http, 39, "nulsup", supplier.url(), true, false, 600, 60);
-            Fixtures.channel(http, "nulch", 100_000_000, 0, 10_000, 39);
-            String requestNo = Unique.id("nul");
-            http.withoutToken()
-                    .get("/order/request", Acquiring.exampleOrder("nulch", requestNo, "39", "rechage_account", "12"));
+            String requestNo = orderOnStubLine(39, "nulsup", "nulch", supplier, false);
             Order done = acquiring.awaitFinal("nulch", requestNo);
             assertThat(done.status()).as("the supplier's failure decides").isEqualTo(OrderStatus.FAILED);
             assertThat(orders.units(done.orderId()))
@@ -1106,6 +1098,22 @@ class OrderFlowTest {
                     .isEqualTo(OrderStatus.SUCCEEDED);
             assertMoneyOf(done, units);
         }
+    }
+
+    /**
+     * A line of its own whose supplier is {@code supplier} (answering queries or not), a channel
+     * buying on it, and an order of one on it (recharge account ending in 2); its request_no.
+     */
+    private String orderOnStubLine(
+            long lineId, String supplierNo, String channelNo, SupplierStub supplier, boolean queries) {
+        Fixtures.supplierLine(http, lineId, supplierNo, supplier.url(), true, queries, 600, 60);
+        Fixtures.channel(http, channelNo, 100_000_000, 0, 10_000, lineId);
+        String requestNo = Unique.id(channelNo);
+        http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(channelNo, requestNo, Long.toString(lineId), "rechage_account", "12"));
+        return requestNo;
     }
 
     /**

@@ -91,6 +91,22 @@ class RefundTest {
         return order;
     }
 
+    private record Delivered(String channel, String requestNo, Order order) {}
+
+    /**
+     * A channel of its own ({@code prefix}) whose refunds reach their overtime after {@code
+     * refundOvertime} seconds, on a line whose supplier takes returns and queries at {@code supplier},
+     * and an order on it, delivered.
+     */
+    private Delivered deliveredOnStub(
+            long lineId, String supplierNo, String prefix, SupplierStub supplier, int timeoutMs, int refundOvertime) {
+        String channel = Unique.id(prefix);
+        String at = supplier.url();
+        refundLine(lineId, supplierNo, channel, at + "/query", at + "/return", timeoutMs, refundOvertime);
+        String requestNo = Unique.id(prefix);
+        return new Delivered(channel, requestNo, deliveredOn(channel, Long.toString(lineId), requestNo));
+    }
+
     /** The status a refund of one, accepted, ends in. */
     private int refundEnds(String kind, String channel, String requestNo, String refundNo) {
         assertThat(refund(kind, channel, requestNo, refundNo, 1).status()).isEqualTo(200);
@@ -654,11 +670,10 @@ class RefundTest {
             Fixtures.supplierAnswer(exchange, "R0000");
         });
         try (supplier) {
-            String channel = Unique.id("qot");
-            String at = supplier.url();
-            refundLine(47, "qslow", channel, at + "/query", at + "/return", 15_000, 2);
-            String requestNo = Unique.id("qot");
-            Order order = deliveredOn(channel, "47", requestNo);
+            Delivered delivered = deliveredOnStub(47, "qslow", "qot", supplier, 15_000, 2);
+            String channel = delivered.channel();
+            String requestNo = delivered.requestNo();
+            Order order = delivered.order();
             assertThat(refundEnds("general", channel, requestNo, Unique.id("r")))
                     .as("refunded: the supplier took it back, though its answer came after the overtime")
                     .isZero();
@@ -674,11 +689,10 @@ class RefundTest {
         supplier.on("/return", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
         supplier.on("/query", exchange -> Fixtures.supplierAnswer(exchange, takenBack.get() ? "R0000" : "R9999"));
         try (supplier) {
-            String channel = Unique.id("dqc");
-            String at = supplier.url();
-            refundLine(56, "deadq", channel, at + "/query", at + "/return", 2000, 600);
-            String requestNo = Unique.id("dqc");
-            Order order = deliveredOn(channel, "56", requestNo);
+            Delivered delivered = deliveredOnStub(56, "deadq", "dqc", supplier, 2000, 600);
+            String channel = delivered.channel();
+            String requestNo = delivered.requestNo();
+            Order order = delivered.order();
             String refundNo = Unique.id("r");
             assertThat(refund("general", channel, requestNo, refundNo, 1).status())
                     .isEqualTo(200);

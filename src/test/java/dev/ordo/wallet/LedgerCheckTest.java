@@ -119,6 +119,15 @@ class LedgerCheckTest {
         return id;
     }
 
+    /** A new account with an add of 500 (record t1); its id. */
+    private long accountHolding500() {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        long id = open(http, eid);
+        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        return id;
+    }
+
     /** Opens the account {@code eid} over HTTP; its id. */
     private static long open(Http http, String eid) {
         return http.get("/account/create", "eid", eid, "name", "n")
@@ -154,10 +163,7 @@ class LedgerCheckTest {
 
     @Test
     void a_record_count_that_differs_from_the_version_is_a_break() {
-        Http http = new Http(port);
-        String eid = Unique.id("ledger");
-        long id = open(http, eid);
-        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        long id = accountHolding500();
         LedgerCheck.Report report = checkWhile(
                 "update wallet_account set version = 7 where account_id = :id",
                 "update wallet_account set version = 1 where account_id = :id",
@@ -168,10 +174,7 @@ class LedgerCheckTest {
 
     @Test
     void a_stray_record_below_the_first_version_is_a_break() {
-        Http http = new Http(port);
-        String eid = Unique.id("ledger");
-        long id = open(http, eid);
-        http.get("/account/balance/add", "eid", eid, "trade_no", "t1", "amount", "500");
+        long id = accountHolding500();
         LedgerCheck.Report report =
                 checkWhile("""
                 insert into wallet_record (record_id, account_id, trade_no, amount, balance, change_type, account_version,

@@ -65,17 +65,7 @@ class OrderEventRelayTest {
                 throw new IOException("broker down"); // a checked exception, as a sink may throw
             }
         };
-        OrderEventSink recording = new OrderEventSink() {
-            @Override
-            public String name() {
-                return "recording";
-            }
-
-            @Override
-            public void publish(List<OrderEvent> events) {
-                received.addAll(events);
-            }
-        };
+        OrderEventSink recording = recording(received);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         OrderEventRelay broken =
                 new OrderEventRelay(jdbc, List.of(failing), Clock.systemUTC(), Duration.ofSeconds(1), meters);
@@ -103,18 +93,14 @@ class OrderEventRelayTest {
                         .contains("broker down")
                         .contains("events wait"));
 
-        new OrderEventRelay(
-                        jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
-                .run();
+        relay(recording);
         assertThat(mine(received))
                 .extracting(OrderEvent::type)
                 .containsExactly("order.accepted", "order.bound", "order.succeeded");
         assertThat(unpublished()).isZero();
 
         received.clear();
-        new OrderEventRelay(
-                        jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
-                .run();
+        relay(recording);
         assertThat(mine(received)).as("published events are not sent again").isEmpty();
     }
 
@@ -143,18 +129,23 @@ class OrderEventRelayTest {
                 }
             }
         };
-        new OrderEventRelay(
-                        jdbc,
-                        List.of(refusingBound),
-                        Clock.systemUTC(),
-                        Duration.ofSeconds(1),
-                        new SimpleMeterRegistry())
-                .run();
+        relay(refusingBound);
         assertThat(mine(taken)).extracting(OrderEvent::type).containsExactly("order.accepted");
         assertThat(unpublished()).as("the refused one and the one after it").isEqualTo(2);
 
         List<OrderEvent> received = new ArrayList<>();
-        OrderEventSink recording = new OrderEventSink() {
+        OrderEventSink recording = recording(received);
+        relay(recording);
+        assertThat(mine(received))
+                .as("the one taken before is not sent again")
+                .extracting(OrderEvent::type)
+                .containsExactly("order.bound", "order.succeeded");
+        assertThat(unpublished()).isZero();
+    }
+
+    /** A sink that keeps every event it is handed. */
+    private static OrderEventSink recording(List<OrderEvent> received) {
+        return new OrderEventSink() {
             @Override
             public String name() {
                 return "recording";
@@ -165,14 +156,12 @@ class OrderEventRelayTest {
                 received.addAll(events);
             }
         };
-        new OrderEventRelay(
-                        jdbc, List.of(recording), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
+    }
+
+    /** One run of the relay to this sink alone. */
+    private void relay(OrderEventSink sink) throws Exception {
+        new OrderEventRelay(jdbc, List.of(sink), Clock.systemUTC(), Duration.ofSeconds(1), new SimpleMeterRegistry())
                 .run();
-        assertThat(mine(received))
-                .as("the one taken before is not sent again")
-                .extracting(OrderEvent::type)
-                .containsExactly("order.bound", "order.succeeded");
-        assertThat(unpublished()).isZero();
     }
 
     private long unpublished() {
