@@ -8,6 +8,11 @@ import java.util.Optional;
  * Enqueues durable jobs. Inside a transaction the job is written in that transaction: it exists if
  * and only if the transaction commits, which makes "change state and schedule the next step"
  * atomic.
+ *
+ * <p>A job is known by its queue and {@code id} until it has completed: enqueued again while it
+ * waits <em>or runs</em>, nothing more is enqueued — the run under way does not run again for it.
+ * A step that must follow a change made while its job may be running uses an id of its own for
+ * that change (as the flow's query chains number theirs), or is enqueued by the run itself.
  */
 public interface Jobs {
 
