@@ -201,4 +201,79 @@ class LedgerCheckTest {
         assertThat(report.breaks())
                 .anyMatch(b -> b.subjectId() == pkg && b.kind().equals("remain_mismatch"));
     }
+
+    @Test
+    void a_record_whose_balance_after_is_not_the_one_before_plus_its_amount_is_a_break() {
+        long id = checkedAccountHolding400(new Http(port));
+        // The sum and the count still hold; only the statement the channel reads is wrong.
+        LedgerCheck.Report report = checkWhile(
+                "update wallet_record set balance = 450 where account_id = :id and trade_no = 't2'",
+                "update wallet_record set balance = 400 where account_id = :id and trade_no = 't2'",
+                id);
+        assertThat(report.breaks())
+                .filteredOn(b -> b.subjectId() == id)
+                .containsExactly(new LedgerCheck.Break("record_balance_mismatch", "account", id, 0, 1));
+    }
+
+    @Test
+    void a_refund_larger_than_its_deduct_is_a_break() {
+        Http http = new Http(port);
+        long id = checkedAccountHolding400(http);
+        http.get("/account/balance/refund", "eid", eidOf(id), "trade_no", "t2", "amount", "100");
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+
+        // The deduct now says 40 and the balances after each record agree; the refund of 100 does not.
+        LedgerCheck.Report report = checkWhile("""
+                update wallet_record set amount = case change_type when 2 then -40 else 100 end,
+                                         balance = case change_type when 2 then 460 else 560 end
+                 where account_id = :id and trade_no = 't2'""", """
+                update wallet_record set amount = case change_type when 2 then -100 else 100 end,
+                                         balance = case change_type when 2 then 400 else 500 end
+                 where account_id = :id and trade_no = 't2'""", id);
+        assertThat(report.breaks())
+                .filteredOn(b -> b.subjectId() == id)
+                .extracting(LedgerCheck.Break::kind)
+                .contains("refund_exceeds_deduct")
+                .doesNotContain("record_balance_mismatch", "record_count_mismatch");
+    }
+
+    @Test
+    void a_refund_without_its_deduct_is_a_break() {
+        Http http = new Http(port);
+        long id = checkedAccountHolding400(http);
+        http.get("/account/balance/refund", "eid", eidOf(id), "trade_no", "t2", "amount", "100");
+        LedgerCheck.Report report = checkWhile(
+                "update wallet_record set trade_no = 'gone' where account_id = :id and change_type = 2",
+                "update wallet_record set trade_no = 't2' where account_id = :id and change_type = 2",
+                id);
+        assertThat(report.breaks())
+                .filteredOn(b -> b.subjectId() == id)
+                .containsExactly(new LedgerCheck.Break("refund_exceeds_deduct", "account", id, 0, 1));
+    }
+
+    @Test
+    void a_package_record_whose_remain_after_is_not_the_one_before_plus_its_num_is_a_break() {
+        Http http = new Http(port);
+        String eid = Unique.id("ledger");
+        open(http, eid);
+        long pkg = http.get("/package/create", "eid", eid, "sid", "s", "name", "n", "total", "10")
+                .json()
+                .get("pkg_id")
+                .asLong();
+        http.get("/package/capacity/deduct", "eid", eid, "sid", "s", "trade_no", "p1", "num", "3");
+        LedgerCheck.Report report = checkWhile(
+                "update wallet_package_record set remain = 8 where pkg_id = :id and trade_no = 'p1'",
+                "update wallet_package_record set remain = 7 where pkg_id = :id and trade_no = 'p1'",
+                pkg);
+        assertThat(report.breaks())
+                .filteredOn(b -> b.subjectId() == pkg)
+                .containsExactly(new LedgerCheck.Break("package_record_remain_mismatch", "package", pkg, 0, 1));
+    }
+
+    private String eidOf(long accountId) {
+        return jdbc.sql("select eid from wallet_account where account_id = :id")
+                .param("id", accountId)
+                .query(String.class)
+                .single();
+    }
 }

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The recurring {@code wallet:ledger-check}: pages through every account and package, each page in
- * one statement (one consistent snapshot), and compares the row with its records. A suspect is
+ * one statement (one consistent snapshot), and compares the row with its records and each record
+ * with the one before it and, for a refund, with its deduct. A suspect is
  * checked again on its own before it is reported, so a change committed between two reads of a
  * page is not mistaken for a break.
  *
@@ -43,31 +44,50 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
     /**
      * Every account ({@code subject} {@code account}) or package with what its records say: from its
      * mark on, the mark's total and count plus the records after it, or ({@code full}) every record
-     * from the first, whatever its version; {@code marked} the mark's version, -1 for none.
+     * from the first, whatever its version; {@code marked} the mark's version, -1 for none. Of the same
+     * records, {@code unchained} counts those whose balance (remain) after them is not the one before
+     * them — their predecessor's, through the unique (account, version) index — plus their amount, and
+     * {@code overrefunded} the refunds without a deduct of their trade number that is at least as large
+     * (through the unique trade key).
      */
     private static String select(String subject, boolean full) {
         boolean account = subject.equals("account");
-        String after =
-                full ? "" : " and r.%s > coalesce(m.version, 0)".formatted(account ? "account_version" : "pkg_version");
-        String records = account
-                ? "wallet_record r where r.account_id = a.account_id" + after
-                : "wallet_package_record r where r.pkg_id = a.pkg_id" + after;
+        String key = account ? "account_id" : "pkg_id";
+        String version = account ? "account_version" : "pkg_version";
+        String after = account ? "balance" : "remain";
+        String amount = account ? "amount" : "num";
+        String table = account ? "wallet_record" : "wallet_package_record";
+        String records = table
+                + " r where r.%1$s = a.%1$s".formatted(key)
+                + (full ? "" : " and r.%s > coalesce(m.version, 0)".formatted(version));
         return """
                 select a.%1$s as id, a.%2$s as actual, %3$s as credit, a.version as version,
                        %4$s + (select coalesce(sum(r.%5$s), 0) from %6$s) as expected,
                        %7$s + (select count(*) from %6$s) as records,
+                       (select count(*) from %6$s
+                          and r.%10$s <> coalesce((select p.%10$s from %11$s p
+                                                    where p.%1$s = r.%1$s and p.%12$s = r.%12$s - 1), 0) + r.%5$s)
+                         as unchained,
+                       (select count(*) from %6$s
+                          and r.change_type = 3
+                          and not exists (select 1 from %11$s d
+                                           where d.%1$s = r.%1$s and d.trade_no = r.trade_no and d.change_type = 2
+                                             and -d.%5$s >= r.%5$s)) as overrefunded,
                        coalesce(m.version, -1) as marked
                   from %8$s a
                   left join wallet_ledger_mark m on m.subject = '%9$s' and m.subject_id = a.%1$s""".formatted(
-                        account ? "account_id" : "pkg_id",
+                        key,
                         account ? "balance" : "total_remain",
                         account ? "a.credit" : "0",
                         full ? "0" : "coalesce(m.total, 0)",
-                        account ? "amount" : "num",
+                        amount,
                         records,
                         full ? "0" : "coalesce(m.version, 0)",
                         account ? "wallet_account" : "wallet_package",
-                        subject);
+                        subject,
+                        after,
+                        table,
+                        version);
     }
 
     private final JdbcClient jdbc;
@@ -245,12 +265,23 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                         rs.getLong("version"),
                         rs.getLong("expected"),
                         rs.getLong("records"),
+                        rs.getLong("unchained"),
+                        rs.getLong("overrefunded"),
                         rs.getLong("marked")))
                 .list();
     }
 
     /** An account's or package's row with what its records say (see {@link #select}). */
-    private record Row(long id, long actual, long credit, long version, long expected, long records, long marked) {
+    private record Row(
+            long id,
+            long actual,
+            long credit,
+            long version,
+            long expected,
+            long records,
+            long unchained,
+            long overrefunded,
+            long marked) {
 
         List<Break> breaks(String subject) {
             boolean account = subject.equals("account");
@@ -268,6 +299,22 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
             }
             if (actual + credit < 0) {
                 found.add(new Break(account ? "below_credit" : "negative_remain", subject, id, -credit, actual));
+            }
+            if (unchained != 0) {
+                found.add(new Break(
+                        account ? "record_balance_mismatch" : "package_record_remain_mismatch",
+                        subject,
+                        id,
+                        0,
+                        unchained));
+            }
+            if (overrefunded != 0) {
+                found.add(new Break(
+                        account ? "refund_exceeds_deduct" : "package_refund_exceeds_deduct",
+                        subject,
+                        id,
+                        0,
+                        overrefunded));
             }
             return found;
         }
