@@ -3,6 +3,7 @@ package dev.ordo.acquiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ordo.acquiring.internal.RefundSteps;
 import dev.ordo.jobs.Jobs;
 import dev.ordo.order.Order;
 import dev.ordo.order.OrderStatus;
@@ -59,6 +60,9 @@ class RefundTest {
 
     @Autowired
     Jobs jobs;
+
+    @Autowired
+    RefundSteps refundSteps;
 
     Http http;
     Acquiring acquiring;
@@ -1003,6 +1007,72 @@ class RefundTest {
      * A delivered order of 200 on a line and channel of their own, whose product pays a commission of
      * 1 % and a service fee of 0.5 %: 200 and 100 cents, in the channel's commission and service accounts.
      */
+    /**
+     * The refund's step run eight times at once (as when a job is taken over from a node thought dead
+     * while it still runs): one run refunds the channel, takes back the fees it can and notes the
+     * commission it cannot, in one commit with the refund's move; the others, overtaken, commit nothing
+     * — no second note of fees that another run did take back.
+     */
+    @Test
+    void runs_of_a_refund_step_at_once_refund_take_back_and_note_the_fees_once() throws Exception {
+        String channel = Unique.id("twice");
+        Order order = commissionedOrder(83, "twiceret", channel);
+        String[] commission = {"ident", "oms", "groups", "down_commission", "eid", channel};
+        String[] service = {"ident", "oms", "groups", "down_service", "eid", channel};
+        String[] takeOut = Stream.concat(Stream.of(commission), Stream.of("trade_no", "w", "amount", "200"))
+                .toArray(String[]::new);
+        assertThat(http.get("/account/balance/deduct", takeOut).status()).isEqualTo(200);
+        // Held in REFUNDING: the service account is locked, which no run gets past.
+        assertThat(http.get("/account/lock", service).status()).isEqualTo(200);
+        String refundNo = Unique.id("r");
+        Response asked = refund("general", channel, order.requestNo(), refundNo, 1);
+        assertThat(asked.status()).isEqualTo(200);
+        long refundId = Long.parseLong(asked.json().get("refund_id").asString());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.sql("select coalesce(max(consecutive_failures), 0) from scheduled_tasks"
+                                        + " where task_name = 'oms:refund:pay' and task_instance = :job")
+                                .param("job", "r" + refundId)
+                                .query(Integer.class)
+                                .single()
+                        >= 1);
+
+        assertThat(http.get("/account/unlock", service).status()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    refundSteps.refundChannel(refundId);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(awaitRefund(channel, order.requestNo(), refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .isZero();
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isZero();
+        }
+        assertThat(balance("down_service", channel)).as("taken back once").isZero();
+        assertThat(balance("down_commission", channel)).isZero();
+        assertThat(orders.events(order.orderId()))
+                .filteredOn(e -> e.type().equals("refund.fees_not_taken_back"))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.reason()).contains("down_commission 200").doesNotContain("down_service"));
+    }
+
     private Order commissionedOrder(long lineId, String supplierNo, String channel) {
         String returns = "http://127.0.0.1:" + port + "/mock/supplier/return";
         long product = refundLine(lineId, supplierNo, channel, returns, 2000, 600);

@@ -381,13 +381,14 @@ public class RefundSteps {
                         ru.status() == ReturnStatus.RETURNED ? ReturnStatus.REFUNDED : ReturnStatus.REFUNDED_AT_LOSS;
                 refunds.transition(refund, ru.unitId(), ru.status(), to, null, "refunded to the channel");
             }
-            if (refunds.transition(
+            if (!refunds.transition(
                     refund,
                     RefundStatus.REFUNDING,
                     RefundStatus.REVERSING,
                     "refunded " + refundedSale + " to the channel")) {
-                jobs.enqueue(AcquiringQueues.REFUND_UP_PAY, "r" + refundId, new RefundRef(refundId));
+                throw new Overtaken();
             }
+            jobs.enqueue(AcquiringQueues.REFUND_UP_PAY, "r" + refundId, new RefundRef(refundId));
         };
         commitTakingBackFees(refund, sales, fees, "refund.fees_not_taken_back", moveOn, "refund " + refundId);
     }
@@ -430,15 +431,16 @@ public class RefundSteps {
         long sale = refundedSale;
         long lost = loss;
         Runnable finish = () -> {
-            if (refunds.finish(
+            if (!refunds.finish(
                     refund,
                     RefundStatus.REVERSING,
                     outcome,
                     sale,
                     lost,
                     "refunded " + sale + (lost > 0 ? ", loss " + lost : ""))) {
-                notifyChannel(refund, outcome);
+                throw new Overtaken();
             }
+            notifyChannel(refund, outcome);
         };
         commitTakingBackFees(
                 refund,
@@ -452,11 +454,12 @@ public class RefundSteps {
     /**
      * Commits {@code moneyBack} and {@code fees} with {@code moveOn}, in one batch. If a fee account
      * cannot give back what it was paid (a channel or supplier took its commission out, say; only a
-     * deduct can fall short, and the fees are the only deducts here), each fee account gives back what
-     * it can on its own, the money still goes back, and only the fees of an account that could not
-     * give them back are noted on the order ({@code noteType}) for an operator, rather than holding
-     * the refund for ever. Taken back on its own, a fee keeps its trade number: if the job runs again,
-     * it is found taken back and not taken twice. Any other refusal (a locked or missing account) says
+     * deduct can fall short, and the fees are the only deducts here), the batch is tried again without
+     * that account's fees, and with a note of them on the order ({@code noteType}) for an operator,
+     * until it commits: the money still goes back, every other fee account gives back its fees, and
+     * what is noted is exactly what this commit did not take back — every movement in the one
+     * transaction with the refund's step, whose transition, if another run of the step made it first,
+     * rolls all of it back ({@link Overtaken}). Any other refusal (a locked or missing account) says
      * nothing about later, so the job tries again (and ends among the dead jobs for an operator if it
      * never can).
      */
@@ -467,48 +470,54 @@ public class RefundSteps {
             String noteType,
             Runnable moveOn,
             String step) {
-        List<BalanceChange> all = new ArrayList<>(moneyBack);
-        all.addAll(fees);
-        Optional<BalanceOutcome.Refused> refused = walletBatches.commitWith(all, moveOn);
-        if (refused.isEmpty()) {
-            return;
-        }
-        if (refused.get().refusal() != Refusal.INSUFFICIENT) {
-            throw new IllegalStateException(
-                    step + " refused by the wallet: " + refused.get().message());
-        }
         Map<String, Long> notTakenBack = new LinkedHashMap<>();
         List<String> reasons = new ArrayList<>();
-        Map<AccountKey, List<BalanceChange>> feesByAccount = fees.stream()
-                .collect(Collectors.groupingBy(BalanceChange::account, LinkedHashMap::new, Collectors.toList()));
-        feesByAccount.forEach((account, changes) -> {
-            Optional<BalanceOutcome.Refused> refusedHere = walletBatches.commitWith(changes, () -> {});
-            if (refusedHere.isEmpty()) {
+        List<BalanceChange> feesLeft = new ArrayList<>(fees);
+        while (true) {
+            List<BalanceChange> all = new ArrayList<>(moneyBack);
+            all.addAll(feesLeft);
+            String noted = notTakenBack.entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue())
+                            .collect(Collectors.joining(", "))
+                    + " not taken back: " + String.join("; ", reasons);
+            Runnable stateChange = notTakenBack.isEmpty()
+                    ? moveOn
+                    : () -> {
+                        orders.note(refund.orderId(), null, refund.refundId(), noteType, noted);
+                        moveOn.run();
+                    };
+            Optional<BalanceOutcome.Refused> refused;
+            try {
+                refused = walletBatches.commitWith(all, stateChange);
+            } catch (Overtaken e) {
+                log.info("{}: another run of the step committed it first; this one committed nothing", step);
                 return;
             }
-            if (refusedHere.get().refusal() != Refusal.INSUFFICIENT) {
-                throw new IllegalStateException(
-                        step + " refused by the wallet: " + refusedHere.get().message());
+            if (refused.isEmpty()) {
+                return;
             }
+            AccountKey shortAccount = refused.get().account();
+            List<BalanceChange> ofShortAccount = feesLeft.stream()
+                    .filter(f -> f.account().equals(shortAccount))
+                    .toList();
+            if (refused.get().refusal() != Refusal.INSUFFICIENT || ofShortAccount.isEmpty()) {
+                throw new IllegalStateException(
+                        step + " refused by the wallet: " + refused.get().message());
+            }
+            feesLeft.removeAll(ofShortAccount);
             notTakenBack.merge(
-                    account.groups(),
-                    changes.stream().mapToLong(f -> f.amount().value()).sum(),
+                    shortAccount.groups(),
+                    ofShortAccount.stream().mapToLong(f -> f.amount().value()).sum(),
                     Long::sum);
-            reasons.add(refusedHere.get().message());
-        });
-        String noted = notTakenBack.entrySet().stream()
-                        .map(e -> e.getKey() + " " + e.getValue())
-                        .collect(Collectors.joining(", "))
-                + " not taken back: " + String.join("; ", reasons);
-        Runnable moveOnNoting = notTakenBack.isEmpty()
-                ? moveOn
-                : () -> {
-                    orders.note(refund.orderId(), null, refund.refundId(), noteType, noted);
-                    moveOn.run();
-                };
-        walletBatches.commitWith(moneyBack, moveOnNoting).ifPresent(r -> {
-            throw new IllegalStateException(step + " refused by the wallet: " + r.message());
-        });
+            reasons.add(refused.get().message());
+        }
+    }
+
+    /** Thrown by a step's state change whose transition another run of the step made first. */
+    private static final class Overtaken extends RuntimeException {
+        Overtaken() {
+            super("overtaken by another run of the step", null, false, false);
+        }
     }
 
     /**

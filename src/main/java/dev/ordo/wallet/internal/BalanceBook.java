@@ -45,7 +45,8 @@ final class BalanceBook {
     BalanceOutcome apply(Long accountId, BalanceChange change) {
         AccountState account = accountId == null ? null : accounts.get(accountId);
         if (account == null) {
-            return new BalanceOutcome.Refused(Refusal.ACCOUNT_NOT_FOUND, "no account " + change.account());
+            return new BalanceOutcome.Refused(
+                    Refusal.ACCOUNT_NOT_FOUND, "no account " + change.account(), change.account());
         }
         long amount = change.amount().value();
         BalanceRecord earlier =
@@ -53,12 +54,14 @@ final class BalanceBook {
         if (earlier != null) {
             return switch (LedgerRules.earlier(
                     change.type(), change.tradeNo(), amount, earlier.amount().value())) {
-                case LedgerRules.Refuse refuse -> new BalanceOutcome.Refused(refuse.refusal(), refuse.message());
+                case LedgerRules.Refuse refuse ->
+                    new BalanceOutcome.Refused(refuse.refusal(), refuse.message(), change.account());
                 default -> new BalanceOutcome.Applied(earlier, true);
             };
         }
         if (account.status != AccountStatus.ACTIVE) {
-            return new BalanceOutcome.Refused(Refusal.LOCKED, "account " + change.account() + " is locked");
+            return new BalanceOutcome.Refused(
+                    Refusal.LOCKED, "account " + change.account() + " is locked", change.account());
         }
         BalanceRecord deduct = change.type() == ChangeType.REFUND
                 ? records.get(new Key(account.accountId, change.tradeNo().value(), ChangeType.DEDUCT))
@@ -71,7 +74,8 @@ final class BalanceBook {
                 -account.credit,
                 deduct == null ? null : -deduct.amount().value());
         return switch (decision) {
-            case LedgerRules.Refuse refuse -> new BalanceOutcome.Refused(refuse.refusal(), refuse.message());
+            case LedgerRules.Refuse refuse ->
+                new BalanceOutcome.Refused(refuse.refusal(), refuse.message(), change.account());
             case LedgerRules.Apply apply -> new BalanceOutcome.Applied(record(account, change, apply.after()), false);
             case LedgerRules.Repeat repeat -> throw new IllegalStateException("a change is never a repeat");
         };
@@ -124,12 +128,17 @@ final class BalanceBook {
         while (created.size() > createdBefore) {
             records.remove(key(created.removeLast().record()));
         }
-        return outcomes.stream()
-                .map(o -> o instanceof BalanceOutcome.Refused
-                        ? o
-                        : (BalanceOutcome) new BalanceOutcome.Refused(
-                                Refusal.GROUP_REFUSED, "not applied: another change of the same group was refused"))
-                .toList();
+        List<BalanceOutcome> answered = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            answered.add(
+                    outcomes.get(i) instanceof BalanceOutcome.Refused
+                            ? outcomes.get(i)
+                            : new BalanceOutcome.Refused(
+                                    Refusal.GROUP_REFUSED,
+                                    "not applied: another change of the same group was refused",
+                                    changes.get(i).account()));
+        }
+        return answered;
     }
 
     List<NewRecord> created() {
