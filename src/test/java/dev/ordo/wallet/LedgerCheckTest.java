@@ -8,6 +8,7 @@ import dev.ordo.testing.Http;
 import dev.ordo.testing.Unique;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -210,17 +211,13 @@ class LedgerCheckTest {
                 "update wallet_record set balance = 450 where account_id = :id and trade_no = 't2'",
                 "update wallet_record set balance = 400 where account_id = :id and trade_no = 't2'",
                 id);
-        assertThat(report.breaks())
-                .filteredOn(b -> b.subjectId() == id)
+        assertThat(breaksOf(report, id))
                 .containsExactly(new LedgerCheck.Break("record_balance_mismatch", "account", id, 0, 1));
     }
 
     @Test
     void a_refund_larger_than_its_deduct_is_a_break() {
-        Http http = new Http(port);
-        long id = checkedAccountHolding400(http);
-        http.get("/account/balance/refund", "eid", eidOf(id), "trade_no", "t2", "amount", "100");
-        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+        long id = checkedAccountWithItsDeductRefunded();
 
         // The deduct now says 40 and the balances after each record agree; the refund of 100 does not.
         LedgerCheck.Report report = checkWhile("""
@@ -230,8 +227,7 @@ class LedgerCheckTest {
                 update wallet_record set amount = case change_type when 2 then -100 else 100 end,
                                          balance = case change_type when 2 then 400 else 500 end
                  where account_id = :id and trade_no = 't2'""", id);
-        assertThat(report.breaks())
-                .filteredOn(b -> b.subjectId() == id)
+        assertThat(breaksOf(report, id))
                 .extracting(LedgerCheck.Break::kind)
                 .contains("refund_exceeds_deduct")
                 .doesNotContain("record_balance_mismatch", "record_count_mismatch");
@@ -239,15 +235,12 @@ class LedgerCheckTest {
 
     @Test
     void a_refund_without_its_deduct_is_a_break() {
-        Http http = new Http(port);
-        long id = checkedAccountHolding400(http);
-        http.get("/account/balance/refund", "eid", eidOf(id), "trade_no", "t2", "amount", "100");
+        long id = checkedAccountWithItsDeductRefunded();
         LedgerCheck.Report report = checkWhile(
                 "update wallet_record set trade_no = 'gone' where account_id = :id and change_type = 2",
                 "update wallet_record set trade_no = 't2' where account_id = :id and change_type = 2",
                 id);
-        assertThat(report.breaks())
-                .filteredOn(b -> b.subjectId() == id)
+        assertThat(breaksOf(report, id))
                 .containsExactly(new LedgerCheck.Break("refund_exceeds_deduct", "account", id, 0, 1));
     }
 
@@ -265,15 +258,25 @@ class LedgerCheckTest {
                 "update wallet_package_record set remain = 8 where pkg_id = :id and trade_no = 'p1'",
                 "update wallet_package_record set remain = 7 where pkg_id = :id and trade_no = 'p1'",
                 pkg);
-        assertThat(report.breaks())
-                .filteredOn(b -> b.subjectId() == pkg)
+        assertThat(breaksOf(report, pkg))
                 .containsExactly(new LedgerCheck.Break("package_record_remain_mismatch", "package", pkg, 0, 1));
     }
 
-    private String eidOf(long accountId) {
-        return jdbc.sql("select eid from wallet_account where account_id = :id")
-                .param("id", accountId)
+    /** {@link #checkedAccountHolding400} with its deduct t2 refunded (record t2 of type 3), found right again. */
+    private long checkedAccountWithItsDeductRefunded() {
+        Http http = new Http(port);
+        long id = checkedAccountHolding400(http);
+        String eid = jdbc.sql("select eid from wallet_account where account_id = :id")
+                .param("id", id)
                 .query(String.class)
                 .single();
+        http.get("/account/balance/refund", "eid", eid, "trade_no", "t2", "amount", "100");
+        assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
+        return id;
+    }
+
+    /** The breaks the report found in account or package {@code id}. */
+    private static List<LedgerCheck.Break> breaksOf(LedgerCheck.Report report, long id) {
+        return report.breaks().stream().filter(b -> b.subjectId() == id).toList();
     }
 }
