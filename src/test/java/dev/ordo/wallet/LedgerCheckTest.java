@@ -152,11 +152,16 @@ class LedgerCheckTest {
                         report -> report.get("check_id").asLong() > before);
     }
 
-    /** Runs the check while {@code corrupt} is in force, then undoes it with {@code repair}. */
-    private LedgerCheck.Report checkWhile(String corrupt, String repair, long id) {
+    /**
+     * Runs a full check while {@code corrupt} is in force, then undoes it with {@code repair}; the
+     * breaks it found in account or package {@code id}.
+     */
+    private List<LedgerCheck.Break> checkWhile(String corrupt, String repair, long id) {
         jdbc.sql(corrupt).param("id", id).update();
         try {
-            return ledgerCheck.check();
+            return ledgerCheck.check().breaks().stream()
+                    .filter(b -> b.subjectId() == id)
+                    .toList();
         } finally {
             jdbc.sql(repair).param("id", id).update();
         }
@@ -165,25 +170,23 @@ class LedgerCheckTest {
     @Test
     void a_record_count_that_differs_from_the_version_is_a_break() {
         long id = accountHolding500();
-        LedgerCheck.Report report = checkWhile(
+        List<LedgerCheck.Break> breaks = checkWhile(
                 "update wallet_account set version = 7 where account_id = :id",
                 "update wallet_account set version = 1 where account_id = :id",
                 id);
-        assertThat(report.breaks())
-                .anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
+        assertThat(breaks).anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
     }
 
     @Test
     void a_stray_record_below_the_first_version_is_a_break() {
         long id = accountHolding500();
-        LedgerCheck.Report report =
+        List<LedgerCheck.Break> breaks =
                 checkWhile("""
                 insert into wallet_record (record_id, account_id, trade_no, amount, balance, change_type, account_version,
                     create_time)
                 select record_id + 1000000000000, account_id, 'stray', 0, balance, change_type, 0, create_time
                   from wallet_record where account_id = :id""", "delete from wallet_record where account_id = :id and trade_no = 'stray'", id);
-        assertThat(report.breaks())
-                .anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
+        assertThat(breaks).anyMatch(b -> b.subjectId() == id && b.kind().equals("record_count_mismatch"));
     }
 
     @Test
@@ -195,24 +198,22 @@ class LedgerCheckTest {
                 .json()
                 .get("pkg_id")
                 .asLong();
-        LedgerCheck.Report report = checkWhile(
+        List<LedgerCheck.Break> breaks = checkWhile(
                 "update wallet_package set total_remain = 9 where pkg_id = :id",
                 "update wallet_package set total_remain = 10 where pkg_id = :id",
                 pkg);
-        assertThat(report.breaks())
-                .anyMatch(b -> b.subjectId() == pkg && b.kind().equals("remain_mismatch"));
+        assertThat(breaks).anyMatch(b -> b.subjectId() == pkg && b.kind().equals("remain_mismatch"));
     }
 
     @Test
     void a_record_whose_balance_after_is_not_the_one_before_plus_its_amount_is_a_break() {
         long id = checkedAccountHolding400(new Http(port));
         // The sum and the count still hold; only the statement the channel reads is wrong.
-        LedgerCheck.Report report = checkWhile(
+        List<LedgerCheck.Break> breaks = checkWhile(
                 "update wallet_record set balance = 450 where account_id = :id and trade_no = 't2'",
                 "update wallet_record set balance = 400 where account_id = :id and trade_no = 't2'",
                 id);
-        assertThat(breaksOf(report, id))
-                .containsExactly(new LedgerCheck.Break("record_balance_mismatch", "account", id, 0, 1));
+        assertThat(breaks).containsExactly(new LedgerCheck.Break("record_balance_mismatch", "account", id, 0, 1));
     }
 
     @Test
@@ -220,14 +221,14 @@ class LedgerCheckTest {
         long id = checkedAccountWithItsDeductRefunded();
 
         // The deduct now says 40 and the balances after each record agree; the refund of 100 does not.
-        LedgerCheck.Report report = checkWhile("""
+        List<LedgerCheck.Break> breaks = checkWhile("""
                 update wallet_record set amount = case change_type when 2 then -40 else 100 end,
                                          balance = case change_type when 2 then 460 else 560 end
                  where account_id = :id and trade_no = 't2'""", """
                 update wallet_record set amount = case change_type when 2 then -100 else 100 end,
                                          balance = case change_type when 2 then 400 else 500 end
                  where account_id = :id and trade_no = 't2'""", id);
-        assertThat(breaksOf(report, id))
+        assertThat(breaks)
                 .extracting(LedgerCheck.Break::kind)
                 .contains("refund_exceeds_deduct")
                 .doesNotContain("record_balance_mismatch", "record_count_mismatch");
@@ -236,12 +237,11 @@ class LedgerCheckTest {
     @Test
     void a_refund_without_its_deduct_is_a_break() {
         long id = checkedAccountWithItsDeductRefunded();
-        LedgerCheck.Report report = checkWhile(
+        List<LedgerCheck.Break> breaks = checkWhile(
                 "update wallet_record set trade_no = 'gone' where account_id = :id and change_type = 2",
                 "update wallet_record set trade_no = 't2' where account_id = :id and change_type = 2",
                 id);
-        assertThat(breaksOf(report, id))
-                .containsExactly(new LedgerCheck.Break("refund_exceeds_deduct", "account", id, 0, 1));
+        assertThat(breaks).containsExactly(new LedgerCheck.Break("refund_exceeds_deduct", "account", id, 0, 1));
     }
 
     @Test
@@ -254,11 +254,11 @@ class LedgerCheckTest {
                 .get("pkg_id")
                 .asLong();
         http.get("/package/capacity/deduct", "eid", eid, "sid", "s", "trade_no", "p1", "num", "3");
-        LedgerCheck.Report report = checkWhile(
+        List<LedgerCheck.Break> breaks = checkWhile(
                 "update wallet_package_record set remain = 8 where pkg_id = :id and trade_no = 'p1'",
                 "update wallet_package_record set remain = 7 where pkg_id = :id and trade_no = 'p1'",
                 pkg);
-        assertThat(breaksOf(report, pkg))
+        assertThat(breaks)
                 .containsExactly(new LedgerCheck.Break("package_record_remain_mismatch", "package", pkg, 0, 1));
     }
 
@@ -273,10 +273,5 @@ class LedgerCheckTest {
         http.get("/account/balance/refund", "eid", eid, "trade_no", "t2", "amount", "100");
         assertThat(ledgerCheck.check().breaks()).noneMatch(b -> b.subjectId() == id);
         return id;
-    }
-
-    /** The breaks the report found in account or package {@code id}. */
-    private static List<LedgerCheck.Break> breaksOf(LedgerCheck.Report report, long id) {
-        return report.breaks().stream().filter(b -> b.subjectId() == id).toList();
     }
 }

@@ -3,6 +3,7 @@ package dev.ordo.wallet.internal;
 import dev.ordo.jobs.RecurringJob;
 import dev.ordo.shared.Ids;
 import dev.ordo.shared.SqlTime;
+import dev.ordo.wallet.ChangeType;
 import dev.ordo.wallet.LedgerCheck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -69,9 +70,9 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                                                     where p.%1$s = r.%1$s and p.%12$s = r.%12$s - 1), 0) + r.%5$s)
                          as unchained,
                        (select count(*) from %6$s
-                          and r.change_type = 3
+                          and r.change_type = %13$d
                           and not exists (select 1 from %11$s d
-                                           where d.%1$s = r.%1$s and d.trade_no = r.trade_no and d.change_type = 2
+                                           where d.%1$s = r.%1$s and d.trade_no = r.trade_no and d.change_type = %14$d
                                              and -d.%5$s >= r.%5$s)) as overrefunded,
                        coalesce(m.version, -1) as marked
                   from %8$s a
@@ -87,7 +88,9 @@ class LedgerChecker implements LedgerCheck, RecurringJob {
                         subject,
                         after,
                         table,
-                        version);
+                        version,
+                        ChangeType.REFUND.code(),
+                        ChangeType.DEDUCT.code());
     }
 
     private final JdbcClient jdbc;
