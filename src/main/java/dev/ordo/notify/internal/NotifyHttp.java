@@ -1,19 +1,13 @@
 package dev.ordo.notify.internal;
 
+import dev.ordo.shared.BoundedDns;
 import dev.ordo.shared.Deadlines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -75,7 +69,9 @@ final class NotifyHttp implements AutoCloseable {
                         // to one channel's host: a worker never waits for a connection.
                         .setMaxConnTotal(128)
                         .setMaxConnPerRoute(32)
-                        .setDnsResolver(new CheckingResolver(targets, timeout))
+                        // The target check is the client's resolver (see above), given up at the attempt's
+                        // deadline: a channel's slow name server holds no worker longer.
+                        .setDnsResolver(new BoundedDns(targets::resolve, timeout, "notify-dns"))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(
                                         timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5)))
@@ -149,42 +145,5 @@ final class NotifyHttp implements AutoCloseable {
     @Override
     public void close() throws IOException {
         http.close();
-    }
-
-    /**
-     * Resolves a name once and refuses it when any of its addresses is not acceptable; a lookup the
-     * name's DNS server keeps waiting is given up at the attempt's deadline (cancelling the request
-     * does not interrupt a lookup under way): a channel's slow name server holds no worker longer.
-     */
-    private record CheckingResolver(NotifyTargets targets, Duration timeout) implements DnsResolver {
-
-        @Override
-        public InetAddress[] resolve(String host) throws UnknownHostException {
-            FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> targets.resolve(host));
-            Thread.ofVirtual().name("notify-dns").start(lookup);
-            try {
-                return lookup.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                lookup.cancel(true);
-                throw new UnknownHostException(host + ": no answer from DNS within " + timeout);
-            } catch (InterruptedException e) {
-                lookup.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new UnknownHostException(host + ": interrupted while resolving");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownHostException unknown) {
-                    throw unknown; // refused targets included
-                }
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new UnknownHostException(host + ": " + e.getCause());
-            }
-        }
-
-        @Override
-        public String resolveCanonicalHostname(String host) throws UnknownHostException {
-            return resolve(host)[0].getCanonicalHostName();
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.ordo.supplier.internal;
 import dev.ordo.apilog.ApiCall;
 import dev.ordo.apilog.ApiCallKind;
 import dev.ordo.apilog.ApiLog;
+import dev.ordo.shared.BoundedDns;
 import dev.ordo.shared.Deadlines;
 import dev.ordo.shared.Signatures;
 import dev.ordo.shared.Urls;
@@ -11,11 +12,13 @@ import dev.ordo.supplier.SupplierEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,7 @@ import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,23 +64,7 @@ class SupplierHttp implements DisposableBean {
      */
     record Exchange(Instant at, long durationMs, Integer status, String answer) {}
 
-    private final CloseableHttpClient http = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnTotal(512)
-                    .setMaxConnPerRoute(128)
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(3))
-                            // A connection idle this long is checked before use: the supplier may have closed it.
-                            .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                            .build())
-                    .build())
-            // Below the keep-alive timeouts of common servers, so that a closed connection is rarely met.
-            .evictIdleConnections(TimeValue.ofSeconds(15))
-            .disableRedirectHandling()
-            .disableAutomaticRetries()
-            .disableCookieManagement()
-            .disableAuthCaching()
-            .build();
+    private final CloseableHttpClient http;
     private final JsonMapper json;
     private final Clock clock;
     private final ApiLog apiLog;
@@ -84,11 +72,39 @@ class SupplierHttp implements DisposableBean {
     /** The most of an answer that is read: a batch of 100 deliveries answers in about 15 KB. */
     static final int MAX_ANSWER = 1 << 20;
 
-    /** A call ends at the supplier's timeout plus this (connecting and sending included). */
+    /** How long connecting may take, and so may looking up the supplier's name before it. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    @Autowired
     SupplierHttp(JsonMapper json, Clock clock, ApiLog apiLog) {
+        this(json, clock, apiLog, InetAddress::getAllByName);
+    }
+
+    /** With the name lookup given (tests: a DNS server that never answers). */
+    SupplierHttp(JsonMapper json, Clock clock, ApiLog apiLog, BoundedDns.Lookup lookup) {
         this.json = json;
         this.clock = clock;
         this.apiLog = apiLog;
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(512)
+                        .setMaxConnPerRoute(128)
+                        // A name whose DNS server keeps waiting fails like a connection not made
+                        // (nothing was sent), instead of holding the caller past the call's deadline.
+                        .setDnsResolver(new BoundedDns(lookup, CONNECT_TIMEOUT, "supplier-dns"))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(CONNECT_TIMEOUT))
+                                // A connection idle this long is checked before use: the supplier may have closed it.
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                                .build())
+                        .build())
+                // Below the keep-alive timeouts of common servers, so that a closed connection is rarely met.
+                .evictIdleConnections(TimeValue.ofSeconds(15))
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
     }
 
     JsonMapper json() {

@@ -1,6 +1,7 @@
 package dev.ordo.supplier.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ordo.apilog.ApiCallKind;
@@ -13,12 +14,14 @@ import dev.ordo.testing.SettableClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,6 +185,33 @@ class ReferenceHttpSupplierTest {
         });
         assertThat(calls.calls().getFirst().request())
                 .contains("order_no=u1001", "account=100011000000000", "timestamp=", "sign=");
+    }
+
+    @Test
+    void aSupplierNameWhoseDnsNeverAnswersIsNotSentWithinTheConnectTimeout() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        SupplierHttp silentDns = new SupplierHttp(new JsonMapper(), Clock.systemUTC(), calls, host -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // given up by the call
+            }
+            throw new UnknownHostException(host);
+        });
+        try {
+            SupplierAnswer got = assertTimeoutPreemptively(
+                    Duration.ofSeconds(60),
+                    () -> new ReferenceHttpSupplier(silentDns, clock)
+                            .submit(supplier("http://slow-dns.test/submit", 30_000), delivery()));
+
+            // Given up by the lookup's own bound (the connect timeout), not at the call's 35 s
+            // deadline nor never; nothing can have left without an address: safe to send again.
+            assertThat(got.transport()).isEqualTo(Transport.NOT_SENT);
+            assertThat(got.message()).contains("no answer from DNS within PT3S");
+        } finally {
+            never.countDown();
+            silentDns.destroy();
+        }
     }
 
     @Test
