@@ -67,6 +67,11 @@ public final class Masking {
         } catch (IllegalArgumentException notEncoded) {
             decoded = name;
         }
+        // Most names (every parameter of an order request) hold no secret word anywhere: no words to split.
+        String lower = decoded.toLowerCase(Locale.ROOT);
+        if (SECRET_WORDS.stream().noneMatch(lower::contains)) {
+            return false;
+        }
         for (String word : WORD_BREAK.split(decoded)) {
             String w = word.toLowerCase(Locale.ROOT);
             for (String secret : SECRET_WORDS) {
