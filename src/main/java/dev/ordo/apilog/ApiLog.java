@@ -27,9 +27,9 @@ public interface ApiLog {
 
     /**
      * Marks the request as coming from a caller the endpoint has admitted — a known channel, its
-     * signature verified. Only such a caller's refusals (a bad parameter, say) are logged as every
-     * call is; those of anybody else, who can send them without a secret, are logged within a limit
-     * per second, as requests refused before they were served.
+     * signature verified. Only such a caller's calls, refusals included (a bad parameter, say), are
+     * all logged, 429s aside; those of anybody else, who can send them without a secret, are logged
+     * within a limit per second whatever they were answered.
      */
     static void admitted(ServletRequest request) {
         request.setAttribute(ADMITTED, Boolean.TRUE);

@@ -23,7 +23,13 @@ public final class Masking {
     /** Splits a name into its words: at anything but letters and digits, and where a lower-case letter meets an upper-case one. */
     private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{Alnum}]+|(?<=[\\p{Lower}\\d])(?=\\p{Upper})");
     /** A parameter of a query string or form: its separator, name and value (up to the next parameter of any URL in it). */
-    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?]*)=([^&?]*)");
+    private static final Pattern PARAM = Pattern.compile("(^|[&?])([^=&?\\n]*)=([^&?\\n]*)");
+    /**
+     * A JSON property whose value is a string: its name and its value up to the closing quote, or to
+     * the end of a text cut short in it.
+     */
+    private static final Pattern JSON_STRING_PROPERTY =
+            Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)(\"|\\\\?$)");
 
     private Masking() {}
 
@@ -38,7 +44,8 @@ public final class Masking {
     /**
      * A query string or form (or a URL with one) with the values of secret-looking parameters masked:
      * a secret's value up to the next {@code &}, a {@code ?} in it included (a URL given as another
-     * parameter's value ends at its own {@code ?}, so that its parameters are looked at too).
+     * parameter's value ends at its own {@code ?}, so that its parameters are looked at too). A line
+     * break ends a value as {@code &} does: what follows it is another text.
      */
     public static String params(String params) {
         Matcher param = PARAM.matcher(params);
@@ -47,8 +54,10 @@ public final class Masking {
         int at = 0;
         while (at < params.length() && param.find(at)) {
             if (secretName(param.group(2))) {
-                int end = params.indexOf('&', param.start(3));
-                end = end < 0 ? params.length() : end;
+                int end = param.start(3);
+                while (end < params.length() && params.charAt(end) != '&' && params.charAt(end) != '\n') {
+                    end++;
+                }
                 masked.append(params, copied, param.start(3)).append(MASK);
                 copied = end;
                 at = end;
@@ -57,6 +66,24 @@ public final class Masking {
             }
         }
         return masked.append(params, copied, params.length()).toString();
+    }
+
+    /**
+     * A JSON text — whole, or cut short anywhere — with the string values of secret-looking properties
+     * masked, at any depth; anything else as it is. For a text that is only kept to be read, such as a
+     * request logged: {@code {"sign":"4f2a","num":1}} becomes {@code {"sign":"***","num":1}}.
+     */
+    public static String json(String text) {
+        Matcher property = JSON_STRING_PROPERTY.matcher(text);
+        StringBuilder masked = new StringBuilder(text.length());
+        int copied = 0;
+        while (property.find()) {
+            if (secretName(property.group(1))) {
+                masked.append(text, copied, property.start(2)).append(MASK);
+                copied = property.end(2);
+            }
+        }
+        return masked.append(text, copied, text.length()).toString();
     }
 
     /** Whether a parameter or property of this name (percent-encoded or not) holds a secret: one of its words says so. */

@@ -7,16 +7,19 @@ import dev.ordo.shared.Masking;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -25,6 +28,8 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * Records each request it sees as an inbound call once it has been answered: the query string and
  * the body as received (a form posted is the body), the status and the body answered. Runs before
  * every other filter of the application, so that a request refused by any of them is recorded too.
+ * Only the calls of a caller the endpoint admitted ({@link ApiLog#admitted}) are all kept; those of
+ * anybody else, and every 429, are kept within a rate ({@link JdbcApiLog#recordRefused}).
  */
 final class InboundApiLogFilter extends OncePerRequestFilter {
 
@@ -48,7 +53,9 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Instant at = clock.instant();
         long started = System.nanoTime();
-        var cachedRequest = new ContentCachingRequestWrapper(request, maxText);
+        var noted = new ParsingNoted(request);
+        // A form's parameters are read from the request; only another body is kept as it is read.
+        HttpServletRequest cachedRequest = form(request) ? noted : new ContentCachingRequestWrapper(noted, maxText);
         var cachedResponse = new ContentCachingResponseWrapper(response);
         String failure = null;
         try {
@@ -58,7 +65,7 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
             throw e;
         } finally {
             try {
-                record(cachedRequest, cachedResponse, at, started, failure);
+                record(cachedRequest, noted, cachedResponse, at, started, failure);
             } catch (RuntimeException e) {
                 // The answer matters, its log entry does not: the request goes on as if it had none.
             } finally {
@@ -68,40 +75,115 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
     }
 
     private void record(
-            ContentCachingRequestWrapper request,
+            HttpServletRequest answered,
+            ParsingNoted noted,
             ContentCachingResponseWrapper response,
             Instant at,
             long started,
             String failure) {
+        boolean parsed = noted.parsed();
+        HttpServletRequest request = parsed ? answered : new QueryAsItCame(answered);
         int status = failure == null ? response.getStatus() : 500;
         ApiCall call = ApiCall.of(
                 at,
                 kind,
                 safely(party, request),
                 request.getRequestURI(),
-                reference(request),
-                requestText(request),
+                safely(InboundApiLogFilter::reference, request),
+                requestText(request, parsed),
                 status,
                 failure == null ? text(response.getContentAsByteArray()) : failure,
                 (System.nanoTime() - started) / 1_000_000);
-        if (REFUSED_UNSERVED.contains(status)
-                || status >= 400 && status < 500 && request.getAttribute(ApiLog.ADMITTED) == null) {
+        // Anyone can send a call that is not admitted, whatever it is answered; a 429 is a flood.
+        if (status == 429 || request.getAttribute(ApiLog.ADMITTED) == null) {
             log.recordRefused(call);
         } else {
             log.record(call);
         }
     }
 
-    /**
-     * Answers given before a request was served: anyone can cause them, so they are logged within a
-     * limit — as is any other 4xx answered to a caller the endpoint did not admit ({@link ApiLog#admitted}).
-     */
-    private static final Set<Integer> REFUSED_UNSERVED = Set.of(401, 403, 404, 429);
-
     /** The channel's request number, or else Ordo's delivery a supplier reports on. */
     private static String reference(HttpServletRequest request) {
         String requestNo = request.getParameter("request_no");
         return requestNo != null && !requestNo.isBlank() ? requestNo : request.getParameter("order_no");
+    }
+
+    /**
+     * Notes whether the request's parameters could not be parsed ({@code amount=%ZZ}, say): Tomcat
+     * throws to the first who asks for them, and answers those it did parse to anybody asking after.
+     */
+    private static final class ParsingNoted extends HttpServletRequestWrapper {
+
+        private volatile boolean unparsable;
+
+        ParsingNoted(HttpServletRequest request) {
+            super(request);
+        }
+
+        /** Whether the parameters were parsed whole: asks for them if nobody did. */
+        boolean parsed() {
+            if (!unparsable) {
+                try {
+                    getParameterMap();
+                } catch (RuntimeException e) {
+                    // noted
+                }
+            }
+            return !unparsable;
+        }
+
+        private <T> T noted(Supplier<T> read) {
+            try {
+                return read.get();
+            } catch (IllegalStateException e) {
+                unparsable = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public String getParameter(String name) {
+            return noted(() -> super.getParameter(name));
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            return noted(super::getParameterMap);
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return noted(super::getParameterNames);
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return noted(() -> super.getParameterValues(name));
+        }
+    }
+
+    /** A request whose parameters could not be parsed, its single parameters read from the query string as it came. */
+    private static final class QueryAsItCame extends HttpServletRequestWrapper {
+
+        QueryAsItCame(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String query = getQueryString();
+            for (String parameter : query == null ? new String[0] : query.split("&")) {
+                if (parameter.startsWith(name + "=")) {
+                    String value = parameter.substring(name.length() + 1);
+                    try {
+                        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException notEncoded) {
+                        return value;
+                    }
+                }
+            }
+            return null;
+        }
     }
 
     private static String safely(Function<HttpServletRequest, String> read, HttpServletRequest request) {
@@ -114,30 +196,52 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
 
     /**
      * The parameters as the request carried them, from the query string and a form body alike, in
-     * their order (a URL given as a value without its user info and the values of its secret-looking
-     * parameters, {@link Masking}); another kind of body after them.
+     * their order, each value cut to what is kept (a URL given as a value without its user info and
+     * the values of its secret-looking parameters, {@link Masking}) — or the query string as it came
+     * when the parameters could not be parsed; another kind of body after them, on a line of its own,
+     * with the values of its secret-looking parameters or JSON properties masked.
      */
-    private String requestText(ContentCachingRequestWrapper request) {
+    private String requestText(HttpServletRequest request, boolean parsed) {
         StringBuilder text = new StringBuilder();
-        for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+        if (parsed) {
+            parameters(request.getParameterMap(), text);
+        } else if (request.getQueryString() != null) {
+            text.append(cut(request.getQueryString()));
+        }
+        String body =
+                request instanceof ContentCachingRequestWrapper cached ? text(cached.getContentAsByteArray()) : null;
+        if (body != null) {
+            boolean json = body.startsWith("{")
+                    || body.startsWith("[")
+                    || request.getContentType() != null
+                            && request.getContentType().toLowerCase(Locale.ROOT).contains("json");
+            text.append(text.isEmpty() ? "" : "\n").append(json ? Masking.json(body) : Masking.params(body));
+        }
+        return text.isEmpty() ? null : text.toString();
+    }
+
+    private void parameters(Map<String, String[]> parameters, StringBuilder text) {
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             for (String value : parameter.getValue()) {
                 if (text.length() > maxText) {
-                    return text.toString();
+                    return;
                 }
                 if (!text.isEmpty()) {
                     text.append('&');
                 }
-                text.append(encode(parameter.getKey())).append('=').append(encode(Masking.url(value)));
+                text.append(encode(cut(parameter.getKey()))).append('=').append(encode(cut(Masking.url(value))));
             }
         }
+    }
+
+    private static boolean form(HttpServletRequest request) {
         String contentType = request.getContentType();
-        boolean form = contentType != null
+        return contentType != null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
-        String body = form ? null : text(request.getContentAsByteArray());
-        if (body != null) {
-            text.append(text.isEmpty() ? "" : "\n").append(body);
-        }
-        return text.isEmpty() ? null : text.toString();
+    }
+
+    private String cut(String text) {
+        return text.length() > maxText ? text.substring(0, maxText) : text;
     }
 
     private static String encode(String text) {

@@ -8,10 +8,14 @@ import dev.ordo.apilog.ApiLog;
 import dev.ordo.shared.Urls;
 import dev.ordo.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -95,7 +99,8 @@ class ApiLogBufferTest {
     }
 
     @Test
-    void a_4xx_answered_to_a_caller_the_endpoint_did_not_admit_is_logged_within_the_refused_rate() throws Exception {
+    void the_calls_of_a_caller_the_endpoint_did_not_admit_and_every_429_are_logged_within_the_refused_rate()
+            throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         JdbcApiLog log = new JdbcApiLog(null, null, null, null, Clock.systemUTC(), meters, true, 100, 4000, 0);
         var filter = new InboundApiLogFilter(log, Clock.systemUTC(), ApiCallKind.CHANNEL_REQUEST, r -> "x", 4000);
@@ -105,10 +110,23 @@ class ApiLogBufferTest {
                 new MockHttpServletRequest("GET", "/order/request"),
                 new MockHttpServletResponse(),
                 (request, response) -> ((HttpServletResponse) response).setStatus(400));
-        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(1);
+        // Anybody: an OPTIONS, answered without a channel.
+        filter.doFilter(
+                new MockHttpServletRequest("OPTIONS", "/order/request"),
+                new MockHttpServletResponse(),
+                (request, response) -> ((HttpServletResponse) response).setStatus(200));
+        // A channel admitted, then over its rate.
+        filter.doFilter(
+                new MockHttpServletRequest("GET", "/order/request"),
+                new MockHttpServletResponse(),
+                (request, response) -> {
+                    ApiLog.admitted(request);
+                    ((HttpServletResponse) response).setStatus(429);
+                });
+        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(3);
         assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isZero();
 
-        // A channel admitted, its amount refused: logged as every call is.
+        // A channel admitted, its amount refused; a supplier's callback for a delivery Ordo does not know.
         filter.doFilter(
                 new MockHttpServletRequest("GET", "/order/request"),
                 new MockHttpServletResponse(),
@@ -116,8 +134,101 @@ class ApiLogBufferTest {
                     ApiLog.admitted(request);
                     ((HttpServletResponse) response).setStatus(400);
                 });
-        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(1);
-        assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isEqualTo(1);
+        filter.doFilter(
+                new MockHttpServletRequest("POST", "/supplier/notify/ycup"),
+                new MockHttpServletResponse(),
+                (request, response) -> {
+                    ApiLog.admitted(request);
+                    ((HttpServletResponse) response).setStatus(404);
+                });
+        assertThat(meters.get("ordo.api.log.refused.skipped").counter().count()).isEqualTo(3);
+        assertThat(meters.get("ordo.api.log.buffered").gauge().value()).isEqualTo(2);
+    }
+
+    @Test
+    void a_request_whose_parameters_cannot_be_parsed_is_logged_with_its_query_string_as_it_came() throws Exception {
+        JdbcApiLog log = new JdbcApiLog(
+                null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 10, 4000, 50);
+        var filter = new InboundApiLogFilter(
+                log, Clock.systemUTC(), ApiCallKind.CHANNEL_REQUEST, r -> r.getParameter("channel_no"), 4000);
+        var request = new MockHttpServletRequest("GET", "/order/request");
+        request.setQueryString("channel_no=te%73t&amount=%ZZ&sign=4f2a");
+        // As Tomcat answers once it failed to decode them.
+        var unparsable = new HttpServletRequestWrapper(request) {
+            @Override
+            public String getParameter(String name) {
+                throw new IllegalStateException("Invalid parameters");
+            }
+
+            @Override
+            public Map<String, String[]> getParameterMap() {
+                throw new IllegalStateException("Invalid parameters");
+            }
+        };
+
+        filter.doFilter(
+                unparsable,
+                new MockHttpServletResponse(),
+                (req, response) -> ((HttpServletResponse) response).setStatus(400));
+
+        ApiCall kept = log.buffered().getFirst();
+        assertThat(kept.status()).isEqualTo(400);
+        assertThat(kept.party()).isEqualTo("test");
+        assertThat(kept.reference()).isNull();
+        assertThat(kept.request()).isEqualTo("channel_no=te%73t&amount=%ZZ&sign=***");
+    }
+
+    @Test
+    void a_body_other_than_a_form_is_logged_on_its_own_line_with_its_secrets_masked() throws Exception {
+        JdbcApiLog log = new JdbcApiLog(
+                null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 10, 4000, 50);
+        var filter = new InboundApiLogFilter(log, Clock.systemUTC(), ApiCallKind.CHANNEL_REQUEST, r -> "x", 4000);
+        var json = new MockHttpServletRequest("POST", "/order/request");
+        json.setQueryString("sign=4f2a");
+        json.addParameter("sign", "4f2a");
+        json.setContentType("application/json");
+        json.setContent("{\"channel_no\":\"test\",\"sign\":\"4f2a\",\"auth\":{\"api_key\":\"k3y\"},\"num\":1}"
+                .getBytes(StandardCharsets.UTF_8));
+        var text = new MockHttpServletRequest("POST", "/order/request");
+        text.setContentType("text/plain");
+        text.setContent("token=t0k&num=1".getBytes(StandardCharsets.UTF_8));
+
+        for (var request : List.of(json, text)) {
+            filter.doFilter(request, new MockHttpServletResponse(), (req, response) -> {
+                req.getInputStream().readAllBytes();
+                ((HttpServletResponse) response).setStatus(400);
+            });
+        }
+
+        assertThat(log.buffered())
+                .extracting(ApiCall::request)
+                .containsExactly(
+                        "sign=***\n{\"channel_no\":\"test\",\"sign\":\"***\",\"auth\":{\"api_key\":\"***\"},\"num\":1}",
+                        "token=***&num=1");
+    }
+
+    @Test
+    void a_form_value_longer_than_what_is_kept_is_cut_after_the_user_info_of_its_url_is_masked() throws Exception {
+        JdbcApiLog log =
+                new JdbcApiLog(null, null, null, null, Clock.systemUTC(), new SimpleMeterRegistry(), true, 10, 100, 50);
+        var filter = new InboundApiLogFilter(log, Clock.systemUTC(), ApiCallKind.CHANNEL_REQUEST, r -> "x", 100);
+        var form = new MockHttpServletRequest("POST", "/order/request");
+        form.setContentType("application/x-www-form-urlencoded");
+        // Cut first, the password would be kept without the @ that shows it is one.
+        form.addParameter(
+                "notify_url",
+                "http://" + "u".repeat(80) + ":" + "p".repeat(30) + "@shop.example.com/n?" + "a".repeat(200_000));
+        form.addParameter("num", "1");
+
+        filter.doFilter(
+                form,
+                new MockHttpServletResponse(),
+                (req, response) -> ((HttpServletResponse) response).setStatus(400));
+
+        assertThat(log.buffered().getFirst().request())
+                .startsWith("notify_url=http%3A%2F%2F***%40shop.example.com%2Fn%3Faaa")
+                .doesNotContain("ppp")
+                .hasSize(100);
     }
 
     @Test

@@ -154,6 +154,20 @@ class ApiLogTest {
     }
 
     @Test
+    void a_request_whose_parameters_cannot_be_decoded_is_logged_as_it_came_under_its_channel_and_request_no() {
+        String requestNo = Unique.id("undecodable");
+        int refused = http.rawStatus("GET /order/request?channel_no=test&request_no=" + requestNo
+                + "&amount=%ZZ&sign=4f2a HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(refused).isBetween(400, 499);
+
+        JsonNode entry = awaitEntries(1, "reference", requestNo).getFirst();
+        assertThat(entry.get("party").asString()).isEqualTo("test");
+        assertThat(entry.get("request").asString())
+                .isEqualTo("channel_no=test&request_no=" + requestNo + "&amount=%ZZ&sign=***");
+        assertThat(entry.get("status").asInt()).isEqualTo(refused);
+    }
+
+    @Test
     void a_supplier_callback_is_logged_under_its_supplier_and_delivery_even_when_its_sign_is_refused() {
         String orderNo = Long.toString(System.nanoTime());
         Response refused = http.withoutToken()

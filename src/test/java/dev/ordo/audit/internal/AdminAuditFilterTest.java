@@ -87,6 +87,23 @@ class AdminAuditFilterTest {
     }
 
     @Test
+    void a_line_break_ends_a_secrets_value_as_an_ampersand_does() {
+        assertThat(Masking.params("n=1&sign=4f2a\nnum=1&token=t")).isEqualTo("n=1&sign=***\nnum=1&token=***");
+    }
+
+    @Test
+    void a_json_text_keeps_its_shape_with_the_string_values_of_secret_looking_properties_masked() {
+        assertThat(Masking.json("{\"sign\" : \"4f\\\"2a\",\"num\":1,\"a\":[{\"apiKey\":\"k\"}],\"note\":\"sign\"}"))
+                .isEqualTo("{\"sign\" : \"***\",\"num\":1,\"a\":[{\"apiKey\":\"***\"}],\"note\":\"sign\"}");
+        assertThat(Masking.json("{\"legacy_unsigned\":\"1\",\"secret\":\"\"}"))
+                .isEqualTo("{\"legacy_unsigned\":\"1\",\"secret\":\"***\"}");
+        assertThat(Masking.json("{\"num\":1,\"secret\":\"s3cr"))
+                .as("cut short")
+                .isEqualTo("{\"num\":1,\"secret\":\"***");
+        assertThat(Masking.json("not json")).isEqualTo("not json");
+    }
+
+    @Test
     void a_secret_given_is_masked_and_one_left_out_shows_as_left_out() {
         ObjectNode body = (ObjectNode) JsonMapper.builder()
                 .build()
