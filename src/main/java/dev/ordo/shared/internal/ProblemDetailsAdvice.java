@@ -94,12 +94,22 @@ class ProblemDetailsAdvice {
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        return answer(ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not supported here", request);
+        // The methods it does support, as RFC 9110 asks of a 405.
+        return ResponseEntity.status(ErrorCode.METHOD_NOT_ALLOWED.status())
+                .headers(e.getHeaders())
+                .body(Problems.of(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "method " + e.getMethod() + " is not supported here",
+                        request.getRequestURI()));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ProblemDetail> mediaType(HttpServletRequest request) {
-        return answer(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type", request);
+    ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        // The content types it does take, in Accept, as RFC 9110 suggests for a 415.
+        return ResponseEntity.status(ErrorCode.UNSUPPORTED_MEDIA_TYPE.status())
+                .headers(e.getHeaders())
+                .body(Problems.of(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type", request.getRequestURI()));
     }
 
     /**
@@ -231,11 +241,17 @@ class ProblemDetailsAdvice {
             return null;
         }
         if (e instanceof ErrorResponse framework) {
-            // Spring MVC's own refusals (bad path variable, unreadable multipart, ...) keep their status.
+            // Spring MVC's own refusals (bad path variable, unreadable multipart, an Accept header no
+            // answer can meet, ...) keep their status and headers, with code 900.
             HttpStatusCode status = framework.getStatusCode();
             if (status.is4xxClientError()) {
                 String detail = framework.getBody().getDetail();
-                return answer(ErrorCode.BAD_PARAMETER, detail == null ? "bad request" : detail, request);
+                ProblemDetail problem = Problems.of(
+                        ErrorCode.BAD_PARAMETER, detail == null ? "bad request" : detail, request.getRequestURI());
+                problem.setStatus(status.value());
+                return ResponseEntity.status(status)
+                        .headers(framework.getHeaders())
+                        .body(problem);
             }
         }
         String incident = UUID.randomUUID().toString();

@@ -278,8 +278,17 @@ class HostileInputTest {
                 .isBetween(400, 499);
         assertThat(http.post("/account/balance/add", "text/xml", "<x/>").status())
                 .isBetween(400, 499);
-        assertThat(http.method("PUT", "/account/balance/add?eid=x").status()).isEqualTo(405);
+        Response put = http.method("PUT", "/account/balance/add?eid=x");
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.headers().get("allow")).as("the methods it takes").contains("GET", "POST");
         assertThat(http.method("DELETE", "/account/query?eid=x").status()).isEqualTo(405);
+        Response xml = http.post("/admin/catalog/lines", "text/xml", "<x/>");
+        assertThat(xml.status()).isEqualTo(415);
+        assertThat(xml.headers().get("accept")).as("the content types it takes").contains("application/json");
+        assertThat(http.rawStatus("GET /account/balance/query?eid=" + EID + " HTTP/1.1\r\nHost: x\r\n" + auth
+                        + "Accept: text/csv\r\nConnection: close\r\n\r\n"))
+                .as("no answer in a type it accepts")
+                .isEqualTo(406);
         assertThat(http.get("/account/nothing-here").status()).isEqualTo(404);
         assertThat(rows()).isEqualTo(before);
     }
