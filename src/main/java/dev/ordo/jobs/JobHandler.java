@@ -14,10 +14,11 @@ public interface JobHandler<T> {
     void handle(Job<T> job) throws Exception;
 
     /**
-     * Called once a job of the queue is in the dead-letter list — its last attempt failed, or its node
-     * stopped during its last attempt — so that the handler's own record of the work can say that it
-     * was given up. Not called for a job whose payload could not be read; a failure is logged (the job
-     * stays dead). Nothing by default.
+     * Called when a job of the queue goes to the dead-letter list — its last attempt failed, or its
+     * node stopped during its last attempt — so that the handler's own record of the work can say that
+     * it was given up: in the transaction that moves the job there, so that the two commit together.
+     * Not called for a job whose payload could not be read; a failure is logged and takes back only
+     * the handler's own writes (a savepoint): the job is dead all the same. Nothing by default.
      */
     default void dead(T payload) {}
 

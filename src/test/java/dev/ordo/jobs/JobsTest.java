@@ -357,6 +357,9 @@ class JobsTest {
         assertThat(dead.get("attempts").asInt()).isEqualTo(3);
         assertThat(dead.get("last_error").asString()).contains("fails on purpose");
         assertThat(TestJobs.DEAD).as("its handler is told").contains(key);
+        assertThat(TestJobs.DEAD_IN_TRANSACTION.get(key))
+                .as("in the transaction that makes it dead")
+                .isTrue();
         assertThat(http.get("/admin/jobs").json().get("queues").valueStream()).anySatisfy(q -> {
             assertThat(q.get("queue").asString()).isEqualTo(PROBE.name());
             assertThat(q.get("dead").asLong()).isPositive();
@@ -372,6 +375,31 @@ class JobsTest {
         assertThat(http.post("/admin/jobs/dead/" + dead.get("id").asLong() + "/retry", "text/plain", "")
                         .status())
                 .isEqualTo(404);
+    }
+
+    /**
+     * The handler is told of a death in the transaction that records it, in a savepoint: its failure
+     * — on PostgreSQL, one that fails the transaction — takes back only its own writes.
+     */
+    @Test
+    void a_handler_that_fails_on_the_database_when_told_of_a_death_leaves_its_job_dead_all_the_same() {
+        Http http = new Http(port);
+        String key = TestJobs.DEATH_FAILS + Unique.id("x");
+        jobs.enqueue(PROBE, key, new Probe(key, 3, 0));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(http.get("/admin/jobs/dead", "queue", PROBE.name())
+                                .json()
+                                .valueStream())
+                        .anyMatch(dead -> dead.get("job_id").asString().equals(key)));
+        assertThat(runs(key)).hasSize(3);
+        assertThat(TestJobs.DEAD_IN_TRANSACTION.get(key)).isTrue();
+        assertThat(TestJobs.DEAD).doesNotContain(key);
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                        Integer.class,
+                        PROBE.name(),
+                        key))
+                .isZero();
     }
 
     /**

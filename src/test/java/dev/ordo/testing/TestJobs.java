@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** A probe queue that tests fill with jobs that record where and when they ran, and can fail on purpose. */
@@ -79,6 +80,12 @@ public class TestJobs {
     /** Keys of probe jobs their handler was told went dead ({@link JobHandler#dead}). */
     public static final Set<String> DEAD = ConcurrentHashMap.newKeySet();
 
+    /** Whether each probe job's handler was told of its death inside a transaction. */
+    public static final Map<String, Boolean> DEAD_IN_TRANSACTION = new ConcurrentHashMap<>();
+
+    /** A probe job whose key starts so fails on the database when its handler is told of its death. */
+    public static final String DEATH_FAILS = "death-fails-";
+
     /** Every run of every probe job, across all nodes of this JVM. */
     public static final Map<String, List<Run>> RUNS = new ConcurrentHashMap<>();
 
@@ -95,7 +102,7 @@ public class TestJobs {
     }
 
     @Bean
-    JobHandler<Probe> probeHandler(@Value("${ordo.node-name:node-1}") String node, Jobs jobs) {
+    JobHandler<Probe> probeHandler(@Value("${ordo.node-name:node-1}") String node, Jobs jobs, JdbcTemplate jdbc) {
         return new JobHandler<>() {
             @Override
             public JobQueue<Probe> queue() {
@@ -130,6 +137,11 @@ public class TestJobs {
 
             @Override
             public void dead(Probe payload) {
+                DEAD_IN_TRANSACTION.put(payload.key(), TransactionSynchronizationManager.isActualTransactionActive());
+                if (payload.key().startsWith(DEATH_FAILS)) {
+                    // On PostgreSQL, a failed statement fails the rest of its transaction.
+                    jdbc.queryForObject("select count(*) from no_such_table", Integer.class);
+                }
                 DEAD.add(payload.key());
             }
         };

@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +37,9 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
     private final JsonMapper json;
     private final Clock clock;
     private final TransactionTemplate tx;
+    /** A savepoint within {@link #tx}: a handler's {@link JobHandler#dead} that fails takes back only its own writes. */
+    private final TransactionTemplate savepoint;
+
     private final JdbcTemplate jdbc;
     private final Counter revived;
     private final BooleanSupplier stopping;
@@ -51,6 +55,8 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
             Counter revived,
             BooleanSupplier stopping) {
         this.tx = tx;
+        this.savepoint = new TransactionTemplate(tx.getTransactionManager());
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.jdbc = jdbc;
         this.revived = revived;
         this.stopping = stopping;
@@ -152,19 +158,21 @@ final class RetryThenDeadLetter<T> implements FailureHandler<T>, DeadExecutionHa
         var execution = complete.getExecution();
         String id = execution.taskInstance.getId();
         String payload = payloadOf(execution.taskInstance);
+        T data = dataOf(execution.taskInstance);
         tx.executeWithoutResult(status -> {
             deadLetters.add(queue.name(), id, payload, attempt, error, clock.instant());
+            // In the job's death's own transaction, so that a node stopping in between cannot leave
+            // the work's record saying it is still under way with no job left to finish it.
+            if (data != null) {
+                try {
+                    savepoint.executeWithoutResult(handlerStatus -> handler.dead(data));
+                } catch (RuntimeException e) {
+                    log.error("job {} of {}: its handler failed on its death: {}", id, queue.name(), e.toString(), e);
+                }
+            }
             // Throws when the execution moved meanwhile (taken over): then it is not dead either.
             operations.stop();
         });
-        T data = dataOf(execution.taskInstance);
-        if (data != null) {
-            try {
-                handler.dead(data);
-            } catch (RuntimeException e) {
-                log.error("job {} of {}: its handler failed on its death: {}", id, queue.name(), e.toString(), e);
-            }
-        }
         log.error(
                 "job {} of {} is dead after {} attempts: {}",
                 id,

@@ -138,11 +138,9 @@ class DefaultNotifications implements Notifications, DisposableBean {
         if (n == null || n.status() != 0) {
             return;
         }
+        // Attempted even after give-up-after: a retry's wait (up to an hour) may carry it past, and
+        // the notification is retried until an attempt at or after give-up-after has failed.
         Instant started = clock.instant();
-        if (started.isAfter(n.giveUpAt())) {
-            giveUp(notificationId, n.eventId(), n.url(), n.attempts());
-            return;
-        }
         NotifyHttp.Outcome outcome;
         String payload = null;
         long clockStart = System.nanoTime();
@@ -230,6 +228,11 @@ class DefaultNotifications implements Notifications, DisposableBean {
             return;
         }
         failedAttempts.increment();
+        if (!outcome.paused() && !started.isBefore(n.giveUpAt())) {
+            // A call made at or after give-up-after failed: that was the last.
+            giveUp(notificationId, n.eventId(), n.url(), attempt);
+            return;
+        }
         if (jobs.running().map(RunningJob::lastAttempt).orElse(false)) {
             // The queue's attempts ran out before give-up-after (a queue configured with fewer or
             // shorter retries): the notification gives up with its job instead of staying pending.

@@ -54,6 +54,9 @@ final class NotifyTargets {
         if (host == null || host.isBlank() || uri.getUserInfo() != null) {
             throw OrdoException.badParameter("notify_url must name a host (and no user info)");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw OrdoException.badParameter("notify_url has an invalid port (" + uri.getPort() + ")");
+        }
         if (isLocalName(host) && !allowed(host)) {
             throw OrdoException.badParameter(
                     "notify_url points to a loopback, link-local or private address (" + host + ")");

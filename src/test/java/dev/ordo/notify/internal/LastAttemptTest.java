@@ -9,6 +9,7 @@ import dev.ordo.jobs.Jobs;
 import dev.ordo.jobs.RunningJob;
 import dev.ordo.notify.Notifications.NotificationRef;
 import dev.ordo.shared.Ids;
+import dev.ordo.shared.SqlTime;
 import dev.ordo.testing.DatabaseTest;
 import dev.ordo.testing.Unique;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -165,6 +166,28 @@ class LastAttemptTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void an_attempt_due_after_the_give_up_time_is_still_made_and_gives_the_notification_up_when_it_fails()
+            throws Exception {
+        long id = failingNotification();
+        lastAttempt = false;
+        // Its retry's wait (up to an hour) carried it past give-up-after.
+        jdbc.sql("update notification set give_up_at = :past where notification_id = :id")
+                .param("past", SqlTime.utc(Instant.now().minusSeconds(60)))
+                .param("id", id)
+                .update();
+
+        notifications.deliver(id, channel -> "secret");
+
+        assertThat(jdbc.sql("select count(*) from notification_attempt where notification_id = :id")
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .as("the call is made")
+                .isEqualTo(1);
+        assertThat(status(id)).as("and, failed, was the last").isEqualTo(2);
     }
 
     @Test

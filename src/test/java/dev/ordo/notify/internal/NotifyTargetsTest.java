@@ -73,6 +73,15 @@ class NotifyTargetsTest {
                 .hasMessageMatching(".*(invalid address|must name a host).*");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://example.com:0/x", "http://example.com:65536/x", "https://example.com:70000/x"})
+    void a_port_no_connection_can_be_made_to_is_refused_when_the_url_is_given(String url) {
+        assertThatThrownBy(() -> strict.check(url))
+                .isInstanceOf(OrdoException.class)
+                .hasMessageContaining("invalid port");
+        assertThatCode(() -> strict.check("http://example.com:65535/x")).doesNotThrowAnyException();
+    }
+
     @Test
     void public_targets_pass_and_allowed_hosts_may_be_private() throws Exception {
         assertThatCode(() -> strict.check("https://example.com/notify?a=1")).doesNotThrowAnyException();
