@@ -29,7 +29,8 @@ public enum ReturnStatus {
     private static final Map<ReturnStatus, Set<ReturnStatus>> NEXT = Map.of(
             PENDING, EnumSet.of(RETURNING, NOT_RETURNED),
             RETURNING, EnumSet.of(PENDING, UNKNOWN, RETURNED, NOT_RETURNED),
-            UNKNOWN, EnumSet.of(RETURNED, NOT_RETURNED),
+            // Back to PENDING only by the worker whose call sent nothing, after another found it RETURNING.
+            UNKNOWN, EnumSet.of(PENDING, RETURNED, NOT_RETURNED),
             RETURNED, EnumSet.of(REFUNDED),
             NOT_RETURNED, EnumSet.of(REFUNDED_AT_LOSS, KEPT),
             REFUNDED, EnumSet.noneOf(ReturnStatus.class),

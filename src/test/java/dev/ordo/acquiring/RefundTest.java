@@ -14,6 +14,7 @@ import dev.ordo.shared.Signatures;
 import dev.ordo.shared.SqlTime;
 import dev.ordo.testing.Acquiring;
 import dev.ordo.testing.DatabaseTest;
+import dev.ordo.testing.HeldReturnsSupplier;
 import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
@@ -756,6 +757,55 @@ class RefundTest {
         // Asked before any return is done, the supplier knows none (R4040: a failure): a query while
         // the first unit's request is out would settle it as not taken back, a moment before it is.
         aSecondReturnJobWhileTheFirstReturnIsOut(49, "inflret", "infl", true);
+    }
+
+    @Test
+    void a_return_that_reached_nobody_is_sent_again_even_after_another_worker_made_it_unknown() throws Exception {
+        // The first return's connection hangs; meanwhile a second return job of the refund finds that
+        // unit RETURNING and leaves it to a query — which would hear "no such return" (R4040) of one
+        // never sent and settle it as not taken back. The first call then ends: nothing was sent.
+        HeldReturnsSupplier.reset();
+        String channel = Unique.id("unsent");
+        String supplierNo = "heldret";
+        String at = "http://127.0.0.1:" + port + "/mock/supplier";
+        refundLine(46, supplierNo, channel, at + "/query", at + "/return", 2_000, 120);
+        http.post("/admin/catalog/up-channels", "application/json", """
+                {"channel_no":"%s","channel_name":"%s","status":0,"service_class":10,"protocol":"%s",
+                 "request_url":"%s/submit","query_url":"%s/query","return_url":"%s/return","can_query":0,
+                 "first_query_time":1,"query_replenish_time":1,"request_replenish_time":1,"timeout_ms":2000,
+                 "secret":"%s"}""".formatted(
+                        supplierNo, supplierNo, HeldReturnsSupplier.PROTOCOL, at, at, at, Fixtures.MOCK_SECRET));
+        String requestNo = Unique.id("unsent");
+        Order order = deliveredOn(channel, "46", requestNo);
+        String refundNo = Unique.id("r");
+        Response accepted = refund("general", channel, requestNo, refundNo, 1);
+        assertThat(accepted.status()).isEqualTo(200);
+        long refundId = Long.parseLong(accepted.json().get("refund_id").asString());
+        assertThat(HeldReturnsSupplier.awaitFirstReturnOut()).isTrue();
+
+        jobs.enqueue(AcquiringQueues.RETURN, "r" + refundId + ":second", new AcquiringQueues.RefundRef(refundId));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        jdbc.sql("select count(*) from oms_refund_unit where refund_id = :id and status = :unknown")
+                                        .param("id", refundId)
+                                        .param("unknown", ReturnStatus.UNKNOWN.code())
+                                        .query(Long.class)
+                                        .single()
+                                == 1);
+        HeldReturnsSupplier.releaseFirstReturn();
+
+        assertThat(awaitRefund(channel, requestNo, refundNo)
+                        .json()
+                        .get("status")
+                        .asInt())
+                .as("refunded: the return never sent was sent again and taken back")
+                .isZero();
+        assertThat(HeldReturnsSupplier.returns())
+                .as("the unsent one twice, the other once")
+                .isEqualTo(3);
+        for (Unit unit : acquiring.units(order)) {
+            assertThat(net("down_channel", channel, unit.unitId())).isZero();
+        }
     }
 
     /**

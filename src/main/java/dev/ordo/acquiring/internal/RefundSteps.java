@@ -159,24 +159,19 @@ public class RefundSteps {
         tx.executeWithoutResult(s -> {
             switch (answer.transport()) {
                 case NOT_SENT -> {
-                    if (pastOvertime(refund)) {
-                        // Nothing reached the supplier, and the refund's overtime has come: no new attempt.
-                        refunds.transition(
-                                refund,
-                                unit.unitId(),
-                                ReturnStatus.RETURNING,
-                                ReturnStatus.NOT_RETURNED,
-                                null,
-                                "not sent before the refund's overtime: " + answer.message());
+                    // Nothing reached the supplier: from RETURNING, or from UNKNOWN where another worker
+                    // found the unit RETURNING meanwhile (a second return job of the refund, a
+                    // take-over) and left it to a query — which would settle a return never sent as
+                    // not taken back.
+                    boolean over = pastOvertime(refund);
+                    ReturnStatus next = over ? ReturnStatus.NOT_RETURNED : ReturnStatus.PENDING;
+                    String why = over ? "not sent before the refund's overtime: " + answer.message() : answer.message();
+                    boolean moved = refunds.transition(refund, unit.unitId(), ReturnStatus.RETURNING, next, null, why)
+                            || refunds.transition(refund, unit.unitId(), ReturnStatus.UNKNOWN, next, null, why);
+                    if (!moved || over) {
+                        // Settled by someone else meanwhile, or, past the overtime, no new attempt.
                         return;
                     }
-                    refunds.transition(
-                            refund,
-                            unit.unitId(),
-                            ReturnStatus.RETURNING,
-                            ReturnStatus.PENDING,
-                            null,
-                            answer.message());
                     jobs.enqueue(
                             AcquiringQueues.RETURN,
                             "r" + refund.refundId() + ":" + clock.millis(),
