@@ -1,6 +1,7 @@
 package dev.ordo.acquiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.ordo.acquiring.internal.RefundSteps;
@@ -23,6 +24,7 @@ import dev.ordo.testing.Unique;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -599,6 +601,44 @@ class RefundTest {
                         && Integer.valueOf(ReturnStatus.UNKNOWN.code()).equals(e.toStatus()))
                 .anyMatch(e -> e.type().equals("refund.succeeded")
                         && Integer.valueOf(RefundStatus.SUCCEEDED.code()).equals(e.toStatus()));
+    }
+
+    @Test
+    void an_unknown_return_of_a_supplier_that_answers_no_queries_waits_for_the_overtime_without_asking_in_vain()
+            throws IOException {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/return", exchange -> Fixtures.supplierAnswer(exchange, "R9999")); // unknown
+        try (supplier) {
+            String channel = Unique.id("noq");
+            refundLine(44, "noqret", channel, supplier.url() + "/return", 2_000, 60);
+            String requestNo = Unique.id("noq");
+            deliveredOn(channel, "44", requestNo);
+            String refundNo = Unique.id("r");
+            assertThat(refund("general", channel, requestNo, refundNo, 1).status())
+                    .isEqualTo(200);
+            long refundId = jdbc.sql("select refund_id from oms_refund where channel_no = :c and refund_no = :r")
+                    .param("c", channel)
+                    .param("r", refundNo)
+                    .query(Long.class)
+                    .single();
+            Instant overtime = jdbc.sql("select overtime_at from oms_refund where refund_id = :id")
+                    .param("id", refundId)
+                    .query((rs, n) -> SqlTime.instant(rs, "overtime_at"))
+                    .single();
+
+            // Its first query (a second after the answer) finds nothing to ask; the next is at the overtime.
+            List<Instant> second = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> jdbc.sql("select execution_time from scheduled_tasks"
+                                            + " where task_name = 'oms:overtime:return_unknown'"
+                                            + " and task_instance like :second")
+                                    .param("second", "r" + refundId + "u%#q2")
+                                    .query((rs, n) ->
+                                            rs.getTimestamp("execution_time").toInstant())
+                                    .list(),
+                            times -> times.size() == 2);
+            assertThat(second).allSatisfy(at -> assertThat(at).isCloseTo(overtime, within(1, ChronoUnit.SECONDS)));
+        }
     }
 
     @Test

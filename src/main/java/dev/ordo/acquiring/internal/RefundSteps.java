@@ -273,11 +273,15 @@ public class RefundSteps {
             return;
         }
         if (!pastOvertime(refund)) {
+            // A supplier that answers no queries has nothing to be asked: only its callback or the
+            // refund's overtime settles the return, and the next run is at that overtime.
             jobs.enqueue(
                     AcquiringQueues.RETURN_UNKNOWN,
                     returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1),
                     new ReturnQuery(q.refundId(), q.unitId(), q.attempt() + 1),
-                    clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime())));
+                    Flag.yes(supplier.canQuery())
+                            ? clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime()))
+                            : refund.overtimeAt());
             return;
         }
         // Unknown still at the refund's overtime (it may have become unknown after the overtime ran,
