@@ -333,12 +333,7 @@ class JobsTest {
     void a_failing_job_is_retried_with_growing_backoff_then_becomes_dead_its_handler_told_and_can_be_sent_back() {
         Http http = new Http(port);
         String key = Unique.id("dies");
-        jobs.enqueue(PROBE, key, new Probe(key, 3, 0));
-        await().atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(http.get("/admin/jobs/dead", "queue", PROBE.name())
-                                .json()
-                                .valueStream())
-                        .anyMatch(dead -> dead.get("job_id").asString().equals(key)));
+        enqueueFailingUntilDead(http, key);
         List<Run> runs = runs(key);
         assertThat(runs).extracting(Run::attempt).containsExactly(1, 2, 3);
         assertThat(TestJobs.LAST_ATTEMPTS.get(key))
@@ -377,20 +372,24 @@ class JobsTest {
                 .isEqualTo(404);
     }
 
-    /**
-     * The handler is told of a death in the transaction that records it, in a savepoint: its failure
-     * — on PostgreSQL, one that fails the transaction — takes back only its own writes.
-     */
-    @Test
-    void a_handler_that_fails_on_the_database_when_told_of_a_death_leaves_its_job_dead_all_the_same() {
-        Http http = new Http(port);
-        String key = TestJobs.DEATH_FAILS + Unique.id("x");
+    /** A probe job failing its three attempts, once it is in the dead-letter list. */
+    private void enqueueFailingUntilDead(Http http, String key) {
         jobs.enqueue(PROBE, key, new Probe(key, 3, 0));
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(http.get("/admin/jobs/dead", "queue", PROBE.name())
                                 .json()
                                 .valueStream())
                         .anyMatch(dead -> dead.get("job_id").asString().equals(key)));
+    }
+
+    /**
+     * The handler is told of a death in the transaction that records it, in a savepoint: its failure
+     * — on PostgreSQL, one that fails the transaction — takes back only its own writes.
+     */
+    @Test
+    void a_handler_that_fails_on_the_database_when_told_of_a_death_leaves_its_job_dead_all_the_same() {
+        String key = TestJobs.DEATH_FAILS + Unique.id("x");
+        enqueueFailingUntilDead(new Http(port), key);
         assertThat(runs(key)).hasSize(3);
         assertThat(TestJobs.DEAD_IN_TRANSACTION.get(key)).isTrue();
         assertThat(TestJobs.DEAD).doesNotContain(key);
