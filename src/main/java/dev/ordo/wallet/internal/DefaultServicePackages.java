@@ -21,8 +21,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -143,8 +146,26 @@ class DefaultServicePackages implements ServicePackages {
         if (accountId.isEmpty()) {
             return new CapacityOutcome.Refused(Refusal.ACCOUNT_NOT_FOUND, "no account " + change.account());
         }
-        return tx.execute(status -> applyInTransaction(accountId.get(), change));
+        boolean[] decided = {false};
+        try {
+            return tx.execute(status -> {
+                CapacityOutcome outcome = applyInTransaction(accountId.get(), change);
+                decided[0] = true;
+                return outcome;
+            });
+        } catch (DataAccessException | TransactionException e) {
+            if (!decided[0] || e instanceof DataIntegrityViolationException) {
+                throw e;
+            }
+            // Failed as it committed (a connection lost, a timeout): it may have landed.
+            OrdoException answer = new OrdoException(ErrorCode.UNAVAILABLE, MAY_STILL_APPLY);
+            answer.initCause(e);
+            throw answer;
+        }
     }
+
+    static final String MAY_STILL_APPLY =
+            "the database failed as the change committed: it may still apply, repeat it with the same trade_no";
 
     private CapacityOutcome applyInTransaction(long accountId, CapacityChange change) {
         Optional<PackageState> locked = packages.find(accountId, change.spkgId(), true);
