@@ -763,6 +763,17 @@ class OrderFlowTest {
                                 "R0000")
                         .status())
                 .isEqualTo(400);
+        // Signed right, with a parameter the protocol does not have (one carved out of msg keeps the
+        // signed text): refused.
+        Response carved = callback(
+                "cbsup",
+                units.get(0).unitId(),
+                "R5124",
+                Fixtures.MOCK_SECRET,
+                System.currentTimeMillis() / 1000,
+                Map.of("n", "1"));
+        assertThat(carved.status()).isEqualTo(400);
+        assertThat(carved.json().get("msg").asString()).contains("parameter n ");
         assertThat(orders.units(order.orderId()))
                 .allSatisfy(u -> assertThat(u.status()).isEqualTo(UnitStatus.UNKNOWN));
         for (Unit unit : units) {
@@ -1170,11 +1181,18 @@ class OrderFlowTest {
     }
 
     private Response callback(String supplierNo, long unitId, String code, String secret, long timestamp) {
+        return callback(supplierNo, unitId, code, secret, timestamp, Map.of());
+    }
+
+    /** As above, with {@code more} parameters, signed with the others. */
+    private Response callback(
+            String supplierNo, long unitId, String code, String secret, long timestamp, Map<String, String> more) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("order_no", Long.toString(unitId));
         form.put("code", code);
         form.put("msg", "callback");
         form.put("timestamp", Long.toString(timestamp));
+        form.putAll(more);
         form.put("sign", Signatures.sign(secret, form));
         return http.withoutToken()
                 .postForm(

@@ -398,6 +398,44 @@ class OrderRequestTest {
     }
 
     @Test
+    void a_parameter_carved_out_of_a_signed_value_is_refused_though_the_signed_text_is_the_same() {
+        String secret = jdbc.sql("select secret from oms_down_channel where channel_no = 'ycdown'")
+                .query(String.class)
+                .single();
+        String requestNo = Unique.id("carved");
+        Map<String, String> sent = new LinkedHashMap<>(Map.of(
+                "channel_no", "ycdown",
+                "request_no", requestNo,
+                "line_id", "1",
+                "carrier_no", "ZSH",
+                "invoice_type", "1",
+                "num", "1",
+                "face", "100",
+                "amount", "99",
+                "notify_url", "http://127.0.0.1:9/cb?a=1&nu=2",
+                "rechage_account", "4321"));
+        sent.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
+        sent.put("sign", Signatures.sign(secret, sent));
+        // Seen on the way and rewritten: the notify_url cut at its '&', the rest given as a parameter
+        // of its own, which sorts right after it — the text the sign covers is the same.
+        Map<String, String> carved = new LinkedHashMap<>(sent);
+        carved.put("notify_url", "http://127.0.0.1:9/cb?a=1");
+        carved.put("nu", "2");
+        assertThat(Signatures.verify(secret, carved, sent.get("sign"))).isTrue();
+
+        List<String> flat = new ArrayList<>();
+        carved.forEach((k, v) -> {
+            flat.add(k);
+            flat.add(v);
+        });
+        Response refused = channel().get("/order/request", flat.toArray(String[]::new));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(900);
+        assertThat(refused.json().get("msg").asString()).contains("parameter nu");
+        assertThat(orders.findByRequest("ycdown", requestNo)).isEmpty();
+    }
+
+    @Test
     void a_channel_over_its_rate_limit_is_answered_429() throws Exception {
         Fixtures.channel(http, "limited", 100_000_000, 0, 3);
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();

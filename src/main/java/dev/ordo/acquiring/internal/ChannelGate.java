@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -54,7 +55,16 @@ public class ChannelGate {
         }
     }
 
-    public Admitted admit(HttpServletRequest request) {
+    /**
+     * Admits the request of a channel to an endpoint taking {@code parameters} (besides {@code
+     * channel_no}, {@code timestamp} and {@code sign}). A signed channel's request carrying another
+     * parameter is refused: the signed text writes names and values as they are, joined by {@code &},
+     * so one who sees a request could carve a parameter out of another's value ({@code
+     * notify_url=https://x/cb?a=1&z=2} into {@code notify_url=https://x/cb?a=1} and {@code z=2}) or
+     * fold one into another's name without breaking its signature; with only the endpoint's own names,
+     * each strictly read, no such rewriting survives.
+     */
+    public Admitted admit(HttpServletRequest request, Set<String> parameters) {
         Map<String, String> params = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> entry : request.getParameterMap().entrySet()) {
             if (entry.getValue().length > 1) {
@@ -69,6 +79,12 @@ public class ChannelGate {
                         new OrdoException(ErrorCode.CHANNEL_UNAVAILABLE, "下游渠道(" + printable(channelNo) + ")不存在或已停用"));
         Admitted admitted = new Admitted(channel, params);
         if (admitted.signed()) {
+            for (String name : params.keySet()) {
+                if (!parameters.contains(name) && !SIGNING.contains(name)) {
+                    throw OrdoException.badParameter("parameter " + printable(name)
+                            + " is not one of this endpoint's: a signed channel sends only those, timestamp and sign");
+                }
+            }
             verify(channel, params);
         }
         ApiLog.admitted(request);
@@ -91,6 +107,8 @@ public class ChannelGate {
         }
         return admitted;
     }
+
+    private static final Set<String> SIGNING = Set.of("channel_no", "timestamp", Signatures.SIGN);
 
     private void verify(DownChannel channel, Map<String, String> params) {
         String timestamp = params.get("timestamp");

@@ -22,6 +22,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -68,6 +69,24 @@ class ResellerController {
         }
     }
 
+    /** Each endpoint's parameters besides channel_no, timestamp and sign: a signed channel sends no other. */
+    private static final Set<String> ORDER_REQUEST = Set.of(
+            "request_no",
+            "line_id",
+            "carrier_no",
+            "province_no",
+            "city_no",
+            "invoice_type",
+            "num",
+            "face",
+            "amount",
+            "notify_url",
+            "rechage_account");
+
+    private static final Set<String> ORDER_QUERY = Set.of("request_no");
+    private static final Set<String> REFUND_REQUEST = Set.of("request_no", "refund_no", "refund_num", "notify_url");
+    private static final Set<String> REFUND_QUERY = Set.of("request_no", "refund_no");
+
     @Operation(summary = "Place an order (idempotent on channel_no and request_no)")
     @Parameter(name = "channel_no", in = QUERY, required = true)
     @Parameter(name = "request_no", in = QUERY, required = true, description = "the channel's order number")
@@ -86,7 +105,7 @@ class ResellerController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = OrderAnswer.class)))
     @RequestMapping("/order/request")
     void request(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Admitted admitted = gate.admit(request);
+        Admitted admitted = gate.admit(request, ORDER_REQUEST);
         answers.write(response, OrderAnswer.of(acceptOrder.accept(admitted).order()));
     }
 
@@ -96,7 +115,7 @@ class ResellerController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = OrderAnswer.class)))
     @RequestMapping("/order/query")
     void query(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Admitted admitted = gate.admit(request);
+        Admitted admitted = gate.admit(request, ORDER_QUERY);
         String channelNo = admitted.channel().channelNo();
         String requestNo = Params.required("request_no", admitted.param("request_no"));
         answers.write(
@@ -116,7 +135,7 @@ class ResellerController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RefundAnswer.class)))
     @RequestMapping("/refund/general")
     void general(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.write(response, requestRefund.request(gate.admit(request), false));
+        answers.write(response, requestRefund.request(gate.admit(request, REFUND_REQUEST), false));
     }
 
     @Operation(summary = "Refund delivered products whatever the supplier does (Ordo bears the loss)")
@@ -128,7 +147,7 @@ class ResellerController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RefundAnswer.class)))
     @RequestMapping("/refund/mandatory")
     void mandatory(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.write(response, requestRefund.request(gate.admit(request), true));
+        answers.write(response, requestRefund.request(gate.admit(request, REFUND_REQUEST), true));
     }
 
     @Operation(summary = "A refund's status")
@@ -138,7 +157,7 @@ class ResellerController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RefundAnswer.class)))
     @RequestMapping("/refund/query")
     void refundQuery(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.write(response, requestRefund.query(gate.admit(request)));
+        answers.write(response, requestRefund.query(gate.admit(request, REFUND_QUERY)));
     }
 
     private static String abbreviate(String text) {

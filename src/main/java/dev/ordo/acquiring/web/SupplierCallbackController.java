@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,6 +49,13 @@ class SupplierCallbackController {
         this.window = window;
     }
 
+    private static final Set<String> PARAMETERS =
+            Set.of("order_no", "code", "msg", "supplier_order_no", "timestamp", Signatures.SIGN);
+
+    private static String abbreviated(String name) {
+        return name.length() <= 32 ? name : name.substring(0, 32) + "…";
+    }
+
     @PostMapping("/supplier/notify/{supplierNo}")
     Map<String, String> notify(@PathVariable String supplierNo, HttpServletRequest request) {
         UpChannel supplier =
@@ -56,6 +64,12 @@ class SupplierCallbackController {
         request.getParameterMap().forEach((name, values) -> {
             if (values.length > 1) {
                 throw OrdoException.badParameter(name + " is given more than once");
+            }
+            if (!PARAMETERS.contains(name)) {
+                // The signed text writes names and values as they are: a parameter carved out of
+                // msg's value, or folded into a name, would keep the signature.
+                throw OrdoException.badParameter("parameter " + abbreviated(name)
+                        + " is not one of a callback's: order_no, code, msg, supplier_order_no, timestamp, sign");
             }
             params.put(name, values[0]);
         });
