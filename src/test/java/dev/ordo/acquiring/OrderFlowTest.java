@@ -21,6 +21,7 @@ import dev.ordo.order.Orders;
 import dev.ordo.order.Unit;
 import dev.ordo.order.UnitStatus;
 import dev.ordo.shared.Cents;
+import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.Signatures;
 import dev.ordo.shared.SqlTime;
 import dev.ordo.supplier.mock.MockSupplier;
@@ -362,20 +363,52 @@ class OrderFlowTest {
     }
 
     @Test
-    void an_order_needing_more_delivery_units_than_an_order_may_have_fails_at_bind_and_costs_nothing() {
+    void an_order_needing_more_delivery_units_than_an_order_may_have_is_refused_when_requested() {
         // A supplier delivering one piece per unit, and a product of two pieces: 501 products, 1,002 units.
         Fixtures.supplierLine(http, 53, "units53", "http://127.0.0.1:" + port, true, true, 600, 60);
         Fixtures.channel(http, "units53ch", 100_000_000, 0, 10_000, 53);
         changeDownProduct("units53ch", p -> p.put("limit_count", 1_000));
         long balance = acquiring.balance("down_channel", "units53ch");
-        Order order = fiveHundredOneProducts("units53ch", "53");
-        assertThat(order.status()).isEqualTo(OrderStatus.FAILED);
-        assertThat(orders.units(order.orderId())).isEmpty();
-        assertThat(orders.events(order.orderId()))
-                .extracting(OrderEvent::reason)
-                .anyMatch(reason ->
-                        reason != null && reason.contains("1002 delivery units") && reason.contains("at most 1000"));
+        String requestNo = Unique.id("units");
+        Response refused = http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(
+                                "units53ch",
+                                requestNo,
+                                "53",
+                                "num",
+                                "501",
+                                "amount",
+                                "99198",
+                                "rechage_account",
+                                "100011000000000"));
+        assertThat(refused.status()).as(refused.body()).isBetween(400, 499);
+        assertThat(refused.json().get("code").asInt()).isEqualTo(ErrorCode.NUM_OVER_LIMIT.code());
+        assertThat(refused.json().get("msg").asString()).contains("超过单次最大购买数量(500)");
+        assertThat(orders.findByRequest("units53ch", requestNo)).isEmpty();
         assertThat(acquiring.balance("down_channel", "units53ch")).isEqualTo(balance);
+
+        // 500 products make 1,000 units: accepted and delivered.
+        String fits = Unique.id("units");
+        assertThat(http.withoutToken()
+                        .get(
+                                "/order/request",
+                                Acquiring.exampleOrder(
+                                        "units53ch",
+                                        fits,
+                                        "53",
+                                        "num",
+                                        "500",
+                                        "amount",
+                                        "99000",
+                                        "rechage_account",
+                                        "100011000000000"))
+                        .status())
+                .isEqualTo(200);
+        Order order = acquiring.awaitFinal("units53ch", fits);
+        assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        assertThat(orders.units(order.orderId())).hasSize(1_000);
     }
 
     @Test

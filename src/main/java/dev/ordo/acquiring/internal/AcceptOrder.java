@@ -151,6 +151,29 @@ public class AcceptOrder implements DisposableBean {
                 throw new OrdoException(
                         ErrorCode.NUM_OVER_LIMIT, "购买数量(" + num + ")超过单次最大购买数量(" + product.limitCount() + ")");
             }
+            if ((long) num * product.piecesPerProduct() > OrderSteps.MAX_UNITS) {
+                // More pieces than an order has deliveries: fine only where a supplier delivers several in one.
+                int widest = catalog
+                        .supply(new SupplyQuery(
+                                product.lineId(),
+                                product.carrierNo(),
+                                provinceNo,
+                                cityNo,
+                                invoiceFor(product, invoiceType),
+                                product.pieceFace()))
+                        .stream()
+                        .filter(SupplyOption::usable)
+                        .mapToInt(o -> o.product().limitCount())
+                        .max()
+                        .orElse(1);
+                long most = (long) OrderSteps.MAX_UNITS * widest / product.piecesPerProduct();
+                if (num > most) {
+                    throw new OrdoException(
+                            ErrorCode.NUM_OVER_LIMIT,
+                            "购买数量(" + num + ")超过单次最大购买数量(" + most + "): an order is delivered in at most "
+                                    + OrderSteps.MAX_UNITS + " deliveries of at most " + widest + " pieces");
+                }
+            }
             long due = Money.times(Math.multiplyExact(face, num), product.sellDiscount());
             if (amount != due) {
                 throw new OrdoException(
