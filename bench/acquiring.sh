@@ -30,7 +30,7 @@ source bench/lib.sh
 bench_tools
 start_server "$@"
 
-admin() { curl -sf -H "Authorization: Bearer $ORDO_TOKEN" "$@"; }
+admin() { printf 'Authorization: Bearer %s\n' "$ORDO_TOKEN" | curl -sf -H @- "$@"; }
 admin -X POST "$ORDO_URL/admin/demo-data" >/dev/null
 # Enough money for millions of orders on the channel and at the supplier.
 for account in "groups=down_channel&eid=test" "groups=up_channel&eid=ycup"; do

@@ -104,6 +104,13 @@ public class DemoData {
      * line and loads again, finding everything.
      */
     public synchronized String load() {
+        if (production) {
+            // Its channel test is unsigned, its supplier's secret public and its accounts hold money.
+            throw new OrdoException(
+                    ErrorCode.FORBIDDEN,
+                    "the prod profile loads no demo data: its channel test is unsigned, its supplier's secret is public"
+                            + " and its accounts are given money");
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(s -> loadOnce());

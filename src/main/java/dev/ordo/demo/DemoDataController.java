@@ -16,7 +16,7 @@ class DemoDataController {
         this.demoData = demoData;
     }
 
-    @Operation(summary = "Load the demo data of SPEC A7 (what exists is kept)")
+    @Operation(summary = "Load the demo data of SPEC A7 (what exists is kept; refused, 403, under the prod profile)")
     @PostMapping("/admin/demo-data")
     Map<String, String> load() {
         return Map.of("result", demoData.load());

@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ProdProfileTest {
 
     @Test
-    void the_prod_profile_does_not_serve_the_mock_supplier() {
+    void the_prod_profile_does_not_serve_the_mock_supplier_nor_load_the_demo_data() {
         try (ConfigurableApplicationContext prod =
                 TestDatabases.secondNode("prod-node", Map.of("spring.profiles.active", "prod"))) {
             Http http = new Http(Integer.parseInt(prod.getEnvironment().getProperty("local.server.port")));
@@ -26,6 +26,11 @@ class ProdProfileTest {
                             .status())
                     .isEqualTo(404);
             assertThat(http.get("/admin/catalog/lines").status()).isEqualTo(200);
+            int channels = http.get("/admin/catalog/down-channels").json().size();
+            Http.Response demo = http.method("POST", "/admin/demo-data");
+            assertThat(demo.status()).as(demo.body()).isEqualTo(403);
+            assertThat(demo.json().get("msg").asString()).contains("prod profile loads no demo data");
+            assertThat(http.get("/admin/catalog/down-channels").json().size()).isEqualTo(channels);
         }
     }
 }
