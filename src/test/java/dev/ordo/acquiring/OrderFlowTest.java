@@ -674,6 +674,29 @@ class OrderFlowTest {
     }
 
     /**
+     * An order whose own job died after its units were all final, before it settled them (its
+     * attempts spent while the database was away): the overtime watch hands it to up_pay, where it
+     * ended the watch and left the order paid for ever.
+     */
+    @Test
+    void a_paid_order_whose_units_are_all_final_is_settled_by_its_overtime_watch() {
+        String requestNo = Unique.id("orphan");
+        acquiring.order(requestNo, "100010000000006"); // '6': the first unit delivered, the other failed
+        Order done = acquiring.awaitFinal(requestNo);
+        assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
+        jdbc.sql("update oms_order set status = :paid, finished_at = null where order_id = :id")
+                .param("paid", OrderStatus.PAID.code())
+                .param("id", done.orderId())
+                .update();
+
+        steps.overtime(done.orderId());
+
+        Order settled = acquiring.awaitFinal(requestNo);
+        assertThat(settled.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
+        assertMoneyOf(settled, orders.units(settled.orderId()));
+    }
+
+    /**
      * The order's job carries the order as accepted; run again after the order moved on (the node died
      * after the order was paid and delivered), it reads the order and charges and submits nothing twice.
      */

@@ -1145,7 +1145,9 @@ public class OrderSteps {
      * RefundSteps#WATCH_AGAIN}, a unit whose submission or query should have settled it by now — its
      * jobs may have died, their attempts spent while the database was away — is carried on again:
      * one found submitting is queried once its request can have arrived, one still unknown past its
-     * delivery overtime and its next query goes to manual review, where an operator sees it.
+     * delivery overtime and its next query goes to manual review, where an operator sees it. So are
+     * a failed or stopped unit not refunded yet and an order whose units are all final but which is
+     * not settled: the watch goes on until the order is final or only an operator's units are left.
      */
     public void overtime(long orderId) {
         Order order = orders.find(orderId).orElse(null);
@@ -1164,7 +1166,21 @@ public class OrderSteps {
                     }
                     // Read again: a unit claimed meanwhile (its stop did not apply) is being submitted.
                     List<Unit> after = orders.units(orderId);
-                    if (after.stream().anyMatch(OrderSteps::inFlightOrUnknown)) {
+                    // A failed unit's refund and the settling of an order whose units are all final
+                    // are its own job's; should that job have died, they are handed on again here
+                    // (once: a job of the same id still waiting keeps its place).
+                    boolean handedOn = false;
+                    for (Unit unit : after) {
+                        if (unit.status() == UnitStatus.FAILED || unit.status() == UnitStatus.STOPPED) {
+                            jobs.enqueue(AcquiringQueues.UNIT_REFUND, "u" + unit.unitId(), new UnitRef(unit.unitId()));
+                            handedOn = true;
+                        }
+                    }
+                    if (after.stream().allMatch(u -> u.status().isFinal())) {
+                        jobs.enqueue(AcquiringQueues.UP_PAY, "o" + orderId, new OrderRef(orderId));
+                        handedOn = true;
+                    }
+                    if (handedOn || after.stream().anyMatch(OrderSteps::inFlightOrUnknown)) {
                         orders.watchAgainAt(orderId, now.plus(RefundSteps.WATCH_AGAIN));
                     } else {
                         orders.endOvertimeWatch(orderId);
