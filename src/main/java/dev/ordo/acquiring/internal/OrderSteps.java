@@ -1180,7 +1180,10 @@ public class OrderSteps {
                         jobs.enqueue(AcquiringQueues.UP_PAY, "o" + orderId, new OrderRef(orderId));
                         handedOn = true;
                     }
-                    if (handedOn || after.stream().anyMatch(OrderSteps::inFlightOrUnknown)) {
+                    // A unit still read as paid was claimed meanwhile (its stop did not apply): on
+                    // MySQL this transaction's snapshot may not show the claim yet — watched all the same.
+                    if (handedOn
+                            || after.stream().anyMatch(u -> inFlightOrUnknown(u) || u.status() == UnitStatus.PAID)) {
                         orders.watchAgainAt(orderId, now.plus(RefundSteps.WATCH_AGAIN));
                     } else {
                         orders.endOvertimeWatch(orderId);
