@@ -362,6 +362,22 @@ class OrderFlowTest {
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
     }
 
+    private Response unitsOrder(String requestNo, String num, String amount) {
+        return http.withoutToken()
+                .get(
+                        "/order/request",
+                        Acquiring.exampleOrder(
+                                "units53ch",
+                                requestNo,
+                                "53",
+                                "num",
+                                num,
+                                "amount",
+                                amount,
+                                "rechage_account",
+                                "100011000000000"));
+    }
+
     @Test
     void an_order_needing_more_delivery_units_than_an_order_may_have_is_refused_when_requested() {
         // A supplier delivering one piece per unit, and a product of two pieces: 501 products, 1,002 units.
@@ -370,19 +386,7 @@ class OrderFlowTest {
         changeDownProduct("units53ch", p -> p.put("limit_count", 1_000));
         long balance = acquiring.balance("down_channel", "units53ch");
         String requestNo = Unique.id("units");
-        Response refused = http.withoutToken()
-                .get(
-                        "/order/request",
-                        Acquiring.exampleOrder(
-                                "units53ch",
-                                requestNo,
-                                "53",
-                                "num",
-                                "501",
-                                "amount",
-                                "99198",
-                                "rechage_account",
-                                "100011000000000"));
+        Response refused = unitsOrder(requestNo, "501", "99198");
         assertThat(refused.status()).as(refused.body()).isBetween(400, 499);
         assertThat(refused.json().get("code").asInt()).isEqualTo(ErrorCode.NUM_OVER_LIMIT.code());
         assertThat(refused.json().get("msg").asString()).contains("超过单次最大购买数量(500)");
@@ -391,21 +395,7 @@ class OrderFlowTest {
 
         // 500 products make 1,000 units: accepted and delivered.
         String fits = Unique.id("units");
-        assertThat(http.withoutToken()
-                        .get(
-                                "/order/request",
-                                Acquiring.exampleOrder(
-                                        "units53ch",
-                                        fits,
-                                        "53",
-                                        "num",
-                                        "500",
-                                        "amount",
-                                        "99000",
-                                        "rechage_account",
-                                        "100011000000000"))
-                        .status())
-                .isEqualTo(200);
+        assertThat(unitsOrder(fits, "500", "99000").status()).isEqualTo(200);
         Order order = acquiring.awaitFinal("units53ch", fits);
         assertThat(order.status()).isEqualTo(OrderStatus.SUCCEEDED);
         assertThat(orders.units(order.orderId())).hasSize(1_000);

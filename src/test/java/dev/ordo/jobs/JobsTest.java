@@ -372,6 +372,15 @@ class JobsTest {
                 .isEqualTo(404);
     }
 
+    /** How many probe jobs of this key are scheduled (or running). */
+    private int scheduledProbes(String key) {
+        return jdbc.queryForObject(
+                "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+                Integer.class,
+                PROBE.name(),
+                key);
+    }
+
     /** A probe job failing its three attempts, once it is in the dead-letter list. */
     private void enqueueFailingUntilDead(Http http, String key) {
         jobs.enqueue(PROBE, key, new Probe(key, 3, 0));
@@ -393,12 +402,7 @@ class JobsTest {
         assertThat(runs(key)).hasSize(3);
         assertThat(TestJobs.DEAD_IN_TRANSACTION.get(key)).isTrue();
         assertThat(TestJobs.DEAD).doesNotContain(key);
-        assertThat(jdbc.queryForObject(
-                        "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
-                        Integer.class,
-                        PROBE.name(),
-                        key))
-                .isZero();
+        assertThat(scheduledProbes(key)).isZero();
     }
 
     /**
@@ -754,12 +758,7 @@ class JobsTest {
                             assertThat(dead.lastError()).contains("node stopped while running it");
                         }));
         await().atMost(PATIENCE).until(() -> TestJobs.DEAD.contains(key)); // told just after
-        assertThat(jdbc.queryForObject(
-                        "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
-                        Integer.class,
-                        PROBE.name(),
-                        key))
-                .isZero();
+        assertThat(scheduledProbes(key)).isZero();
         await().pollDelay(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> true);
         assertThat(runs(key)).isEmpty();
     }
