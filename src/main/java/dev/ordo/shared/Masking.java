@@ -29,7 +29,8 @@ public final class Masking {
      * the end of a text cut short in it.
      */
     private static final Pattern JSON_STRING_PROPERTY =
-            Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)(\"|\\\\?$)");
+            // Possessive throughout: a long string is one step, not a frame of the regex engine's stack per character.
+            Pattern.compile("\"((?:[^\"\\\\]++|\\\\.)*+)\"\\s*+:\\s*+\"((?:[^\"\\\\]++|\\\\.)*+)(\"|\\\\?$)");
 
     private Masking() {}
 

@@ -11,6 +11,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
@@ -165,7 +166,7 @@ class AdminAuditFilter extends OncePerRequestFilter {
         if (content.length == 0) {
             return null;
         }
-        String text = new String(content, StandardCharsets.UTF_8);
+        String text = new String(content, charset(request));
         String contentType = request.getContentType();
         if (contentType != null && contentType.toLowerCase().contains("json")) {
             try {
@@ -173,12 +174,23 @@ class AdminAuditFilter extends OncePerRequestFilter {
                 mask(node);
                 text = node.toString();
             } catch (JacksonException notJson) {
-                text = "(not JSON, " + content.length + " bytes)";
+                // Cut at the cache's limit, or not JSON at all: kept as it came, its secrets masked.
+                text = Masking.json(text);
             }
         } else {
             text = Masking.params(text);
         }
         return truncate(text, MAX_BODY);
+    }
+
+    /** The body's charset as the request names it; UTF-8 when it names none or one unknown here. */
+    private static Charset charset(HttpServletRequest request) {
+        try {
+            String name = request.getCharacterEncoding();
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalArgumentException unknown) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     /**

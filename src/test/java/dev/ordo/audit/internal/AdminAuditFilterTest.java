@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -104,6 +105,15 @@ class AdminAuditFilterTest {
     }
 
     @Test
+    void a_long_json_text_is_masked_without_exhausting_the_stack() {
+        for (String note : new String[] {"a".repeat(200_000), "\\\"".repeat(100_000), " ".repeat(20_000)}) {
+            assertThat(Masking.json("{\"note\":\"" + note + "\",\"sign\":\"4f2a\"}"))
+                    .endsWith(",\"sign\":\"***\"}");
+        }
+        assertThat(Masking.json("{\"num\":1," + " ".repeat(20_000))).startsWith("{\"num\":1,");
+    }
+
+    @Test
     void a_secret_given_is_masked_and_one_left_out_shows_as_left_out() {
         ObjectNode body = (ObjectNode) JsonMapper.builder()
                 .build()
@@ -113,6 +123,51 @@ class AdminAuditFilterTest {
 
         assertThat(body.toString())
                 .isEqualTo("{\"secret\":\"***\",\"inner\":{\"app_secret\":null,\"token\":\"\"},\"name\":\"x\"}");
+    }
+
+    /** The body an entry was completed with, for a change applied through the filter. */
+    private static String auditedBody(MockHttpServletRequest request) throws Exception {
+        AtomicReference<String> body = new AtomicReference<>();
+        JdbcAudit capturing = new JdbcAudit(null, null) {
+            @Override
+            long begin(AuditEntry entry) {
+                return 1;
+            }
+
+            @Override
+            void answered(long auditId, String text, int status) {
+                body.set(text);
+            }
+        };
+        var filter = new AdminAuditFilter(
+                capturing, JsonMapper.builder().build(), Clock.systemUTC(), new SimpleMeterRegistry());
+        filter.doFilter(
+                request,
+                new MockHttpServletResponse(),
+                (req, res) -> req.getInputStream().readAllBytes());
+        return body.get();
+    }
+
+    @Test
+    void a_body_longer_than_the_trail_keeps_is_recorded_cut_with_its_secrets_masked_not_dropped() throws Exception {
+        var request = new MockHttpServletRequest("PUT", "/admin/catalog/down-channels/ycdown");
+        request.setContentType("application/json");
+        request.setContent(("{\"secret\":\"s3cr3t\",\"legacy_unsigned\":0," + " ".repeat(20_000) + "\"x\":1}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(auditedBody(request))
+                .startsWith("{\"secret\":\"***\",\"legacy_unsigned\":0,")
+                .doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void a_body_is_read_in_the_charset_its_request_names() throws Exception {
+        var request = new MockHttpServletRequest("PUT", "/admin/catalog/down-channels/ycdown");
+        request.setContentType("application/json;charset=UTF-16");
+        request.setCharacterEncoding("UTF-16");
+        request.setContent("{\"channel_name\":\"中\"}".getBytes(StandardCharsets.UTF_16));
+
+        assertThat(auditedBody(request)).isEqualTo("{\"channel_name\":\"中\"}");
     }
 
     @Test
