@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -205,8 +206,14 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
         StringBuilder text = new StringBuilder();
         if (parsed) {
             parameters(request.getParameterMap(), text);
-        } else if (request.getQueryString() != null) {
-            text.append(cut(request.getQueryString()));
+        } else {
+            if (request.getQueryString() != null) {
+                text.append(cut(urlsMasked(request.getQueryString())));
+            }
+            if (form(request)) {
+                // Tomcat keeps a form it could not decode from everyone, this log included.
+                text.append(text.isEmpty() ? "" : "\n").append("(a form that could not be decoded)");
+            }
         }
         String body =
                 request instanceof ContentCachingRequestWrapper cached ? text(cached.getContentAsByteArray()) : null;
@@ -218,6 +225,25 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
             text.append(text.isEmpty() ? "" : "\n").append(json ? Masking.json(body) : Masking.params(body));
         }
         return text.isEmpty() ? null : text.toString();
+    }
+
+    /** A query string as it came, but a value that decodes to a URL with its user info and secrets masked. */
+    private static String urlsMasked(String query) {
+        StringJoiner masked = new StringJoiner("&");
+        for (String parameter : query.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            String decoded;
+            try {
+                decoded = equals < 0 ? "" : URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException undecodable) {
+                decoded = "";
+            }
+            masked.add(
+                    decoded.contains("://")
+                            ? parameter.substring(0, equals + 1) + encode(Masking.url(decoded))
+                            : parameter);
+        }
+        return masked.toString();
     }
 
     private void parameters(Map<String, String[]> parameters, StringBuilder text) {

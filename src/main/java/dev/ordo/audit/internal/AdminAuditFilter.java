@@ -174,8 +174,8 @@ class AdminAuditFilter extends OncePerRequestFilter {
                 mask(node);
                 text = node.toString();
             } catch (JacksonException notJson) {
-                // Cut at the cache's limit, or not JSON at all: kept as it came, its secrets masked.
-                text = Masking.json(text);
+                // Cut at the cache's limit, or not JSON at all: its secrets could not all be found.
+                text = "(not JSON, " + content.length + " bytes)";
             }
         } else {
             text = Masking.params(text);

@@ -152,9 +152,35 @@ class ApiLogBufferTest {
         var filter = new InboundApiLogFilter(
                 log, Clock.systemUTC(), ApiCallKind.CHANNEL_REQUEST, r -> r.getParameter("channel_no"), 4000);
         var request = new MockHttpServletRequest("GET", "/order/request");
-        request.setQueryString("channel_no=te%73t&amount=%ZZ&sign=4f2a");
-        // As Tomcat answers once it failed to decode them.
-        var unparsable = new HttpServletRequestWrapper(request) {
+        request.setQueryString("channel_no=te%73t&notify_url=http%3A%2F%2Fu%3Apw%40x%2Fcb&amount=%ZZ&sign=4f2a");
+        var form = new MockHttpServletRequest("POST", "/order/request");
+        form.setContentType("application/x-www-form-urlencoded");
+        form.setContent("channel_no=test&amount=%ZZ".getBytes(StandardCharsets.UTF_8));
+
+        filter.doFilter(
+                unparsable(request),
+                new MockHttpServletResponse(),
+                (req, response) -> ((HttpServletResponse) response).setStatus(400));
+        filter.doFilter(
+                unparsable(form),
+                new MockHttpServletResponse(),
+                (req, response) -> ((HttpServletResponse) response).setStatus(400));
+
+        ApiCall kept = log.buffered().getFirst();
+        assertThat(kept.status()).isEqualTo(400);
+        assertThat(kept.party()).isEqualTo("test");
+        assertThat(kept.reference()).isNull();
+        assertThat(kept.request())
+                .as("a URL given keeps no user info")
+                .isEqualTo("channel_no=te%73t&notify_url=http%3A%2F%2F***%40x%2Fcb&amount=%ZZ&sign=***");
+        assertThat(log.buffered().getLast().request())
+                .as("a form Tomcat keeps from everyone")
+                .isEqualTo("(a form that could not be decoded)");
+    }
+
+    /** As Tomcat answers once it failed to decode the parameters. */
+    private static HttpServletRequestWrapper unparsable(MockHttpServletRequest request) {
+        return new HttpServletRequestWrapper(request) {
             @Override
             public String getParameter(String name) {
                 throw new IllegalStateException("Invalid parameters");
@@ -165,17 +191,6 @@ class ApiLogBufferTest {
                 throw new IllegalStateException("Invalid parameters");
             }
         };
-
-        filter.doFilter(
-                unparsable,
-                new MockHttpServletResponse(),
-                (req, response) -> ((HttpServletResponse) response).setStatus(400));
-
-        ApiCall kept = log.buffered().getFirst();
-        assertThat(kept.status()).isEqualTo(400);
-        assertThat(kept.party()).isEqualTo("test");
-        assertThat(kept.reference()).isNull();
-        assertThat(kept.request()).isEqualTo("channel_no=te%73t&amount=%ZZ&sign=***");
     }
 
     @Test

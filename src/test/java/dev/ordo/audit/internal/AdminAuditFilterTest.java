@@ -149,15 +149,13 @@ class AdminAuditFilterTest {
     }
 
     @Test
-    void a_body_longer_than_the_trail_keeps_is_recorded_cut_with_its_secrets_masked_not_dropped() throws Exception {
+    void a_body_longer_than_the_trail_keeps_is_recorded_as_not_json_without_its_secrets() throws Exception {
         var request = new MockHttpServletRequest("PUT", "/admin/catalog/down-channels/ycdown");
         request.setContentType("application/json");
         request.setContent(("{\"secret\":\"s3cr3t\",\"legacy_unsigned\":0," + " ".repeat(20_000) + "\"x\":1}")
                 .getBytes(StandardCharsets.UTF_8));
 
-        assertThat(auditedBody(request))
-                .startsWith("{\"secret\":\"***\",\"legacy_unsigned\":0,")
-                .doesNotContain("s3cr3t");
+        assertThat(auditedBody(request)).isEqualTo("(not JSON, 16000 bytes)");
     }
 
     @Test
