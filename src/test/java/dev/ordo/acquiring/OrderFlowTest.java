@@ -644,17 +644,26 @@ class OrderFlowTest {
      * by the batch it waited for, which hands nothing on: the refund job, finding the unit refunded,
      * hands the order to up_pay when no unit is left open — else the order would stay paid for ever.
      */
+    /**
+     * An order of the demo channel sent to {@code account}, once it ended as {@code expected}, set back
+     * to paid — as an order whose job died before it settled it.
+     */
+    private Order finishedThenPaidAgain(String requestNo, String account, OrderStatus expected) {
+        acquiring.order(requestNo, account);
+        Order finished = acquiring.awaitFinal(requestNo);
+        assertThat(finished.status()).isEqualTo(expected);
+        jdbc.sql("update oms_order set status = :paid, finished_at = null where order_id = :id")
+                .param("paid", OrderStatus.PAID.code())
+                .param("id", finished.orderId())
+                .update();
+        return finished;
+    }
+
     @Test
     void a_unit_refund_job_that_finds_its_unit_refunded_settles_the_order_left_open() {
         String requestNo = Unique.id("leftopen");
-        acquiring.order(requestNo, "100010000000001"); // '1': every unit fails
-        Order failed = acquiring.awaitFinal(requestNo);
-        assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
         // As after that batch: every unit refunded, the order still paid.
-        jdbc.sql("update oms_order set status = :paid, finished_at = null where order_id = :id")
-                .param("paid", OrderStatus.PAID.code())
-                .param("id", failed.orderId())
-                .update();
+        Order failed = finishedThenPaidAgain(requestNo, "100010000000001", OrderStatus.FAILED); // '1': every unit fails
 
         steps.refundUnit(orders.units(failed.orderId()).getFirst().unitId());
 
@@ -671,13 +680,8 @@ class OrderFlowTest {
     @Test
     void a_paid_order_whose_units_are_all_final_is_settled_by_its_overtime_watch() {
         String requestNo = Unique.id("orphan");
-        acquiring.order(requestNo, "100010000000006"); // '6': the first unit delivered, the other failed
-        Order done = acquiring.awaitFinal(requestNo);
-        assertThat(done.status()).isEqualTo(OrderStatus.PARTLY_SUCCEEDED);
-        jdbc.sql("update oms_order set status = :paid, finished_at = null where order_id = :id")
-                .param("paid", OrderStatus.PAID.code())
-                .param("id", done.orderId())
-                .update();
+        // '6': the first unit delivered, the other failed
+        Order done = finishedThenPaidAgain(requestNo, "100010000000006", OrderStatus.PARTLY_SUCCEEDED);
 
         steps.overtime(done.orderId());
 
