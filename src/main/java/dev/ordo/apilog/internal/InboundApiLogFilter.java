@@ -15,7 +15,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -172,18 +174,47 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
 
         @Override
         public String getParameter(String name) {
-            String query = getQueryString();
-            for (String parameter : query == null ? new String[0] : query.split("&")) {
-                if (parameter.startsWith(name + "=")) {
-                    String value = parameter.substring(name.length() + 1);
-                    try {
-                        return URLDecoder.decode(value, StandardCharsets.UTF_8);
-                    } catch (IllegalArgumentException notEncoded) {
-                        return value;
-                    }
+            for (RawParameter parameter : RawParameter.of(getQueryString())) {
+                if (parameter.hasValue() && parameter.name().equals(name)) {
+                    String decoded = parameter.decodedValue();
+                    return decoded != null ? decoded : parameter.value();
                 }
             }
             return null;
+        }
+    }
+
+    /** One {@code name=value} of a query string as it came. */
+    private record RawParameter(String text, int equals) {
+
+        static List<RawParameter> of(String query) {
+            if (query == null) {
+                return List.of();
+            }
+            return Arrays.stream(query.split("&", -1))
+                    .map(text -> new RawParameter(text, text.indexOf('=')))
+                    .toList();
+        }
+
+        boolean hasValue() {
+            return equals >= 0;
+        }
+
+        String name() {
+            return hasValue() ? text.substring(0, equals) : text;
+        }
+
+        String value() {
+            return hasValue() ? text.substring(equals + 1) : "";
+        }
+
+        /** The value decoded, or null when it is not validly encoded. */
+        String decodedValue() {
+            try {
+                return URLDecoder.decode(value(), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException undecodable) {
+                return null;
+            }
         }
     }
 
@@ -230,18 +261,12 @@ final class InboundApiLogFilter extends OncePerRequestFilter {
     /** A query string as it came, but a value that decodes to a URL with its user info and secrets masked. */
     private static String urlsMasked(String query) {
         StringJoiner masked = new StringJoiner("&");
-        for (String parameter : query.split("&", -1)) {
-            int equals = parameter.indexOf('=');
-            String decoded;
-            try {
-                decoded = equals < 0 ? "" : URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException undecodable) {
-                decoded = "";
-            }
+        for (RawParameter parameter : RawParameter.of(query)) {
+            String decoded = parameter.hasValue() ? parameter.decodedValue() : null;
             masked.add(
-                    decoded.contains("://")
-                            ? parameter.substring(0, equals + 1) + encode(Masking.url(decoded))
-                            : parameter);
+                    decoded != null && decoded.contains("://")
+                            ? parameter.name() + "=" + encode(Masking.url(decoded))
+                            : parameter.text());
         }
         return masked.toString();
     }

@@ -15,7 +15,7 @@ class WalletConfiguration {
      * always uses the same lane), by default one per two processors and at least two: more lanes mean
      * smaller batches and more commits, but with one lane the machine idles while a batch waits on its
      * round trips to the database; {@code ordo.wallet.batch.flow-lanes}: parallel batches of order steps that move
-     * money (taken in turn), by default 4;
+     * money (each by the account of its first balance change), by default 4;
      * {@code ordo.wallet.batch.max-size}: most operations per batch;
      * {@code ordo.wallet.batch.timeout}: how long a request waits for its batch's commit.
      */
