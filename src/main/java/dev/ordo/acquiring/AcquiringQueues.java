@@ -36,7 +36,12 @@ public final class AcquiringQueues {
 
     public record RefundRef(long refundId) {}
 
-    public record ReturnQuery(long refundId, long unitId, int attempt) {}
+    /**
+     * A query of an unknown return; {@code attempt} counts the queries so far, {@code sending} is the
+     * sending of the return it asks about ({@code RefundUnit.sending}), null for whichever is the
+     * latest: a query of an earlier sending, its return sent again since, asks nothing.
+     */
+    public record ReturnQuery(long refundId, long unitId, int attempt, Long sending) {}
 
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration MINUTE = Duration.ofMinutes(1);

@@ -20,10 +20,13 @@ import dev.ordo.testing.Http;
 import dev.ordo.testing.Http.Response;
 import dev.ordo.testing.Receiver;
 import dev.ordo.testing.SupplierStub;
+import dev.ordo.testing.UnansweredReturnsSupplier;
 import dev.ordo.testing.Unique;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -633,7 +636,7 @@ class RefundTest {
                             () -> jdbc.sql("select execution_time from scheduled_tasks"
                                             + " where task_name = 'oms:overtime:return_unknown'"
                                             + " and task_instance like :second")
-                                    .param("second", "r" + refundId + "u%#q2")
+                                    .param("second", "r" + refundId + "u%#%q2")
                                     .query((rs, n) ->
                                             rs.getTimestamp("execution_time").toInstant())
                                     .list(),
@@ -847,6 +850,60 @@ class RefundTest {
         for (Unit unit : acquiring.units(order)) {
             assertThat(net("down_channel", channel, unit.unitId())).isZero();
         }
+    }
+
+    @Test
+    void a_query_of_an_earlier_sending_of_a_return_asks_the_supplier_nothing() {
+        // A return sent again (its first sending reached nobody) is queried first_query_time after its
+        // new sending: a query of the earlier sending, still scheduled, would hear "no such return"
+        // (R4040) of one that may be on its way and settle it as not taken back.
+        String channel = Unique.id("resent");
+        String supplierNo = "unansret";
+        String at = "http://127.0.0.1:" + port + "/mock/supplier";
+        refundLine(77, supplierNo, channel, at + "/query", at + "/return", 2_000, 600);
+        http.post("/admin/catalog/up-channels", "application/json", """
+                {"channel_no":"%s","channel_name":"%s","status":0,"service_class":10,"protocol":"%s",
+                 "request_url":"%s/submit","query_url":"%s/query","return_url":"%s/return","can_query":0,
+                 "first_query_time":600,"query_replenish_time":1,"request_replenish_time":1,"timeout_ms":2000,
+                 "secret":"%s"}""".formatted(
+                        supplierNo, supplierNo, UnansweredReturnsSupplier.PROTOCOL, at, at, at, Fixtures.MOCK_SECRET));
+        String requestNo = Unique.id("resent");
+        Order order = deliveredOn(channel, "77", requestNo);
+        Response accepted = refund("general", channel, requestNo, Unique.id("r"), 1);
+        assertThat(accepted.status()).isEqualTo(200);
+        long refundId = Long.parseLong(accepted.json().get("refund_id").asString());
+        long unitId = acquiring.units(order).getFirst().unitId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> returnStatus(refundId, unitId) == ReturnStatus.UNKNOWN);
+        long sending = jdbc.sql(
+                        "select submitted_at from oms_refund_unit where refund_id = :refund and unit_id = :unit")
+                .param("refund", refundId)
+                .param("unit", unitId)
+                .query(LocalDateTime.class)
+                .single()
+                .toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
+        int queries = UnansweredReturnsSupplier.returnQueries();
+
+        refundSteps.queryReturn(new AcquiringQueues.ReturnQuery(refundId, unitId, 1, sending - 1_000));
+        assertThat(UnansweredReturnsSupplier.returnQueries())
+                .as("a query of an earlier sending asks nothing")
+                .isEqualTo(queries);
+        assertThat(returnStatus(refundId, unitId)).isEqualTo(ReturnStatus.UNKNOWN);
+
+        refundSteps.queryReturn(new AcquiringQueues.ReturnQuery(refundId, unitId, 1, sending));
+        assertThat(UnansweredReturnsSupplier.returnQueries())
+                .as("a query of the latest sending asks")
+                .isEqualTo(queries + 1);
+        assertThat(returnStatus(refundId, unitId)).isEqualTo(ReturnStatus.NOT_RETURNED);
+    }
+
+    private ReturnStatus returnStatus(long refundId, long unitId) {
+        return ReturnStatus.ofCode(
+                jdbc.sql("select status from oms_refund_unit where refund_id = :refund and unit_id = :unit")
+                        .param("refund", refundId)
+                        .param("unit", unitId)
+                        .query(Integer.class)
+                        .single());
     }
 
     /**

@@ -36,7 +36,18 @@ class JdbcRefunds {
             long refundedSale,
             long loss) {}
 
-    record RefundUnit(long refundId, long unitId, ReturnStatus status, String resultCode, String resultMsg) {}
+    /**
+     * A unit of a refund and its return; {@code submittedAt} the start of its latest request to the
+     * supplier (null before the first), which tells one sending of it from another.
+     */
+    record RefundUnit(
+            long refundId, long unitId, ReturnStatus status, String resultCode, String resultMsg, Instant submittedAt) {
+
+        /** Which sending of the return this is: its start in epoch milliseconds, 0 before the first. */
+        long sending() {
+            return submittedAt == null ? 0 : submittedAt.toEpochMilli();
+        }
+    }
 
     private final JdbcClient jdbc;
     private final Orders orders;
@@ -129,8 +140,14 @@ class JdbcRefunds {
                         rs.getLong("unit_id"),
                         ReturnStatus.ofCode(rs.getInt("status")),
                         rs.getString("result_code"),
-                        rs.getString("result_msg")))
+                        rs.getString("result_msg"),
+                        SqlTime.instant(rs, "submitted_at")))
                 .list();
+    }
+
+    /** The unit of the refund, if the refund has it. */
+    Optional<RefundUnit> unit(long refundId, long unitId) {
+        return units(refundId).stream().filter(u -> u.unitId() == unitId).findFirst();
     }
 
     boolean transition(Refund refund, RefundStatus from, RefundStatus to, String reason) {

@@ -227,12 +227,22 @@ public class RefundSteps {
     private void unknown(Refund refund, Unit unit, ReturnStatus from, String reason, Instant after) {
         if (refunds.transition(refund, unit.unitId(), from, ReturnStatus.UNKNOWN, null, reason)) {
             UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
+            long sending =
+                    refunds.unit(refund.refundId(), unit.unitId()).orElseThrow().sending();
             jobs.enqueue(
                     AcquiringQueues.RETURN_UNKNOWN,
-                    returnNo(refund.refundId(), unit.unitId()) + "#q1",
-                    new ReturnQuery(refund.refundId(), unit.unitId(), 1),
+                    queryId(refund.refundId(), unit.unitId(), sending, 1),
+                    new ReturnQuery(refund.refundId(), unit.unitId(), 1, sending),
                     after.plusSeconds(supplier.firstQueryTime()));
         }
+    }
+
+    /**
+     * A return's n-th query of one sending: a return sent again (its first sending never reached
+     * the supplier) has its queries of its own, each {@code first_query_time} after its sending.
+     */
+    private static String queryId(long refundId, long unitId, long sending, int attempt) {
+        return returnNo(refundId, unitId) + "#" + sending + "q" + attempt;
     }
 
     /**
@@ -247,16 +257,19 @@ public class RefundSteps {
         if (refund == null || refund.status() != RefundStatus.RETURNING) {
             return;
         }
-        RefundUnit ru = refunds.units(q.refundId()).stream()
-                .filter(u -> u.unitId() == q.unitId())
-                .findFirst()
-                .orElse(null);
+        RefundUnit ru = refunds.unit(q.refundId(), q.unitId()).orElse(null);
         if (ru == null || ru.status() != ReturnStatus.UNKNOWN) {
             if (ru != null && ru.status().settled()) {
                 // Settled already — by this query run before its node died, it may be, after the
                 // settling commit and before the completion was enqueued: enqueued now (by id, once).
                 completeIfSettled(refund);
             }
+            return;
+        }
+        if (q.sending() != null && q.sending() != ru.sending()) {
+            // Sent again since (an earlier sending never reached the supplier): this query's
+            // "no such return" could come before the new request reached the supplier and settle a
+            // return on its way as not taken back; the new sending has its own queries.
             return;
         }
         Unit unit = orders.unit(q.unitId()).orElseThrow();
@@ -277,8 +290,10 @@ public class RefundSteps {
             // refund's overtime settles the return, and the next run is at that overtime.
             jobs.enqueue(
                     AcquiringQueues.RETURN_UNKNOWN,
-                    returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1),
-                    new ReturnQuery(q.refundId(), q.unitId(), q.attempt() + 1),
+                    q.sending() == null
+                            ? returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1)
+                            : queryId(q.refundId(), q.unitId(), q.sending(), q.attempt() + 1),
+                    new ReturnQuery(q.refundId(), q.unitId(), q.attempt() + 1, q.sending()),
                     Flag.yes(supplier.canQuery())
                             ? clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime()))
                             : refund.overtimeAt());
@@ -571,7 +586,7 @@ public class RefundSteps {
                             jobs.enqueue(
                                     AcquiringQueues.RETURN_UNKNOWN,
                                     returnNo(refundId, u.unitId()) + "#qo",
-                                    new ReturnQuery(refundId, u.unitId(), 0),
+                                    new ReturnQuery(refundId, u.unitId(), 0, null),
                                     now.plus(orderSteps.endpoint(supplier).longestCall())
                                             .plus(RETURN_START_SLACK));
                         }
