@@ -1116,6 +1116,89 @@ class OrderFlowTest {
     }
 
     @Test
+    void an_unknown_unit_whose_first_query_is_due_after_its_delivery_overtime_is_still_queried_once() throws Exception {
+        // Seed 000's own example values: first_query_time 600, delivery_overtime 300. A unit the
+        // supplier left unknown must be asked about before it waits for an operator — and the
+        // supplier delivered it.
+        AtomicInteger queries = new AtomicInteger();
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/mock/supplier/query", exchange -> {
+            queries.incrementAndGet();
+            Fixtures.supplierAnswer(exchange, "R0000");
+        });
+        try (supplier) {
+            Fixtures.supplierLine(http, 78, "latefirstq", supplier.url(), true, true, 1, 60);
+            assertThat(http.put("/admin/catalog/up-channels/latefirstq", """
+                            {"channel_no":"latefirstq","channel_name":"latefirstq","status":0,"service_class":10,
+                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
+                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
+                             "can_query":0,"first_query_time":3,"query_replenish_time":1,
+                             "request_replenish_time":60,"timeout_ms":2000}""".formatted(supplier.url()))
+                            .status())
+                    .isEqualTo(200);
+            Fixtures.channel(http, "lfqch", 100_000_000, 0, 10_000, 78);
+            String requestNo = Unique.id("lfqch");
+            http.withoutToken()
+                    .get("/order/request", Acquiring.exampleOrder("lfqch", requestNo, "78", "rechage_account", "12"));
+
+            Order done = acquiring.awaitFinal("lfqch", requestNo);
+            assertThat(done.status())
+                    .as("asked after its delivery overtime, the supplier answered delivered")
+                    .isEqualTo(OrderStatus.SUCCEEDED);
+            assertThat(queries.get()).isEqualTo(orders.units(done.orderId()).size());
+            assertMoneyOf(done, orders.units(done.orderId()));
+        }
+    }
+
+    @Test
+    void a_channel_saved_in_the_catalog_has_its_fee_accounts_opened_and_its_delivered_orders_finish() {
+        // The operator opens and funds only the account that pays for the channel's orders (seed 000
+        // §3 lists no down_payment_fee): a delivered order must still finish, its fees booked.
+        String channel = Unique.id("feeacc");
+        Fixtures.channelEntries(http, channel, 0, 10_000, 1);
+        http.get("/account/create", "ident", "oms", "groups", "down_channel", "eid", channel, "name", channel);
+        Fixtures.fund(http, channel, 100_000_000);
+        String requestNo = Unique.id("feeacc");
+        http.withoutToken()
+                .get("/order/request", Acquiring.exampleOrder(channel, requestNo, "1", "rechage_account", "12"));
+
+        Order done = acquiring.awaitFinal(channel, requestNo);
+        assertThat(done.status()).isEqualTo(OrderStatus.SUCCEEDED);
+        for (String group : List.of("down_commission", "down_service", "down_payment_fee")) {
+            Response account = http.get("/account/balance/query", "ident", "oms", "groups", group, "eid", channel);
+            assertThat(account.status()).as(group).isEqualTo(200);
+            assertThat(account.json().get("account_name").asString()).isEqualTo(channel);
+            assertThat(account.json().get("balance").asLong()).as(group).isPositive();
+        }
+        assertMoneyOf(done, orders.units(done.orderId()));
+    }
+
+    @Test
+    void a_supplier_saved_in_the_catalog_has_its_fee_accounts_opened_but_not_its_deposit() {
+        String supplierNo = Unique.id("feeup");
+        assertThat(http.post("/admin/catalog/up-channels", "application/json", """
+                                {"channel_no":"%s","channel_name":"fee supplier","status":0,"service_class":10,
+                                 "protocol":"reference-http","request_url":"http://127.0.0.1:1/submit",
+                                 "query_url":"http://127.0.0.1:1/query","return_url":"http://127.0.0.1:1/return",
+                                 "can_query":0,"first_query_time":1,"query_replenish_time":1,
+                                 "request_replenish_time":1,"timeout_ms":2000,"secret":"%s"}""".formatted(
+                                        supplierNo, Fixtures.MOCK_SECRET))
+                        .status())
+                .isEqualTo(200);
+        for (String group : List.of("up_commission", "up_service")) {
+            Response account = http.get("/account/balance/query", "ident", "oms", "groups", group, "eid", supplierNo);
+            assertThat(account.status()).as(group).isEqualTo(200);
+            assertThat(account.json().get("account_name").asString()).isEqualTo("fee supplier");
+            assertThat(account.json().get("balance").asLong()).isZero();
+        }
+        assertThat(http.get("/account/balance/query", "ident", "oms", "groups", "up_channel", "eid", supplierNo)
+                        .status())
+                .as("Ordo's deposit with the supplier is the operator's to open and fund")
+                .isEqualTo(404);
+    }
+
+    @Test
     void a_querys_answer_settles_its_unit_even_after_the_unit_went_to_manual_review_meanwhile() throws Exception {
         // A supplier that leaves every submission unknown and answers each query "delivered", but
         // only after the unit it asks about went to manual review while the query was under way (a

@@ -832,8 +832,10 @@ public class OrderSteps {
     // ---------------------------------------------------------------- unknown results
 
     /**
-     * {@code oms:overtime:delivery_unknown}: query an unknown unit until its result is known; past
-     * the supplier's delivery overtime it waits for an operator or a callback (manual review).
+     * {@code oms:overtime:delivery_unknown}: query an unknown unit until its result is known; still
+     * unknown past the supplier's delivery overtime, it waits for an operator or a callback (manual
+     * review). The supplier is asked each time, the last time too: a first query due only after the
+     * overtime ({@code first_query_time} longer than {@code delivery_overtime}) still asks once.
      */
     public void query(long unitId, int attempt) {
         Unit unit = orders.unit(unitId).orElse(null);
@@ -841,18 +843,6 @@ public class OrderSteps {
             return;
         }
         UpChannel supplier = catalog.supplier(unit.upChannelNo()).orElseThrow();
-        int overtime = deliveryOvertime(unit);
-        Instant submitted = unit.submittedAt() == null ? clock.instant() : unit.submittedAt();
-        if (!clock.instant().isBefore(submitted.plusSeconds(overtime))) {
-            tx.executeWithoutResult(s -> orders.transition(
-                    unit,
-                    UnitStatus.UNKNOWN,
-                    UnitStatus.MANUAL_REVIEW,
-                    UnitResult.NONE,
-                    "still unknown after the delivery overtime (" + overtime
-                            + " s): waiting for an operator or a callback"));
-            return;
-        }
         if (Flag.yes(supplier.canQuery())) {
             SupplierAnswer answer =
                     suppliers.adapter(supplier.protocol()).query(endpoint(supplier), Long.toString(unitId));
@@ -870,6 +860,18 @@ public class OrderSteps {
                     return;
                 }
             }
+        }
+        int overtime = deliveryOvertime(unit);
+        Instant submitted = unit.submittedAt() == null ? clock.instant() : unit.submittedAt();
+        if (!clock.instant().isBefore(submitted.plusSeconds(overtime))) {
+            tx.executeWithoutResult(s -> orders.transition(
+                    unit,
+                    UnitStatus.UNKNOWN,
+                    UnitStatus.MANUAL_REVIEW,
+                    UnitResult.NONE,
+                    "still unknown after the delivery overtime (" + overtime
+                            + " s): waiting for an operator or a callback"));
+            return;
         }
         Instant next = clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime()));
         jobs.enqueue(
