@@ -100,6 +100,15 @@ final class Fixtures {
      * with its wallet accounts; {@code orderOvertime} 0 means the demo's 600 s.
      */
     static void channel(Http http, String channelNo, long balance, int orderOvertime, int rateLimit, long lineId) {
+        channelEntries(http, channelNo, orderOvertime, rateLimit, lineId);
+        for (String group : new String[] {"down_channel", "down_commission", "down_service", "down_payment_fee"}) {
+            http.get("/account/create", "ident", "oms", "groups", group, "eid", channelNo, "name", channelNo);
+        }
+        fund(http, channelNo, balance);
+    }
+
+    /** As above, the catalog's entries only: no wallet account opened by hand. */
+    static void channelEntries(Http http, String channelNo, int orderOvertime, int rateLimit, long lineId) {
         http.post("/admin/catalog/down-channels", "application/json", """
                 {"channel_no":"%s","channel_name":"%s","status":0,"legacy_unsigned":0,"rate_limit":%d}""".formatted(channelNo, channelNo, rateLimit));
         boolean exists = http.get("/admin/catalog/down-shelves")
@@ -119,9 +128,10 @@ final class Fixtures {
                      "service_discount":0.001,"payment_fee_discount":0.005,"can_split_order":0,"split_order_face":10000,
                      "limit_count":10,"status":0}""".formatted(shelf, lineId));
         }
-        for (String group : new String[] {"down_channel", "down_commission", "down_service", "down_payment_fee"}) {
-            http.get("/account/create", "ident", "oms", "groups", group, "eid", channelNo, "name", channelNo);
-        }
+    }
+
+    /** Adds {@code balance} cents to the channel's {@code down_channel} account (once per channel). */
+    static void fund(Http http, String channelNo, long balance) {
         http.get(
                 "/account/balance/add",
                 "ident",

@@ -13,6 +13,7 @@ import dev.ordo.catalog.CatalogEntries.ProductLine;
 import dev.ordo.catalog.CatalogEntries.UpChannel;
 import dev.ordo.catalog.CatalogEntries.UpProduct;
 import dev.ordo.catalog.CatalogEntries.UpShelf;
+import dev.ordo.catalog.ChannelSaved;
 import dev.ordo.catalog.Flag;
 import dev.ordo.shared.ErrorCode;
 import dev.ordo.shared.Ids;
@@ -31,6 +32,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -47,6 +49,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
     private final Suppliers suppliers;
     private final LoadingCache<String, Loaded> snapshot;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Object reloading = new Object();
 
     /** The catalog as read, and when its reading began (by this node's clock). */
@@ -60,6 +63,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
             TransactionTemplate tx,
             Suppliers suppliers,
             Clock clock,
+            ApplicationEventPublisher events,
             @Value("${ordo.catalog.refresh:5s}") Duration refresh) {
         if (refresh.compareTo(Duration.ofMillis(10)) < 0) {
             throw new IllegalArgumentException("ordo.catalog.refresh must be at least 10ms, not " + refresh);
@@ -69,6 +73,7 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         this.tx = tx;
         this.suppliers = suppliers;
         this.clock = clock;
+        this.events = events;
         // Reloaded in the background when read after half the period, and never served older than
         // the period: a node that was idle for an hour does not answer its first reads from an
         // hour-old snapshot (refresh alone hands back the old one while it reloads).
@@ -278,7 +283,10 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
         List<String> problems = kept.problems();
         CatalogEntries.givenSecret(channel.secret(), problems);
         return saved(problems, () -> {
-            return channel.withVersion(jdbc.save(channel, validatedWith)).withoutSecret();
+            DownChannel saved =
+                    channel.withVersion(jdbc.save(channel, validatedWith)).withoutSecret();
+            events.publishEvent(new ChannelSaved(false, saved.channelNo(), saved.channelName()));
+            return saved;
         });
     }
 
@@ -398,7 +406,9 @@ class DefaultCatalog implements Catalog, CatalogAdmin {
                 problems);
         // As for downstream channels: written without a secret it was not given.
         return saved(problems, () -> {
-            return channel.withVersion(jdbc.save(channel)).withoutSecret();
+            UpChannel saved = channel.withVersion(jdbc.save(channel)).withoutSecret();
+            events.publishEvent(new ChannelSaved(true, saved.channelNo(), saved.channelName()));
+            return saved;
         });
     }
 

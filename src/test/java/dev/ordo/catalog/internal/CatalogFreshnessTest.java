@@ -38,7 +38,7 @@ class CatalogFreshnessTest {
 
     /** A node of its own, reading the shared database with {@code refresh}. */
     private DefaultCatalog node(Duration refresh) {
-        return new DefaultCatalog(jdbc, ids, tx, suppliers, Clock.systemUTC(), refresh);
+        return new DefaultCatalog(jdbc, ids, tx, suppliers, Clock.systemUTC(), event -> {}, refresh);
     }
 
     /** A channel created as another node creates it: written, nothing invalidated here. */
