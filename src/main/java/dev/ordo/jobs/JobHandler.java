@@ -22,6 +22,14 @@ public interface JobHandler<T> {
      */
     default void dead(T payload) {}
 
+    /**
+     * Called when an operator sends a dead job of the queue back to it
+     * ({@code POST /admin/jobs/dead/{id}/retry}), in the transaction that enqueues it again, so that
+     * the handler's own record of work it gave up ({@link #dead}) can be reopened and the job do it
+     * again rather than find it given up. A failure refuses the retry. Nothing by default.
+     */
+    default void revived(T payload) {}
+
     /** What a handler does with one job. */
     @FunctionalInterface
     interface Action<T> {
@@ -34,6 +42,14 @@ public interface JobHandler<T> {
 
     /** As {@link #of(JobQueue, Action)}, with what to do when a job goes dead ({@link #dead}). */
     static <T> JobHandler<T> of(JobQueue<T> queue, Action<T> action, Consumer<T> dead) {
+        return of(queue, action, dead, payload -> {});
+    }
+
+    /**
+     * As {@link #of(JobQueue, Action)}, with what to do when a job goes dead ({@link #dead}) and when
+     * a dead one is sent back ({@link #revived}).
+     */
+    static <T> JobHandler<T> of(JobQueue<T> queue, Action<T> action, Consumer<T> dead, Consumer<T> revived) {
         return new JobHandler<>() {
             @Override
             public JobQueue<T> queue() {
@@ -48,6 +64,11 @@ public interface JobHandler<T> {
             @Override
             public void dead(T payload) {
                 dead.accept(payload);
+            }
+
+            @Override
+            public void revived(T payload) {
+                revived.accept(payload);
             }
         };
     }

@@ -53,6 +53,13 @@ public interface Notifications {
      */
     void giveUp(long notificationId);
 
+    /**
+     * An operator sent the notification's dead job back to its queue: a notification that gave up is
+     * pending again, retried for another {@code ordo.notify.give-up-after} from now, its attempts so
+     * far kept. One delivered stays delivered.
+     */
+    void reopen(long notificationId);
+
     Optional<Notification> find(String eventId);
 
     List<Attempt> attempts(long notificationId);

@@ -330,7 +330,8 @@ class JobsTest {
     }
 
     @Test
-    void a_failing_job_is_retried_with_growing_backoff_then_becomes_dead_its_handler_told_and_can_be_sent_back() {
+    void
+            a_failing_job_is_retried_with_growing_backoff_then_becomes_dead_its_handler_told_and_can_be_sent_back_its_handler_told() {
         Http http = new Http(port);
         String key = Unique.id("dies");
         enqueueFailingUntilDead(http, key);
@@ -364,6 +365,9 @@ class JobsTest {
         assertThat(http.post("/admin/jobs/dead/" + dead.get("id").asLong() + "/retry", "text/plain", "")
                         .status())
                 .isEqualTo(200);
+        assertThat(TestJobs.REVIVED_IN_TRANSACTION.get(key))
+                .as("its handler is told it was sent back, in the transaction that enqueues it again")
+                .isTrue();
         await().atMost(PATIENCE).until(() -> runs(key).size() == 4);
         assertThat(http.get("/admin/jobs/dead", "queue", PROBE.name()).json().valueStream())
                 .noneMatch(d -> d.get("job_id").asString().equals(key));

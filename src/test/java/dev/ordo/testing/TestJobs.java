@@ -83,6 +83,12 @@ public class TestJobs {
     /** Whether each probe job's handler was told of its death inside a transaction. */
     public static final Map<String, Boolean> DEAD_IN_TRANSACTION = new ConcurrentHashMap<>();
 
+    /**
+     * Keys of probe jobs their handler was told were sent back from the dead ({@link JobHandler#revived}),
+     * with whether inside a transaction.
+     */
+    public static final Map<String, Boolean> REVIVED_IN_TRANSACTION = new ConcurrentHashMap<>();
+
     /** A probe job whose key starts so fails on the database when its handler is told of its death. */
     public static final String DEATH_FAILS = "death-fails-";
 
@@ -143,6 +149,12 @@ public class TestJobs {
                     jdbc.queryForObject("select count(*) from no_such_table", Integer.class);
                 }
                 DEAD.add(payload.key());
+            }
+
+            @Override
+            public void revived(Probe payload) {
+                REVIVED_IN_TRANSACTION.put(
+                        payload.key(), TransactionSynchronizationManager.isActualTransactionActive());
             }
         };
     }

@@ -104,7 +104,8 @@ class AcquiringConfiguration {
         return JobHandler.of(
                 ORDER_NOTIFY,
                 job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)),
-                ref -> notifications.giveUp(ref.notificationId()));
+                ref -> notifications.giveUp(ref.notificationId()),
+                ref -> notifications.reopen(ref.notificationId()));
     }
 
     @Bean
@@ -164,7 +165,8 @@ class AcquiringConfiguration {
         return JobHandler.of(
                 REFUND_NOTIFY,
                 job -> notifications.deliver(job.payload().notificationId(), secrets(catalog)),
-                ref -> notifications.giveUp(ref.notificationId()));
+                ref -> notifications.giveUp(ref.notificationId()),
+                ref -> notifications.reopen(ref.notificationId()));
     }
 
     /** Orders and refunds whose overtime has come get their overtime job. */

@@ -97,6 +97,8 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     /** Published whole once the engine has started (the admin API may ask while it starts). */
     private volatile Map<String, JobQueue<?>> queues = Map.of();
 
+    private volatile Map<String, JobHandler<?>> handlersByQueue = Map.of();
+
     private volatile List<String> recurringNames = List.of();
     private final List<Scheduler> schedulers = new ArrayList<>();
     private ScheduledExecutorService statsRefresher;
@@ -179,6 +181,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     public synchronized void start() {
         TransientPollFailures.install();
         Map<String, JobQueue<?>> queues = new LinkedHashMap<>();
+        Map<String, JobHandler<?>> handlersByQueue = new LinkedHashMap<>();
         List<String> recurringNames = new ArrayList<>();
         List<Task<?>> oneTimeTasks = new ArrayList<>();
         for (JobHandler<?> handler : handlers.orderedStream().toList()) {
@@ -186,6 +189,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
             if (queues.putIfAbsent(queue.name(), queue) != null) {
                 throw new IllegalStateException("two handlers for queue " + queue.name());
             }
+            handlersByQueue.put(queue.name(), handler);
             oneTimeTasks.add(task(queue, handler));
         }
         List<RecurringTask<Void>> recurringTasks = new ArrayList<>();
@@ -222,6 +226,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
         }
         // Published before anything runs: the stats refresher and the admin API read them.
         this.queues = Collections.unmodifiableMap(queues);
+        this.handlersByQueue = Collections.unmodifiableMap(handlersByQueue);
         this.recurringNames = List.copyOf(recurringNames);
         schedulers.forEach(Scheduler::start);
         statsRefresher = Executors.newSingleThreadScheduledExecutor(
@@ -491,12 +496,13 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                 .find(id)
                 .filter(dead -> deadLetters.remove(id))
                 .map(dead -> {
-                    resend(queues.get(dead.queue()), dead);
+                    resend(queues.get(dead.queue()), handlersByQueue.get(dead.queue()), dead);
                     return dead;
                 }));
     }
 
-    private <T> void resend(JobQueue<T> queue, DeadJob dead) {
+    @SuppressWarnings("unchecked")
+    private <T> void resend(JobQueue<T> queue, JobHandler<?> handler, DeadJob dead) {
         if (queue == null) {
             throw new OrdoException(
                     ErrorCode.OPERATION_FAILED,
@@ -512,6 +518,9 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
                             + queue.payloadType().getSimpleName() + ": " + e.getMessage());
         }
         jobs.enqueue(queue, dead.jobId(), payload, clock.instant());
+        if (payload != null) {
+            ((JobHandler<T>) handler).revived(payload);
+        }
     }
 
     /** A checked exception thrown by a handler, carried through db-scheduler's unchecked API. */

@@ -247,6 +247,19 @@ class DefaultNotifications implements Notifications, DisposableBean {
         row(notificationId).ifPresent(n -> giveUp(notificationId, n.eventId(), n.url(), n.attempts()));
     }
 
+    @Override
+    public void reopen(long notificationId) {
+        int reopened = jdbc.sql(
+                        "update notification set status = 0, give_up_at = :giveUp where notification_id = :id and status = 2")
+                .param("giveUp", SqlTime.utc(clock.instant().plus(giveUpAfter)))
+                .param("id", notificationId)
+                .update();
+        if (reopened == 1) {
+            log.info(
+                    "notification {} sent back by an operator: retried until {} from now", notificationId, giveUpAfter);
+        }
+    }
+
     private void giveUp(long notificationId, String eventId, String url, int attempts) {
         jdbc.sql("update notification set status = 2 where notification_id = :id and status = 0")
                 .param("id", notificationId)

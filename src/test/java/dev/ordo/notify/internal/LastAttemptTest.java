@@ -205,6 +205,40 @@ class LastAttemptTest {
     }
 
     @Test
+    void a_notification_that_gave_up_is_attempted_again_once_an_operator_sends_its_dead_job_back() throws Exception {
+        long id = failingNotification();
+        lastAttempt = true;
+        assertThatThrownBy(() -> notifications.deliver(id, channel -> "secret")).isInstanceOf(RuntimeException.class);
+        notifications.giveUp(id); // its job goes dead
+        assertThat(status(id)).isEqualTo(2);
+
+        notifications.reopen(id);
+        assertThat(status(id)).as("pending again").isZero();
+        Instant giveUpAt = jdbc.sql("select give_up_at from notification where notification_id = :id")
+                .param("id", id)
+                .query((rs, n) -> SqlTime.instant(rs, "give_up_at"))
+                .single();
+        assertThat(giveUpAt)
+                .as("for another give-up-after")
+                .isAfter(Instant.now().plus(Duration.ofHours(24)));
+        lastAttempt = false;
+        assertThatThrownBy(() -> notifications.deliver(id, channel -> "secret")).isInstanceOf(RuntimeException.class);
+        assertThat(jdbc.sql("select count(*) from notification_attempt where notification_id = :id")
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .as("the call is made again")
+                .isEqualTo(2);
+
+        long delivered = failingNotification();
+        jdbc.sql("update notification set status = 1 where notification_id = :id")
+                .param("id", delivered)
+                .update();
+        notifications.reopen(delivered);
+        assertThat(status(delivered)).as("one delivered stays delivered").isEqualTo(1);
+    }
+
+    @Test
     void an_attempt_for_a_channel_this_nodes_catalog_does_not_know_fails_to_be_retried_and_sends_nothing_unsigned()
             throws Exception {
         long id = failingNotification();
