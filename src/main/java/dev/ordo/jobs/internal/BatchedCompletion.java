@@ -24,6 +24,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * logged, not thrown: the job's work is done either way, and every job is safe to run again. If the
  * node dies before the delete commits, the execution is taken over and run again, as it would be
  * with db-scheduler's delete.
+ *
+ * <p>A delete that fails (the database away for a while, the batch not committed within its 30 s)
+ * is tried again until it commits or the node stops: the job's work is done. Its worker waits, and
+ * db-scheduler goes on heart-beating the execution meanwhile; given up, it would stay claimed and
+ * unwatched, be taken for a dead node's and run again — or, after its last attempt, be recorded dead
+ * and its handler told it was given up.
  */
 final class BatchedCompletion implements AutoCloseable {
 
@@ -34,10 +40,18 @@ final class BatchedCompletion implements AutoCloseable {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final GroupCommit<Execution, Boolean> removals;
+    private final Duration firstRetry;
+    private volatile boolean closing;
 
     BatchedCompletion(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry meters) {
+        this(jdbc, tx, meters, Duration.ofMillis(500));
+    }
+
+    /** {@code firstRetry}: the wait before a failed delete's first retry, doubling up to 30 s. */
+    BatchedCompletion(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry meters, Duration firstRetry) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.firstRetry = firstRetry;
         this.removals = new GroupCommit<>(
                 "job-completion",
                 1,
@@ -53,7 +67,7 @@ final class BatchedCompletion implements AutoCloseable {
     <T> CompletionHandler<T> handler() {
         return (complete, operations) -> {
             Execution execution = complete.getExecution();
-            if (!removals.submit(execution, 0)) {
+            if (!removed(execution)) {
                 log.warn(
                         "job {} of {} was no longer claimed at version {} when it finished (taken over or removed)",
                         execution.taskInstance.getId(),
@@ -62,6 +76,36 @@ final class BatchedCompletion implements AutoCloseable {
             }
         };
     }
+
+    /** Whether the execution was deleted (false: no longer claimed at its version), tried until it commits. */
+    private boolean removed(Execution execution) {
+        Duration wait = firstRetry;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return removals.submit(execution, 0);
+            } catch (RuntimeException failed) {
+                if (closing || Thread.currentThread().isInterrupted()) {
+                    throw failed; // stopping: the execution is taken over and the job runs again
+                }
+                log.warn(
+                        "job {} of {} finished, but deleting its execution failed ({} so far): trying again in {} ms — {}",
+                        execution.taskInstance.getId(),
+                        execution.taskInstance.getTaskName(),
+                        attempt,
+                        wait.toMillis(),
+                        failed.toString());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                    throw failed;
+                }
+                wait = wait.multipliedBy(2).compareTo(MAX_RETRY_WAIT) > 0 ? MAX_RETRY_WAIT : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(30);
 
     private List<Outcome<Boolean>> remove(List<Execution> executions) {
         List<Object[]> rows = new ArrayList<>(executions.size());
@@ -78,8 +122,14 @@ final class BatchedCompletion implements AutoCloseable {
         return outcomes;
     }
 
+    /** The node is stopping: a failed delete is no longer tried again (the job runs again after the take-over). */
+    void stopRetrying() {
+        closing = true;
+    }
+
     @Override
     public void close() throws InterruptedException {
+        closing = true;
         removals.close();
     }
 }

@@ -404,6 +404,7 @@ final class JobEngine implements SmartLifecycle, JobsAdmin {
     @Override
     public void stop() {
         running = false;
+        completion.stopRetrying();
         if (statsRefresher != null) {
             statsRefresher.shutdownNow();
         }
