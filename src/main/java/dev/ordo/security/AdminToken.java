@@ -46,7 +46,7 @@ public final class AdminToken {
      * stored in the data directory, or a new random one stored there for the next start.
      */
     static Resolved resolve(String configured, boolean production, Path dataDir) {
-        // A secret file or env line often ends in a line break: kept, no presented token could match.
+        // A secret file or env line often ends in a line break: stripped, as kept no presented token could match.
         configured = configured == null ? null : configured.strip();
         if (configured != null && !configured.isBlank()) {
             if (configured.length() < MIN_LENGTH) {

@@ -79,7 +79,8 @@ class SecurityHttpTest {
                 .isEqualTo(404);
         // Anything else under the reseller API's prefixes is no endpoint at all (no admin path lives
         // there): a reseller's typo is told so, not asked for a token. The admin API needs the token.
-        for (String path : new String[] {"/order/request/list", "/order", "/refund/generel"}) {
+        for (String path :
+                new String[] {"/order/request/list", "/order", "/refund/generel", "/supplier/notify/ycup/extra"}) {
             Http.Response typo = anonymous.get(path);
             assertThat(typo.status()).as(path).isEqualTo(404);
             assertThat(typo.json().get("code").asInt()).isEqualTo(ErrorCode.NO_SUCH_ENDPOINT.code());
