@@ -21,9 +21,12 @@ import dev.ordo.wallet.BalanceChange;
 import dev.ordo.wallet.Wallet;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -128,6 +131,15 @@ public class DemoData {
     private static final int LOAD_ATTEMPTS = 5;
 
     private String loadOnce() {
+        // Accounts an operator (or an earlier load) opened keep their balance: only those this load
+        // opens — itself, or the catalog when it saves a new channel or supplier — are given money.
+        List<AccountKey> demoAccounts = demoAccounts();
+        Set<AccountKey> existed = new HashSet<>();
+        for (AccountKey key : demoAccounts) {
+            if (wallet.find(key).isPresent()) {
+                existed.add(key);
+            }
+        }
         String base = publicUrl.get();
         if (catalog.lines().stream().noneMatch(l -> l.lineId() == LINE)) {
             catalog.create(new ProductLine(LINE, "Fuel card top-up", 1));
@@ -195,20 +207,10 @@ public class DemoData {
         }
         channel("test", "Test channel (legacy, unsigned)", null, 20_000);
         channel("ycdown", "YC downstream (signed)", newSecret(), 200);
-        for (String ch : List.of("test", "ycdown")) {
-            for (AccountKey key : List.of(
-                    AcquiringAccounts.channel(ch),
-                    AcquiringAccounts.channelCommission(ch),
-                    AcquiringAccounts.channelService(ch),
-                    AcquiringAccounts.channelPaymentFee(ch))) {
-                account(key, ch + " " + key.groups());
+        for (AccountKey key : demoAccounts) {
+            if (!existed.contains(key)) {
+                account(key, key.eid() + " " + key.groups());
             }
-        }
-        for (AccountKey key : List.of(
-                AcquiringAccounts.supplier("ycup"),
-                AcquiringAccounts.supplierCommission("ycup"),
-                AcquiringAccounts.supplierService("ycup"))) {
-            account(key, "ycup " + key.groups());
         }
         log.info("demo data ready: line 1, channels test and ycdown, supplier ycup at {}/mock/supplier", base);
         return "demo data ready: line 1 'Fuel card top-up', channels test (unsigned) and ycdown (signed), "
@@ -253,6 +255,24 @@ public class DemoData {
         }
     }
 
+    /** The accounts of the demo's channels and supplier. */
+    private static List<AccountKey> demoAccounts() {
+        List<AccountKey> keys = new ArrayList<>();
+        for (String ch : List.of("test", "ycdown")) {
+            keys.addAll(List.of(
+                    AcquiringAccounts.channel(ch),
+                    AcquiringAccounts.channelCommission(ch),
+                    AcquiringAccounts.channelService(ch),
+                    AcquiringAccounts.channelPaymentFee(ch)));
+        }
+        keys.addAll(List.of(
+                AcquiringAccounts.supplier("ycup"),
+                AcquiringAccounts.supplierCommission("ycup"),
+                AcquiringAccounts.supplierService("ycup")));
+        return keys;
+    }
+
+    /** Opens the account if missing (the catalog opens the fee accounts of a channel it saves) and gives it money. */
     private void account(AccountKey key, String name) {
         if (wallet.find(key).isEmpty()) {
             wallet.open(key, name, Cents.ZERO);

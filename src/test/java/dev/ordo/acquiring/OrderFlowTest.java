@@ -1152,6 +1152,84 @@ class OrderFlowTest {
     }
 
     @Test
+    void the_overtime_watch_carries_an_unknown_unit_on_only_once_its_first_query_was_due() throws Exception {
+        // first_query_time 600, delivery_overtime 1: past its order's overtime the unit's own first
+        // query is still minutes away — the watch must not ask the supplier before it (a request may
+        // still be on its way, or the supplier still processing), and carries it on once it is due.
+        AtomicInteger queries = new AtomicInteger();
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/mock/supplier/query", exchange -> {
+            queries.incrementAndGet();
+            Fixtures.supplierAnswer(exchange, "R0000");
+        });
+        try (supplier) {
+            Fixtures.supplierLine(http, 79, "watchfq", supplier.url(), true, true, 1, 60);
+            assertThat(http.put("/admin/catalog/up-channels/watchfq", """
+                            {"channel_no":"watchfq","channel_name":"watchfq","status":0,"service_class":10,
+                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
+                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
+                             "can_query":0,"first_query_time":600,"query_replenish_time":1,
+                             "request_replenish_time":60,"timeout_ms":2000}""".formatted(supplier.url()))
+                            .status())
+                    .isEqualTo(200);
+            Fixtures.channel(http, "watchfqch", 100_000_000, 0, 10_000, 79);
+            String requestNo = Unique.id("watchfqch");
+            http.withoutToken()
+                    .get(
+                            "/order/request",
+                            Acquiring.exampleOrder("watchfqch", requestNo, "79", "rechage_account", "12"));
+            Order order = awaitUnits("watchfqch", requestNo, UnitStatus.UNKNOWN);
+
+            // Submitted 5 minutes ago: its delivery overtime long past, its first query not yet due.
+            watchNow(order, Duration.ofMinutes(5));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(queries.get())
+                            .as("the supplier was not asked before the unit's first query")
+                            .isZero());
+            assertThat(orders.units(order.orderId()))
+                    .allSatisfy(u -> assertThat(u.status()).isEqualTo(UnitStatus.UNKNOWN));
+
+            // Submitted 30 minutes ago: its first query was due long since (its chain died, say).
+            watchNow(order, Duration.ofMinutes(30));
+            assertThat(acquiring.awaitFinal("watchfqch", requestNo).status()).isEqualTo(OrderStatus.SUCCEEDED);
+            assertThat(queries.get()).isPositive();
+        }
+    }
+
+    /**
+     * Back-dates the order's units' submission by {@code ago}, its overtime past, and waits until its
+     * overtime watch has run (moved the watch on) and its job is done.
+     */
+    private void watchNow(Order order, Duration ago) {
+        Instant now = Instant.now();
+        jdbc.sql("update oms_order_unit set submitted_at = :past where order_id = :id")
+                .param("past", SqlTime.utc(now.minus(ago)))
+                .param("id", order.orderId())
+                .update();
+        jdbc.sql("update oms_order set overtime_at = :past, deadline_at = :now where order_id = :id")
+                .param("past", SqlTime.utc(now.minus(Duration.ofMinutes(20))))
+                .param("now", SqlTime.utc(now))
+                .param("id", order.orderId())
+                .update();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.sql("select deadline_at from oms_order where order_id = :id")
+                                .param("id", order.orderId())
+                                .query((rs, n) -> SqlTime.instant(rs, "deadline_at"))
+                                .optional()
+                                .map(at -> at.isAfter(now.plusSeconds(30)))
+                                .orElse(true)
+                        && jdbc.sql(
+                                                "select count(*) from scheduled_tasks where task_name = :queue and task_instance = :id")
+                                        .param("queue", AcquiringQueues.ORDER_OVERTIME.name())
+                                        .param("id", "o" + order.orderId())
+                                        .query(Long.class)
+                                        .single()
+                                == 0);
+    }
+
+    @Test
     void a_channel_saved_in_the_catalog_has_its_fee_accounts_opened_and_its_delivered_orders_finish() {
         // The operator opens and funds only the account that pays for the channel's orders (seed 000
         // §3 lists no down_payment_fee): a delivered order must still finish, its fees booked.

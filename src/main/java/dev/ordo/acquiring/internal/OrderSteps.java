@@ -1219,10 +1219,18 @@ public class OrderSteps {
             }
             return;
         }
-        Instant reviewedBy = unit.submittedAt()
-                .plusSeconds(deliveryOvertime(unit))
-                .plusSeconds(Math.max(1, supplier.queryReplenishTime()))
-                .plus(RefundSteps.WATCH_AGAIN);
+        // Once its own queries should have settled it: past its delivery overtime by a query interval,
+        // and past its first query, due first_query_time after its request can have arrived — the
+        // query this carries it on with asks the supplier, and asked sooner it could hear "no such
+        // delivery" of a request still on its way, or "processing" before the time the supplier set.
+        Instant submitted = unit.submittedAt();
+        Instant overtimeQueried =
+                submitted.plusSeconds(deliveryOvertime(unit)).plusSeconds(Math.max(1, supplier.queryReplenishTime()));
+        Instant firstQueried = submitted
+                .plus(suppliers.adapter(supplier.protocol()).longestSubmission(endpoint(supplier)))
+                .plusSeconds(supplier.firstQueryTime());
+        Instant reviewedBy =
+                (overtimeQueried.isAfter(firstQueried) ? overtimeQueried : firstQueried).plus(RefundSteps.WATCH_AGAIN);
         if (!now.isBefore(reviewedBy)) {
             jobs.enqueue(
                     AcquiringQueues.DELIVERY_UNKNOWN, "u" + unit.unitId() + "#qo", new UnitQuery(unit.unitId(), 0));
