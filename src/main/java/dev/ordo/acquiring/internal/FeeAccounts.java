@@ -1,10 +1,15 @@
 package dev.ordo.acquiring.internal;
 
 import dev.ordo.acquiring.AcquiringAccounts;
+import dev.ordo.catalog.CatalogAdmin;
 import dev.ordo.catalog.ChannelSaved;
 import dev.ordo.wallet.AccountKey;
 import dev.ordo.wallet.Wallet;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -23,10 +28,33 @@ import org.springframework.stereotype.Component;
 @Component
 class FeeAccounts {
 
-    private final Wallet wallet;
+    private static final Logger log = LoggerFactory.getLogger(FeeAccounts.class);
 
-    FeeAccounts(Wallet wallet) {
+    private final Wallet wallet;
+    private final CatalogAdmin catalog;
+
+    FeeAccounts(Wallet wallet, CatalogAdmin catalog) {
         this.wallet = wallet;
+        this.catalog = catalog;
+    }
+
+    /**
+     * At every start, the channels and suppliers saved before this was done (an upgraded database)
+     * have their missing fee accounts opened too. Safe with several nodes starting at once: an account
+     * another node opened meanwhile is left as it is.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void openMissing() {
+        List<ChannelSaved> saved = new ArrayList<>();
+        catalog.downChannels().forEach(c -> saved.add(new ChannelSaved(false, c.channelNo(), c.channelName())));
+        catalog.upChannels().forEach(c -> saved.add(new ChannelSaved(true, c.channelNo(), c.channelName())));
+        for (ChannelSaved channel : saved) {
+            try {
+                open(channel);
+            } catch (RuntimeException e) {
+                log.warn("could not open the fee accounts of {}: {}", channel.channelNo(), e.toString());
+            }
+        }
     }
 
     @EventListener
