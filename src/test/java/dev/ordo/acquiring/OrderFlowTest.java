@@ -1121,23 +1121,7 @@ class OrderFlowTest {
         // supplier left unknown must be asked about before it waits for an operator — and the
         // supplier delivered it.
         AtomicInteger queries = new AtomicInteger();
-        SupplierStub supplier = new SupplierStub();
-        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
-        supplier.on("/mock/supplier/query", exchange -> {
-            queries.incrementAndGet();
-            Fixtures.supplierAnswer(exchange, "R0000");
-        });
-        try (supplier) {
-            Fixtures.supplierLine(http, 78, "latefirstq", supplier.url(), true, true, 1, 60);
-            assertThat(http.put("/admin/catalog/up-channels/latefirstq", """
-                            {"channel_no":"latefirstq","channel_name":"latefirstq","status":0,"service_class":10,
-                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
-                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
-                             "can_query":0,"first_query_time":3,"query_replenish_time":1,
-                             "request_replenish_time":60,"timeout_ms":2000}""".formatted(supplier.url()))
-                            .status())
-                    .isEqualTo(200);
-            Fixtures.channel(http, "lfqch", 100_000_000, 0, 10_000, 78);
+        try (SupplierStub supplier = unknownUntilQueried(78, "latefirstq", 3, "lfqch", queries)) {
             String requestNo = Unique.id("lfqch");
             http.withoutToken()
                     .get("/order/request", Acquiring.exampleOrder("lfqch", requestNo, "78", "rechage_account", "12"));
@@ -1157,23 +1141,7 @@ class OrderFlowTest {
         // query is still minutes away — the watch must not ask the supplier before it (a request may
         // still be on its way, or the supplier still processing), and carries it on once it is due.
         AtomicInteger queries = new AtomicInteger();
-        SupplierStub supplier = new SupplierStub();
-        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
-        supplier.on("/mock/supplier/query", exchange -> {
-            queries.incrementAndGet();
-            Fixtures.supplierAnswer(exchange, "R0000");
-        });
-        try (supplier) {
-            Fixtures.supplierLine(http, 79, "watchfq", supplier.url(), true, true, 1, 60);
-            assertThat(http.put("/admin/catalog/up-channels/watchfq", """
-                            {"channel_no":"watchfq","channel_name":"watchfq","status":0,"service_class":10,
-                             "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
-                             "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
-                             "can_query":0,"first_query_time":600,"query_replenish_time":1,
-                             "request_replenish_time":60,"timeout_ms":2000}""".formatted(supplier.url()))
-                            .status())
-                    .isEqualTo(200);
-            Fixtures.channel(http, "watchfqch", 100_000_000, 0, 10_000, 79);
+        try (SupplierStub supplier = unknownUntilQueried(79, "watchfq", 600, "watchfqch", queries)) {
             String requestNo = Unique.id("watchfqch");
             http.withoutToken()
                     .get(
@@ -1196,6 +1164,33 @@ class OrderFlowTest {
             assertThat(acquiring.awaitFinal("watchfqch", requestNo).status()).isEqualTo(OrderStatus.SUCCEEDED);
             assertThat(queries.get()).isPositive();
         }
+    }
+
+    /**
+     * A supplier on a line of its own that leaves every submission unknown (R9999) and answers every
+     * query "delivered", counting them in {@code queries}; its first query {@code firstQueryTime}
+     * seconds after a submission, its delivery overtime 1 s; a channel {@code channelNo} buying on it.
+     */
+    private SupplierStub unknownUntilQueried(
+            long lineId, String supplierNo, int firstQueryTime, String channelNo, AtomicInteger queries) {
+        SupplierStub supplier = new SupplierStub();
+        supplier.on("/mock/supplier/submit", exchange -> Fixtures.supplierAnswer(exchange, "R9999"));
+        supplier.on("/mock/supplier/query", exchange -> {
+            queries.incrementAndGet();
+            Fixtures.supplierAnswer(exchange, "R0000");
+        });
+        Fixtures.supplierLine(http, lineId, supplierNo, supplier.url(), true, true, 1, 60);
+        assertThat(http.put("/admin/catalog/up-channels/" + supplierNo, """
+                        {"channel_no":"%2$s","channel_name":"%2$s","status":0,"service_class":10,
+                         "protocol":"reference-http","request_url":"%1$s/mock/supplier/submit",
+                         "query_url":"%1$s/mock/supplier/query","return_url":"%1$s/mock/supplier/return",
+                         "can_query":0,"first_query_time":%3$d,"query_replenish_time":1,
+                         "request_replenish_time":60,"timeout_ms":2000}""".formatted(
+                                        supplier.url(), supplierNo, firstQueryTime))
+                        .status())
+                .isEqualTo(200);
+        Fixtures.channel(http, channelNo, 100_000_000, 0, 10_000, lineId);
+        return supplier;
     }
 
     /**

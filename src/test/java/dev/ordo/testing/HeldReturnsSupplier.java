@@ -1,11 +1,7 @@
 package dev.ordo.testing;
 
-import dev.ordo.supplier.Delivery;
-import dev.ordo.supplier.SupplierAdapter;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +13,7 @@ import org.springframework.stereotype.Component;
  * return is taken back, and a query of a return hears that the supplier knows none ({@code R4040}).
  */
 @Component
-public class HeldReturnsSupplier implements SupplierAdapter {
+public class HeldReturnsSupplier extends DeliveringSupplier {
 
     public static final String PROTOCOL = "test-held-returns";
 
@@ -49,18 +45,6 @@ public class HeldReturnsSupplier implements SupplierAdapter {
     @Override
     public String protocol() {
         return PROTOCOL;
-    }
-
-    @Override
-    public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
-        return deliveries.stream()
-                .map(d -> SupplierAnswer.answered("R0000", "delivered", null))
-                .toList();
-    }
-
-    @Override
-    public SupplierAnswer query(SupplierEndpoint supplier, String orderNo) {
-        return SupplierAnswer.answered("R0000", "delivered", null);
     }
 
     @Override

@@ -1,11 +1,7 @@
 package dev.ordo.testing;
 
-import dev.ordo.supplier.Delivery;
-import dev.ordo.supplier.SupplierAdapter;
 import dev.ordo.supplier.SupplierAnswer;
 import dev.ordo.supplier.SupplierEndpoint;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +11,7 @@ import org.springframework.stereotype.Component;
  * ({@code R4040}, a failure) — which a query may hear only once a return can have reached it.
  */
 @Component
-public class UnansweredReturnsSupplier implements SupplierAdapter {
+public class UnansweredReturnsSupplier extends DeliveringSupplier {
 
     public static final String PROTOCOL = "test-unanswered-returns";
 
@@ -29,18 +25,6 @@ public class UnansweredReturnsSupplier implements SupplierAdapter {
     @Override
     public String protocol() {
         return PROTOCOL;
-    }
-
-    @Override
-    public List<SupplierAnswer> submitAll(SupplierEndpoint supplier, List<Delivery> deliveries, Instant startBy) {
-        return deliveries.stream()
-                .map(d -> SupplierAnswer.answered("R0000", "delivered", null))
-                .toList();
-    }
-
-    @Override
-    public SupplierAnswer query(SupplierEndpoint supplier, String orderNo) {
-        return SupplierAnswer.answered("R0000", "delivered", null);
     }
 
     @Override
