@@ -813,12 +813,7 @@ class RefundTest {
         String supplierNo = "heldret";
         String at = "http://127.0.0.1:" + port + "/mock/supplier";
         refundLine(46, supplierNo, channel, at + "/query", at + "/return", 2_000, 120);
-        http.post("/admin/catalog/up-channels", "application/json", """
-                {"channel_no":"%s","channel_name":"%s","status":0,"service_class":10,"protocol":"%s",
-                 "request_url":"%s/submit","query_url":"%s/query","return_url":"%s/return","can_query":0,
-                 "first_query_time":1,"query_replenish_time":1,"request_replenish_time":1,"timeout_ms":2000,
-                 "secret":"%s"}""".formatted(
-                        supplierNo, supplierNo, HeldReturnsSupplier.PROTOCOL, at, at, at, Fixtures.MOCK_SECRET));
+        onTestProtocol(supplierNo, HeldReturnsSupplier.PROTOCOL, at, 1);
         String requestNo = Unique.id("unsent");
         Order order = deliveredOn(channel, "46", requestNo);
         String refundNo = Unique.id("r");
@@ -861,12 +856,7 @@ class RefundTest {
         String supplierNo = "unansret";
         String at = "http://127.0.0.1:" + port + "/mock/supplier";
         refundLine(77, supplierNo, channel, at + "/query", at + "/return", 2_000, 600);
-        http.post("/admin/catalog/up-channels", "application/json", """
-                {"channel_no":"%s","channel_name":"%s","status":0,"service_class":10,"protocol":"%s",
-                 "request_url":"%s/submit","query_url":"%s/query","return_url":"%s/return","can_query":0,
-                 "first_query_time":600,"query_replenish_time":1,"request_replenish_time":1,"timeout_ms":2000,
-                 "secret":"%s"}""".formatted(
-                        supplierNo, supplierNo, UnansweredReturnsSupplier.PROTOCOL, at, at, at, Fixtures.MOCK_SECRET));
+        onTestProtocol(supplierNo, UnansweredReturnsSupplier.PROTOCOL, at, 600);
         String requestNo = Unique.id("resent");
         Order order = deliveredOn(channel, "77", requestNo);
         Response accepted = refund("general", channel, requestNo, Unique.id("r"), 1);
@@ -895,6 +885,19 @@ class RefundTest {
                 .as("a query of the latest sending asks")
                 .isEqualTo(queries + 1);
         assertThat(returnStatus(refundId, unitId)).isEqualTo(ReturnStatus.NOT_RETURNED);
+    }
+
+    /**
+     * Moves the supplier to a test adapter's {@code protocol} (at {@code at}), answering queries, its
+     * first one {@code firstQueryTime} seconds after a request, sending again after a second.
+     */
+    private void onTestProtocol(String supplierNo, String protocol, String at, int firstQueryTime) {
+        http.post("/admin/catalog/up-channels", "application/json", """
+                {"channel_no":"%1$s","channel_name":"%1$s","status":0,"service_class":10,"protocol":"%2$s",
+                 "request_url":"%3$s/submit","query_url":"%3$s/query","return_url":"%3$s/return","can_query":0,
+                 "first_query_time":%4$d,"query_replenish_time":1,"request_replenish_time":1,"timeout_ms":2000,
+                 "secret":"%5$s"}""".formatted(
+                        supplierNo, protocol, at, firstQueryTime, Fixtures.MOCK_SECRET));
     }
 
     private ReturnStatus returnStatus(long refundId, long unitId) {

@@ -239,10 +239,12 @@ public class RefundSteps {
 
     /**
      * A return's n-th query of one sending: a return sent again (its first sending never reached
-     * the supplier) has its queries of its own, each {@code first_query_time} after its sending.
+     * the supplier) has its queries of its own, each {@code first_query_time} after its sending;
+     * null for a query of whichever sending is the latest (the overtime's, one enqueued before
+     * sendings were told apart).
      */
-    private static String queryId(long refundId, long unitId, long sending, int attempt) {
-        return returnNo(refundId, unitId) + "#" + sending + "q" + attempt;
+    private static String queryId(long refundId, long unitId, Long sending, int attempt) {
+        return returnNo(refundId, unitId) + "#" + (sending == null ? "" : sending) + "q" + attempt;
     }
 
     /**
@@ -290,9 +292,7 @@ public class RefundSteps {
             // refund's overtime settles the return, and the next run is at that overtime.
             jobs.enqueue(
                     AcquiringQueues.RETURN_UNKNOWN,
-                    q.sending() == null
-                            ? returnNo(q.refundId(), q.unitId()) + "#q" + (q.attempt() + 1)
-                            : queryId(q.refundId(), q.unitId(), q.sending(), q.attempt() + 1),
+                    queryId(q.refundId(), q.unitId(), q.sending(), q.attempt() + 1),
                     new ReturnQuery(q.refundId(), q.unitId(), q.attempt() + 1, q.sending()),
                     Flag.yes(supplier.canQuery())
                             ? clock.instant().plusSeconds(Math.max(1, supplier.queryReplenishTime()))
